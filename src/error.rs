@@ -1,0 +1,47 @@
+//! The one error type of the engine. Each variant maps to one Python exception class in
+//! `src/python/errors.rs`, so the variant is chosen by what the user did wrong.
+
+/// Engine errors. The message always names the shapes, dtypes, axes or devices involved.
+#[derive(Debug, thiserror::Error, Clone, PartialEq)]
+pub enum Error {
+    /// Incompatible shapes or bad shape arguments (Python `ValueError`).
+    #[error("{0}")]
+    Shape(String),
+    /// A dtype that the operation does not accept (Python `TypeError`).
+    #[error("{0}")]
+    DType(String),
+    /// An index or axis out of range (Python `IndexError`).
+    #[error("{0}")]
+    Index(String),
+    /// A bad argument value (Python `ValueError`).
+    #[error("{0}")]
+    Value(String),
+    /// A device that is missing or mismatched (Python `MXNetError`).
+    #[error("{0}")]
+    Device(String),
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Formats a shape the way NumPy prints it: `(2, 3)`, `(4,)`, `()`.
+pub fn fmt_shape(shape: &[usize]) -> String {
+    match shape {
+        [] => "()".to_string(),
+        [n] => format!("({n},)"),
+        _ => format!(
+            "({})",
+            shape.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", ")
+        ),
+    }
+}
+
+/// Normalizes a possibly negative axis against `ndim`, as NumPy does.
+pub fn normalize_axis(axis: isize, ndim: usize) -> Result<usize> {
+    let n = ndim as isize;
+    if axis < -n || axis >= n {
+        return Err(Error::Index(format!(
+            "axis {axis} is out of bounds for array of dimension {ndim}"
+        )));
+    }
+    Ok(if axis < 0 { (axis + n) as usize } else { axis as usize })
+}

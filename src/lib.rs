@@ -1,0 +1,34 @@
+//! deepblocks: an n-d tensor engine with NumPy semantics (this crate's native API, used by
+//! `cargo test` and `cargo bench`), compiled with the `python` feature into the extension
+//! module `deepblocks._core` behind the Gluon-style Python package.
+//!
+//! ```
+//! use deepblocks::{DType, Tensor};
+//! let a = Tensor::from_vec(vec![1.0f32, 2.0, 3.0, 4.0], &[2, 2]).unwrap();
+//! let b = a.matmul(&a.transpose(None).unwrap()).unwrap();
+//! assert_eq!(b.to_vec::<f32>().unwrap(), vec![5.0, 11.0, 11.0, 25.0]);
+//! assert_eq!(b.sum(None, false).unwrap().dtype(), DType::F32);
+//! ```
+
+pub mod cpu;
+pub mod device;
+pub mod dtype;
+pub mod error;
+pub mod layout;
+pub mod ops;
+pub mod storage;
+pub mod tensor;
+
+#[cfg(feature = "python")]
+mod python;
+
+pub use device::Device;
+pub use dtype::{DType, Element};
+pub use error::{Error, Result};
+pub use layout::Layout;
+pub use ops::binary::BinaryOp;
+pub use ops::index::Index;
+pub use ops::reduce::ReduceOp;
+pub use ops::shape::Sections;
+pub use ops::unary::UnaryOp;
+pub use tensor::{Scalar, Tensor};

@@ -1,0 +1,577 @@
+//! Elementwise binary operations with NumPy broadcasting and type promotion: arithmetic,
+//! comparisons, logical and bitwise operations, in-place forms, and Python-scalar operands.
+
+use super::{build, with_mut_ptr, with_ptr};
+use crate::cpu::strided::{map2, Plan};
+use crate::dtype::DType;
+use crate::error::{fmt_shape, Error, Result};
+use crate::layout::{broadcast_shapes, contiguous_strides};
+use crate::storage::StorageElement;
+use crate::tensor::{Scalar, Tensor};
+use crate::with_dtype;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BinaryOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    FloorDiv,
+    Mod,
+    Pow,
+    Maximum,
+    Minimum,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    LogicalAnd,
+    LogicalOr,
+    LogicalXor,
+    BitAnd,
+    BitOr,
+    BitXor,
+}
+
+impl BinaryOp {
+    /// NumPy's ufunc name, used in error messages.
+    pub fn name(self) -> &'static str {
+        use BinaryOp::*;
+        match self {
+            Add => "add",
+            Sub => "subtract",
+            Mul => "multiply",
+            Div => "true_divide",
+            FloorDiv => "floor_divide",
+            Mod => "remainder",
+            Pow => "power",
+            Maximum => "maximum",
+            Minimum => "minimum",
+            Eq => "equal",
+            Ne => "not_equal",
+            Lt => "less",
+            Le => "less_equal",
+            Gt => "greater",
+            Ge => "greater_equal",
+            LogicalAnd => "logical_and",
+            LogicalOr => "logical_or",
+            LogicalXor => "logical_xor",
+            BitAnd => "bitwise_and",
+            BitOr => "bitwise_or",
+            BitXor => "bitwise_xor",
+        }
+    }
+
+    fn is_comparison(self) -> bool {
+        use BinaryOp::*;
+        matches!(self, Eq | Ne | Lt | Le | Gt | Ge)
+    }
+
+    fn is_logical(self) -> bool {
+        matches!(self, BinaryOp::LogicalAnd | BinaryOp::LogicalOr | BinaryOp::LogicalXor)
+    }
+
+    fn is_bitwise(self) -> bool {
+        matches!(self, BinaryOp::BitAnd | BinaryOp::BitOr | BinaryOp::BitXor)
+    }
+
+    /// (dtype the kernel computes in, dtype of the result) for operands of dtype `a` and `b`.
+    pub fn dtypes(self, a: DType, b: DType) -> Result<(DType, DType)> {
+        let p = DType::promote(a, b);
+        let err = || {
+            Error::DType(format!(
+                "ufunc '{}' not supported for the input types {a} and {b}",
+                self.name()
+            ))
+        };
+        Ok(match self {
+            _ if self.is_comparison() => (p, DType::Bool),
+            _ if self.is_logical() => (DType::Bool, DType::Bool),
+            _ if self.is_bitwise() => {
+                if p.is_float() {
+                    return Err(err());
+                }
+                (p, p)
+            }
+            // NumPy divides integers in float64 whatever their width.
+            BinaryOp::Div if !p.is_float() => (DType::F64, DType::F64),
+            BinaryOp::Sub if p == DType::Bool => {
+                return Err(Error::DType(
+                    "numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, or the logical_xor function instead".into(),
+                ))
+            }
+            BinaryOp::FloorDiv | BinaryOp::Mod | BinaryOp::Pow if p == DType::Bool => (DType::U8, DType::U8),
+            _ => (p, p),
+        })
+    }
+}
+
+/// Arithmetic with NumPy's semantics for one element type (integers wrap, integer division
+/// by zero gives 0, floats follow IEEE and Python's floor/mod conventions).
+pub trait Arith: StorageElement {
+    fn add(a: Self, b: Self) -> Self;
+    fn sub(a: Self, b: Self) -> Self;
+    fn mul(a: Self, b: Self) -> Self;
+    fn div(a: Self, b: Self) -> Self;
+    fn floor_div(a: Self, b: Self) -> Self;
+    fn rem(a: Self, b: Self) -> Self;
+    fn pow(a: Self, b: Self) -> Self;
+    #[inline(always)]
+    fn max(a: Self, b: Self) -> Self {
+        if a.is_nan() || a >= b {
+            a
+        } else {
+            b
+        }
+    }
+    #[inline(always)]
+    fn min(a: Self, b: Self) -> Self {
+        if a.is_nan() || a <= b {
+            a
+        } else {
+            b
+        }
+    }
+}
+
+macro_rules! float_arith {
+    ($t:ty) => {
+        impl Arith for $t {
+            #[inline(always)]
+            fn add(a: Self, b: Self) -> Self {
+                a + b
+            }
+            #[inline(always)]
+            fn sub(a: Self, b: Self) -> Self {
+                a - b
+            }
+            #[inline(always)]
+            fn mul(a: Self, b: Self) -> Self {
+                a * b
+            }
+            #[inline(always)]
+            fn div(a: Self, b: Self) -> Self {
+                a / b
+            }
+            fn floor_div(a: Self, b: Self) -> Self {
+                float_divmod(a, b).0
+            }
+            fn rem(a: Self, b: Self) -> Self {
+                float_divmod(a, b).1
+            }
+            #[inline(always)]
+            fn pow(a: Self, b: Self) -> Self {
+                a.powf(b)
+            }
+        }
+    };
+}
+float_arith!(f32);
+float_arith!(f64);
+
+/// Python's `divmod` for floats (floor division, remainder with the divisor's sign).
+fn float_divmod<T: num_like::Float>(a: T, b: T) -> (T, T) {
+    if b == T::ZERO {
+        return (a / b, a % b);
+    }
+    let mut m = a % b;
+    let mut d = (a - m) / b;
+    if m != T::ZERO {
+        if (b < T::ZERO) != (m < T::ZERO) {
+            m = m + b;
+            d = d - T::ONE;
+        }
+    } else {
+        m = T::ZERO.copysign(b);
+    }
+    let q = if d != T::ZERO {
+        let f = d.floor();
+        if d - f > T::HALF {
+            f + T::ONE
+        } else {
+            f
+        }
+    } else {
+        T::ZERO.copysign(a / b)
+    };
+    (q, m)
+}
+
+/// The few float operations `float_divmod` needs, for f32 and f64.
+mod num_like {
+    pub trait Float:
+        Copy + PartialOrd + std::ops::Add<Output = Self> + std::ops::Sub<Output = Self> + std::ops::Div<Output = Self> + std::ops::Rem<Output = Self>
+    {
+        const ZERO: Self;
+        const ONE: Self;
+        const HALF: Self;
+        fn floor(self) -> Self;
+        fn copysign(self, sign: Self) -> Self;
+    }
+    macro_rules! float {
+        ($t:ty) => {
+            impl Float for $t {
+                const ZERO: Self = 0.0;
+                const ONE: Self = 1.0;
+                const HALF: Self = 0.5;
+                fn floor(self) -> Self {
+                    <$t>::floor(self)
+                }
+                fn copysign(self, sign: Self) -> Self {
+                    <$t>::copysign(self, sign)
+                }
+            }
+        };
+    }
+    float!(f32);
+    float!(f64);
+}
+
+macro_rules! int_arith {
+    ($t:ty) => {
+        impl Arith for $t {
+            #[inline(always)]
+            fn add(a: Self, b: Self) -> Self {
+                a.wrapping_add(b)
+            }
+            #[inline(always)]
+            fn sub(a: Self, b: Self) -> Self {
+                a.wrapping_sub(b)
+            }
+            #[inline(always)]
+            fn mul(a: Self, b: Self) -> Self {
+                a.wrapping_mul(b)
+            }
+            fn div(a: Self, b: Self) -> Self {
+                Self::floor_div(a, b)
+            }
+            #[allow(unused_comparisons)]
+            fn floor_div(a: Self, b: Self) -> Self {
+                if b == 0 {
+                    return 0;
+                }
+                let q = a.wrapping_div(b);
+                if a.wrapping_rem(b) != 0 && ((a < 0) != (b < 0)) {
+                    q - 1
+                } else {
+                    q
+                }
+            }
+            #[allow(unused_comparisons)]
+            fn rem(a: Self, b: Self) -> Self {
+                if b == 0 {
+                    return 0;
+                }
+                let r = a.wrapping_rem(b);
+                if r != 0 && ((r < 0) != (b < 0)) {
+                    r.wrapping_add(b)
+                } else {
+                    r
+                }
+            }
+            fn pow(a: Self, b: Self) -> Self {
+                // Negative exponents are rejected before the kernel runs.
+                let (mut base, mut exp, mut acc) = (a, b as u64, 1 as $t);
+                while exp > 0 {
+                    if exp & 1 == 1 {
+                        acc = acc.wrapping_mul(base);
+                    }
+                    base = base.wrapping_mul(base);
+                    exp >>= 1;
+                }
+                acc
+            }
+        }
+    };
+}
+int_arith!(u8);
+int_arith!(i32);
+int_arith!(i64);
+
+impl Arith for bool {
+    fn add(a: Self, b: Self) -> Self {
+        a | b
+    }
+    fn sub(a: Self, b: Self) -> Self {
+        a ^ b
+    }
+    fn mul(a: Self, b: Self) -> Self {
+        a & b
+    }
+    fn div(a: Self, b: Self) -> Self {
+        a & b
+    }
+    fn floor_div(a: Self, b: Self) -> Self {
+        a & b
+    }
+    fn rem(_: Self, _: Self) -> Self {
+        false
+    }
+    fn pow(a: Self, b: Self) -> Self {
+        a | !b
+    }
+}
+
+/// Bitwise operations, for the integer types and bool.
+pub trait Bits: StorageElement + std::ops::BitAnd<Output = Self> + std::ops::BitOr<Output = Self> + std::ops::BitXor<Output = Self> {}
+impl Bits for bool {}
+impl Bits for u8 {}
+impl Bits for i32 {}
+impl Bits for i64 {}
+
+/// Runs `f` over `a` and `b` (both of dtype `T`) broadcast to `shape`, into a new tensor.
+fn zip_new<T: StorageElement, O: StorageElement>(
+    a: &Tensor,
+    b: &Tensor,
+    shape: &[usize],
+    f: impl Fn(T, T) -> O + Sync,
+) -> Result<Tensor> {
+    let la = a.layout().broadcast_to(shape)?;
+    let lb = b.layout().broadcast_to(shape)?;
+    let out_strides = contiguous_strides(shape);
+    unsafe {
+        build::<O>(shape, a.device(), |po| {
+            with_ptr::<T, _>(a, |pa| {
+                with_ptr::<T, _>(b, |pb| {
+                    let plan = Plan::<3>::new(
+                        shape,
+                        [&out_strides, la.strides(), lb.strides()],
+                        [0, la.offset(), lb.offset()],
+                    );
+                    map2(&plan, po, pa, pb, f);
+                    Ok(())
+                })
+            })
+        })
+    }
+}
+
+/// `a op= b` in place, where `a` has dtype `T`, `b` has been cast to `T` and does not overlap `a`.
+fn zip_inplace<T: StorageElement>(a: &Tensor, b: &Tensor, f: impl Fn(T, T) -> T + Sync) -> Result<()> {
+    let lb = b.layout().broadcast_to(a.shape())?;
+    let la = a.layout();
+    with_ptr::<T, _>(b, |pb| {
+        with_mut_ptr::<T, _>(a, |pa| unsafe {
+            let plan = Plan::<3>::new(
+                a.shape(),
+                [la.strides(), la.strides(), lb.strides()],
+                [la.offset(), la.offset(), lb.offset()],
+            );
+            map2(&plan, pa, pa as *const T, pb, f);
+            Ok(())
+        })
+    })
+}
+
+/// The kernel of `op` for element type `T` with the same output type.
+fn arith_fn<T: Arith>(op: BinaryOp) -> fn(T, T) -> T {
+    match op {
+        BinaryOp::Add => T::add,
+        BinaryOp::Sub => T::sub,
+        BinaryOp::Mul => T::mul,
+        BinaryOp::Div => T::div,
+        BinaryOp::FloorDiv => T::floor_div,
+        BinaryOp::Mod => T::rem,
+        BinaryOp::Pow => T::pow,
+        BinaryOp::Maximum => T::max,
+        _ => T::min,
+    }
+}
+
+/// Dispatches `op` on two operands already cast to the compute dtype `T`.
+fn apply<T: Arith>(op: BinaryOp, a: &Tensor, b: &Tensor, shape: &[usize]) -> Result<Tensor> {
+    use BinaryOp::*;
+    // Generic closures (not fn pointers) so each op gets its own inlined, vectorized loop.
+    match op {
+        Add => zip_new(a, b, shape, |x: T, y: T| T::add(x, y)),
+        Sub => zip_new(a, b, shape, |x: T, y: T| T::sub(x, y)),
+        Mul => zip_new(a, b, shape, |x: T, y: T| T::mul(x, y)),
+        Div => zip_new(a, b, shape, |x: T, y: T| T::div(x, y)),
+        Maximum => zip_new(a, b, shape, |x: T, y: T| T::max(x, y)),
+        Minimum => zip_new(a, b, shape, |x: T, y: T| T::min(x, y)),
+        FloorDiv | Mod | Pow => zip_new(a, b, shape, arith_fn::<T>(op)),
+        Eq => zip_new(a, b, shape, |x: T, y: T| x == y),
+        Ne => zip_new(a, b, shape, |x: T, y: T| x != y),
+        Lt => zip_new(a, b, shape, |x: T, y: T| x < y),
+        Le => zip_new(a, b, shape, |x: T, y: T| x <= y),
+        Gt => zip_new(a, b, shape, |x: T, y: T| x > y),
+        Ge => zip_new(a, b, shape, |x: T, y: T| x >= y),
+        LogicalAnd | LogicalOr | LogicalXor | BitAnd | BitOr | BitXor => {
+            Err(Error::DType(format!("internal: {} dispatched as arithmetic", op.name())))
+        }
+    }
+}
+
+fn apply_bits<T: Bits>(op: BinaryOp, a: &Tensor, b: &Tensor, shape: &[usize]) -> Result<Tensor> {
+    match op {
+        BinaryOp::BitAnd | BinaryOp::LogicalAnd => zip_new(a, b, shape, |x: T, y: T| x & y),
+        BinaryOp::BitOr | BinaryOp::LogicalOr => zip_new(a, b, shape, |x: T, y: T| x | y),
+        _ => zip_new(a, b, shape, |x: T, y: T| x ^ y),
+    }
+}
+
+/// Integer powers with a negative exponent have no integer result; NumPy refuses them too.
+fn check_int_pow(op: BinaryOp, compute: DType, exponent: &Tensor) -> Result<()> {
+    if op == BinaryOp::Pow && compute.is_int() && compute != DType::U8 {
+        let negative = exponent.binary_scalar(Scalar::Int(0), BinaryOp::Lt, false)?.any_true()?;
+        if negative {
+            return Err(Error::Value("Integers to negative integer powers are not allowed.".into()));
+        }
+    }
+    Ok(())
+}
+
+/// Fails when NumPy's `same_kind` rule forbids storing `from` into an array of dtype `to`.
+fn check_same_kind(op: BinaryOp, from: DType, to: DType) -> Result<()> {
+    let kind = |d: DType| match d {
+        DType::Bool => 0,
+        DType::U8 | DType::I32 | DType::I64 => 1,
+        DType::F32 | DType::F64 => 2,
+    };
+    if kind(from) > kind(to) {
+        return Err(Error::DType(format!(
+            "Cannot cast ufunc '{}' output from dtype('{from}') to dtype('{to}') with casting rule 'same_kind'",
+            op.name()
+        )));
+    }
+    Ok(())
+}
+
+impl Tensor {
+    /// `self op other` with broadcasting and NumPy type promotion.
+    pub fn binary(&self, other: &Tensor, op: BinaryOp) -> Result<Tensor> {
+        self.same_device(other, op.name())?;
+        let shape = broadcast_shapes(self.shape(), other.shape())?;
+        let (compute, _) = op.dtypes(self.dtype(), other.dtype())?;
+        let a = self.to_dtype(compute)?;
+        let b = other.to_dtype(compute)?;
+        check_int_pow(op, compute, &b)?;
+        if op.is_logical() || op.is_bitwise() {
+            return match compute {
+                DType::Bool => apply_bits::<bool>(op, &a, &b, &shape),
+                DType::U8 => apply_bits::<u8>(op, &a, &b, &shape),
+                DType::I32 => apply_bits::<i32>(op, &a, &b, &shape),
+                DType::I64 => apply_bits::<i64>(op, &a, &b, &shape),
+                _ => Err(Error::DType(format!("ufunc '{}' not supported for {compute}", op.name()))),
+            };
+        }
+        with_dtype!(compute, T => apply::<T>(op, &a, &b, &shape))
+    }
+
+    /// `self op scalar` (or `scalar op self` when `reflected`), with the scalar weakly typed.
+    pub fn binary_scalar(&self, s: Scalar, op: BinaryOp, reflected: bool) -> Result<Tensor> {
+        let dtype = s.weak_dtype(self.dtype());
+        check_scalar_fits(s, dtype)?;
+        let other = Tensor::from_scalar(s, dtype, self.device())?;
+        if reflected {
+            other.binary(self, op)
+        } else {
+            self.binary(&other, op)
+        }
+    }
+
+    /// `self op= other`, in place (NumPy's `same_kind` casting of the result into `self`).
+    pub fn binary_inplace(&self, other: &Tensor, op: BinaryOp) -> Result<()> {
+        self.same_device(other, op.name())?;
+        let out_shape = broadcast_shapes(self.shape(), other.shape())?;
+        if out_shape.as_slice() != self.shape() {
+            return Err(Error::Shape(format!(
+                "non-broadcastable output operand with shape {} doesn't match the broadcast shape {}",
+                fmt_shape(self.shape()),
+                fmt_shape(&out_shape)
+            )));
+        }
+        let (compute, result) = op.dtypes(self.dtype(), other.dtype())?;
+        check_same_kind(op, result, self.dtype())?;
+        let fast = compute == self.dtype() && !op.is_comparison() && !op.is_logical() && !op.is_bitwise();
+        if fast {
+            // A right operand that overlaps the destination is read from a private copy.
+            let b = other.to_dtype(compute)?;
+            let b = if b.shares_storage(self) { b.copy()? } else { b };
+            check_int_pow(op, compute, &b)?;
+            return with_dtype!(compute, T => {
+                let f = arith_fn::<T>(op);
+                zip_inplace::<T>(self, &b, f)
+            });
+        }
+        let r = self.binary(other, op)?;
+        self.assign(&r)
+    }
+
+    /// `self op= scalar`, in place.
+    pub fn binary_scalar_inplace(&self, s: Scalar, op: BinaryOp) -> Result<()> {
+        let dtype = s.weak_dtype(self.dtype());
+        check_scalar_fits(s, dtype)?;
+        let other = Tensor::from_scalar(s, dtype, self.device())?;
+        self.binary_inplace(&other, op)
+    }
+
+    pub fn add(&self, o: &Tensor) -> Result<Tensor> {
+        self.binary(o, BinaryOp::Add)
+    }
+    pub fn sub(&self, o: &Tensor) -> Result<Tensor> {
+        self.binary(o, BinaryOp::Sub)
+    }
+    pub fn mul(&self, o: &Tensor) -> Result<Tensor> {
+        self.binary(o, BinaryOp::Mul)
+    }
+    pub fn div(&self, o: &Tensor) -> Result<Tensor> {
+        self.binary(o, BinaryOp::Div)
+    }
+}
+
+/// NumPy 2 refuses Python integers that do not fit the array's integer dtype.
+fn check_scalar_fits(s: Scalar, dtype: DType) -> Result<()> {
+    if let Scalar::Int(v) = s {
+        let ok = match dtype {
+            DType::U8 => (0..=255).contains(&v),
+            DType::I32 => i32::try_from(v).is_ok(),
+            _ => true,
+        };
+        if !ok {
+            return Err(Error::Value(format!("Python integer {v} out of bounds for {dtype}")));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn broadcast_add_and_promotion() {
+        let a = Tensor::from_vec(vec![1i32, 2, 3], &[3, 1]).unwrap();
+        let b = Tensor::from_vec(vec![0.5f32, 1.5], &[2]).unwrap();
+        let c = a.add(&b).unwrap();
+        assert_eq!(c.shape(), &[3, 2]);
+        assert_eq!(c.dtype(), DType::F64);
+        assert_eq!(c.to_vec::<f64>().unwrap(), vec![1.5, 2.5, 2.5, 3.5, 3.5, 4.5]);
+        assert!(a.add(&Tensor::from_vec(vec![1i32, 2], &[2, 1]).unwrap()).is_err());
+    }
+
+    #[test]
+    fn python_semantics_for_floor_and_mod() {
+        let a = Tensor::from_vec(vec![-7i64, 7, -7, 7], &[4]).unwrap();
+        let b = Tensor::from_vec(vec![2i64, -2, -2, 0], &[4]).unwrap();
+        assert_eq!(a.binary(&b, BinaryOp::FloorDiv).unwrap().to_vec::<i64>().unwrap(), vec![-4, -4, 3, 0]);
+        assert_eq!(a.binary(&b, BinaryOp::Mod).unwrap().to_vec::<i64>().unwrap(), vec![1, -1, -1, 0]);
+        let f = a.astype(DType::F64).unwrap();
+        let g = b.astype(DType::F64).unwrap();
+        assert_eq!(f.binary(&g, BinaryOp::Mod).unwrap().to_vec::<f64>().unwrap()[..3], [1.0, -1.0, -1.0]);
+    }
+
+    #[test]
+    fn inplace_and_scalars() {
+        let a = Tensor::from_vec(vec![1.0f32, 2.0], &[2]).unwrap();
+        a.binary_scalar_inplace(Scalar::Int(3), BinaryOp::Mul).unwrap();
+        assert_eq!(a.to_vec::<f32>().unwrap(), vec![3.0, 6.0]);
+        let i = Tensor::from_vec(vec![1i32, 2], &[2]).unwrap();
+        assert!(i.binary_scalar_inplace(Scalar::Float(1.5), BinaryOp::Add).is_err());
+        let r = i.binary_scalar(Scalar::Int(10), BinaryOp::Sub, true).unwrap();
+        assert_eq!(r.to_vec::<i32>().unwrap(), vec![9, 8]);
+        assert_eq!(i.binary_scalar(Scalar::Float(0.5), BinaryOp::Mul, false).unwrap().dtype(), DType::F64);
+    }
+}

@@ -1,0 +1,399 @@
+//! NumPy indexing. Integers, slices, `None` and `...` give views; integer and boolean arrays
+//! ("advanced" indices) gather into a copy, and assignment scatters through the same plan.
+
+use super::{with_mut_ptr, with_ptr};
+use crate::cpu::strided::{map1, Plan};
+use crate::dtype::{DType, Element};
+use crate::error::{fmt_shape, normalize_axis, Error, Result};
+use crate::layout::{broadcast_shapes, contiguous_strides, Dims, Layout};
+use crate::tensor::Tensor;
+use crate::with_dtype;
+
+/// One component of an index expression.
+#[derive(Clone, Debug)]
+pub enum Index {
+    Int(isize),
+    Slice { start: Option<isize>, stop: Option<isize>, step: Option<isize> },
+    NewAxis,
+    Ellipsis,
+    /// An integer or boolean array.
+    Array(Tensor),
+}
+
+/// Python's `slice.indices`: the first index and the length of a slice over `n` elements.
+pub fn slice_range(start: Option<isize>, stop: Option<isize>, step: Option<isize>, n: usize) -> Result<(usize, usize, isize)> {
+    let step = step.unwrap_or(1);
+    if step == 0 {
+        return Err(Error::Value("slice step cannot be zero".into()));
+    }
+    let n = n as isize;
+    let clamp = |v: Option<isize>, default: isize| -> isize {
+        match v {
+            None => default,
+            Some(v) if v < 0 => {
+                let v = v + n;
+                if v < 0 {
+                    if step < 0 {
+                        -1
+                    } else {
+                        0
+                    }
+                } else {
+                    v
+                }
+            }
+            Some(v) if v >= n => {
+                if step < 0 {
+                    n - 1
+                } else {
+                    n
+                }
+            }
+            Some(v) => v,
+        }
+    };
+    let (lo, hi) = if step > 0 { (0, n) } else { (n - 1, -1) };
+    let s = clamp(start, lo);
+    let e = clamp(stop, hi);
+    let len = if step > 0 {
+        if e > s {
+            (e - s + step - 1) / step
+        } else {
+            0
+        }
+    } else if s > e {
+        (s - e + (-step) - 1) / (-step)
+    } else {
+        0
+    };
+    Ok((if len > 0 { s as usize } else { 0 }, len as usize, step))
+}
+
+/// The view part of an index plus the advanced (array) parts, by axis of that view.
+struct Parsed {
+    view: Layout,
+    arrays: Vec<(usize, Tensor)>,
+}
+
+fn parse(t: &Tensor, items: &[Index]) -> Result<Parsed> {
+    // Boolean arrays stand for as many integer arrays as they have dimensions.
+    let mut expanded: Vec<Index> = Vec::with_capacity(items.len());
+    let mut consumed = 0usize;
+    for it in items {
+        match it {
+            Index::Array(a) if a.dtype() == DType::Bool => {
+                for nz in a.nonzero()? {
+                    expanded.push(Index::Array(nz));
+                }
+                consumed += a.ndim();
+            }
+            Index::Array(a) if a.dtype().is_float() => {
+                return Err(Error::Index(format!(
+                    "arrays used as indices must be of integer or boolean type, not {}",
+                    a.dtype()
+                )))
+            }
+            Index::Int(_) | Index::Slice { .. } | Index::Array(_) => {
+                consumed += 1;
+                expanded.push(it.clone());
+            }
+            _ => expanded.push(it.clone()),
+        }
+    }
+    let nd = t.ndim();
+    if consumed > nd {
+        return Err(Error::Index(format!(
+            "too many indices for array: array is {nd}-dimensional, but {consumed} were indexed"
+        )));
+    }
+    if expanded.iter().filter(|i| matches!(i, Index::Ellipsis)).count() > 1 {
+        return Err(Error::Index("an index can only have a single ellipsis ('...')".into()));
+    }
+    // Check boolean masks against the axes they cover.
+    let mut axis = 0;
+    for it in items {
+        match it {
+            Index::Array(a) if a.dtype() == DType::Bool => {
+                for (k, &d) in a.shape().iter().enumerate() {
+                    if axis + k < nd && t.shape()[axis + k] != d {
+                        return Err(Error::Index(format!(
+                            "boolean index did not match indexed array along axis {}; size of axis is {} but size of corresponding boolean axis is {d}",
+                            axis + k,
+                            t.shape()[axis + k]
+                        )));
+                    }
+                }
+                axis += a.ndim();
+            }
+            Index::Ellipsis => axis += nd - consumed,
+            Index::NewAxis => {}
+            _ => axis += 1,
+        }
+    }
+
+    let mut l = t.layout().clone();
+    let mut src_axis = 0; // axis of `t` the next item indexes
+    let mut out_axis = 0; // axis of the view being built
+    let mut arrays = vec![];
+    for it in expanded {
+        match it {
+            Index::Int(i) => {
+                let n = t.shape()[src_axis];
+                let j = if i < 0 { i + n as isize } else { i };
+                if j < 0 || j >= n as isize {
+                    return Err(Error::Index(format!("index {i} is out of bounds for axis {src_axis} with size {n}")));
+                }
+                l = l.select(out_axis, j as usize);
+                src_axis += 1;
+            }
+            Index::Slice { start, stop, step } => {
+                let (s, len, st) = slice_range(start, stop, step, t.shape()[src_axis])?;
+                l = l.slice(out_axis, s, len, st);
+                src_axis += 1;
+                out_axis += 1;
+            }
+            Index::NewAxis => {
+                l = l.insert_axis(out_axis);
+                out_axis += 1;
+            }
+            Index::Ellipsis => {
+                let skip = nd - consumed;
+                src_axis += skip;
+                out_axis += skip;
+            }
+            Index::Array(a) => {
+                arrays.push((out_axis, a));
+                src_axis += 1;
+                out_axis += 1;
+            }
+        }
+    }
+    Ok(Parsed { view: l, arrays })
+}
+
+/// The gather/scatter plan of an advanced index: for each position of the broadcast index
+/// shape, the storage offset of the sub-block it selects.
+struct Advanced {
+    /// Broadcast shape of the index arrays.
+    index_shape: Dims,
+    /// Storage offset of each selected sub-block.
+    offsets: Vec<isize>,
+    /// Shape and strides of the sub-block (the view axes no array indexes).
+    rest_shape: Dims,
+    rest_strides: Vec<isize>,
+    /// Where the index axes go in the result: at the first array's axis when the arrays are
+    /// adjacent, else in front (NumPy's rule).
+    insert_at: usize,
+}
+
+fn advanced(view: &Layout, arrays: &[(usize, Tensor)]) -> Result<Advanced> {
+    let mut index_shape: Dims = Dims::new();
+    for (_, a) in arrays {
+        index_shape = broadcast_shapes(&index_shape, a.shape()).map_err(|_| {
+            Error::Index(format!(
+                "shape mismatch: indexing arrays could not be broadcast together with shapes {}",
+                arrays.iter().map(|(_, a)| fmt_shape(a.shape())).collect::<Vec<_>>().join(" ")
+            ))
+        })?;
+    }
+    let count: usize = index_shape.iter().product();
+    let mut offsets = vec![view.offset() as isize; count];
+    for (axis, a) in arrays {
+        let n = view.shape()[*axis] as i64;
+        let stride = view.strides()[*axis];
+        let idx = a.broadcast_to(&index_shape)?.to_vec::<i64>()?;
+        for (o, &i) in offsets.iter_mut().zip(&idx) {
+            let j = if i < 0 { i + n } else { i };
+            if j < 0 || j >= n {
+                return Err(Error::Index(format!("index {i} is out of bounds for axis {axis} with size {n}")));
+            }
+            *o += j as isize * stride;
+        }
+    }
+    let is_indexed = |d: usize| arrays.iter().any(|(a, _)| *a == d);
+    let rest: Vec<usize> = (0..view.ndim()).filter(|&d| !is_indexed(d)).collect();
+    let first = arrays[0].0;
+    let adjacent = arrays.windows(2).all(|w| w[1].0 == w[0].0 + 1);
+    Ok(Advanced {
+        index_shape,
+        offsets,
+        rest_shape: rest.iter().map(|&d| view.shape()[d]).collect(),
+        rest_strides: rest.iter().map(|&d| view.strides()[d]).collect(),
+        insert_at: if adjacent { first } else { 0 },
+    })
+}
+
+impl Advanced {
+    /// Result shape with the index axes in front, and the permutation to NumPy's order.
+    fn front_shape_and_perm(&self) -> (Dims, Vec<usize>) {
+        let mut shape = self.index_shape.clone();
+        shape.extend_from_slice(&self.rest_shape);
+        let (k, r) = (self.index_shape.len(), self.rest_shape.len());
+        let mut perm: Vec<usize> = (k..k + self.insert_at).collect();
+        perm.extend(0..k);
+        perm.extend(k + self.insert_at..k + r);
+        (shape, perm)
+    }
+}
+
+/// Copies each selected sub-block of `src` into row `b` of `dst` (gather), or the reverse
+/// (scatter) when `scatter`.
+///
+/// # Safety
+/// `src`/`dst` must be valid for the layouts in `adv` and `dense`.
+unsafe fn move_blocks<D: Element, S: Element>(adv: &Advanced, tensor_ptr: *mut D, dense_ptr: *mut S, dense: &Layout, scatter: bool) {
+    let block: usize = adv.rest_shape.iter().product();
+    let dense_rest = &dense.strides()[adv.index_shape.len()..];
+    for (b, &off) in adv.offsets.iter().enumerate() {
+        let base = dense.offset() as isize + {
+            // Position b of the index shape within the dense operand.
+            let mut rem = b;
+            let mut o = 0isize;
+            for d in (0..adv.index_shape.len()).rev() {
+                o += (rem % adv.index_shape[d]) as isize * dense.strides()[d];
+                rem /= adv.index_shape[d];
+            }
+            o
+        };
+        if block == 0 {
+            continue;
+        }
+        if scatter {
+            let plan = Plan::<2>::new(&adv.rest_shape, [&adv.rest_strides, dense_rest], [off as usize, base as usize]);
+            map1(&plan, tensor_ptr, dense_ptr as *const S, |x: S| x.cast::<D>());
+        } else {
+            let plan = Plan::<2>::new(&adv.rest_shape, [dense_rest, &adv.rest_strides], [base as usize, off as usize]);
+            map1(&plan, dense_ptr as *mut D, tensor_ptr as *const D, |x: D| x);
+        }
+    }
+}
+
+impl Tensor {
+    /// `self[items]`.
+    pub fn index(&self, items: &[Index]) -> Result<Tensor> {
+        let p = parse(self, items)?;
+        if p.arrays.is_empty() {
+            return Ok(self.view(p.view));
+        }
+        let adv = advanced(&p.view, &p.arrays)?;
+        let (front, perm) = adv.front_shape_and_perm();
+        let out = Tensor::zeros(&front, self.dtype(), self.device())?;
+        with_dtype!(self.dtype(), T => with_ptr::<T, _>(self, |src| {
+            with_mut_ptr::<T, _>(&out, |dst| unsafe {
+                move_blocks::<T, T>(&adv, src as *mut T, dst, out.layout(), false);
+                Ok(())
+            })
+        }))?;
+        Ok(out.view(out.layout().permute(&perm)?))
+    }
+
+    /// `self[items] = value`, broadcasting `value` and casting it to this dtype.
+    pub fn index_set(&self, items: &[Index], value: &Tensor) -> Result<()> {
+        self.same_device(value, "assignment")?;
+        let p = parse(self, items)?;
+        if p.arrays.is_empty() {
+            return self.view(p.view).assign(value);
+        }
+        let adv = advanced(&p.view, &p.arrays)?;
+        let (front, perm) = adv.front_shape_and_perm();
+        // Broadcast the value to the result's NumPy-ordered shape, then view it in front order.
+        let target: Dims = perm.iter().map(|&i| front[i]).collect();
+        let v = if value.shares_storage(self) { value.copy()? } else { value.clone() };
+        let vb = v.layout().broadcast_to(&target).map_err(|_| {
+            Error::Shape(format!(
+                "shape mismatch: value array of shape {} could not be broadcast to indexing result of shape {}",
+                fmt_shape(value.shape()),
+                fmt_shape(&target)
+            ))
+        })?;
+        let mut inverse = vec![0; perm.len()];
+        for (i, &p) in perm.iter().enumerate() {
+            inverse[p] = i;
+        }
+        let vf = vb.permute(&inverse)?;
+        with_dtype!(self.dtype(), D => with_dtype!(v.dtype(), S => with_ptr::<S, _>(&v, |src| {
+            with_mut_ptr::<D, _>(self, |dst| unsafe {
+                move_blocks::<D, S>(&adv, dst, src as *mut S, &vf, true);
+                Ok(())
+            })
+        })))
+    }
+
+    /// Indices of the nonzero elements, one int64 tensor per axis (`np.nonzero`).
+    pub fn nonzero(&self) -> Result<Vec<Tensor>> {
+        let mask = self.to_dtype(DType::Bool)?.contiguous()?.to_vec::<bool>()?;
+        let nd = self.ndim().max(1);
+        let shape: Vec<usize> = if self.ndim() == 0 { vec![1] } else { self.shape().to_vec() };
+        let strides = contiguous_strides(&shape);
+        let mut cols: Vec<Vec<i64>> = vec![vec![]; nd];
+        for (flat, _) in mask.iter().enumerate().filter(|(_, &m)| m) {
+            for d in 0..nd {
+                cols[d].push(((flat as isize / strides[d]) % shape[d] as isize) as i64);
+            }
+        }
+        cols.into_iter().map(|c| {
+            let n = c.len();
+            Tensor::from_vec(c, &[n])
+        }).collect()
+    }
+
+    /// Elements at `indices` along `axis` (of the flattened array when `None`), as `np.take`.
+    pub fn take(&self, indices: &Tensor, axis: Option<isize>) -> Result<Tensor> {
+        let (x, axis) = match axis {
+            None => (self.ravel()?, 0),
+            Some(a) => (self.clone(), normalize_axis(a, self.ndim())?),
+        };
+        let mut items: Vec<Index> = vec![Index::Slice { start: None, stop: None, step: None }; axis];
+        items.push(Index::Array(indices.clone()));
+        x.index(&items)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn arange(n: usize, shape: &[usize]) -> Tensor {
+        Tensor::from_vec((0..n as i64).collect::<Vec<_>>(), shape).unwrap()
+    }
+    fn full() -> Index {
+        Index::Slice { start: None, stop: None, step: None }
+    }
+
+    #[test]
+    fn slices_match_python() {
+        assert_eq!(slice_range(None, None, Some(-1), 5).unwrap(), (4, 5, -1));
+        assert_eq!(slice_range(Some(-2), None, None, 5).unwrap(), (3, 2, 1));
+        assert_eq!(slice_range(Some(10), None, None, 5).unwrap().1, 0);
+        assert_eq!(slice_range(Some(3), Some(0), Some(-2), 5).unwrap(), (3, 2, -2));
+        assert!(slice_range(None, None, Some(0), 5).is_err());
+    }
+
+    #[test]
+    fn basic_index_is_a_view() {
+        let x = arange(12, &[3, 4]);
+        let v = x.index(&[Index::Int(-1), Index::Slice { start: None, stop: None, step: Some(-2) }]).unwrap();
+        assert_eq!(v.to_vec::<i64>().unwrap(), vec![11, 9]);
+        assert!(v.shares_storage(&x));
+        assert!(x.index(&[Index::Int(3)]).is_err());
+        assert!(x.index(&[Index::Int(0), Index::Int(0), Index::Int(0)]).is_err());
+    }
+
+    #[test]
+    fn advanced_gather_and_scatter() {
+        let x = arange(12, &[3, 4]);
+        let rows = Tensor::from_vec(vec![2i64, 0], &[2]).unwrap();
+        let r = x.index(&[Index::Array(rows.clone())]).unwrap();
+        assert_eq!(r.shape(), &[2, 4]);
+        assert_eq!(r.to_vec::<i64>().unwrap(), vec![8, 9, 10, 11, 0, 1, 2, 3]);
+        let cols = Tensor::from_vec(vec![1i64, 3], &[2]).unwrap();
+        let c = x.index(&[full(), Index::Array(cols)]).unwrap();
+        assert_eq!(c.shape(), &[3, 2]);
+        assert_eq!(c.to_vec::<i64>().unwrap(), vec![1, 3, 5, 7, 9, 11]);
+        let mask = x.binary_scalar(crate::tensor::Scalar::Int(5), crate::ops::binary::BinaryOp::Gt, false).unwrap();
+        assert_eq!(x.index(&[Index::Array(mask.clone())]).unwrap().to_vec::<i64>().unwrap(), vec![6, 7, 8, 9, 10, 11]);
+        x.index_set(&[Index::Array(mask)], &Tensor::scalar(0i64)).unwrap();
+        x.index_set(&[Index::Array(rows)], &Tensor::from_vec(vec![7i64; 4], &[4]).unwrap()).unwrap();
+        assert_eq!(x.to_vec::<i64>().unwrap(), vec![7, 7, 7, 7, 4, 5, 0, 0, 7, 7, 7, 7]);
+    }
+}

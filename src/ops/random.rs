@@ -1,0 +1,180 @@
+//! Random arrays from one seedable, process-wide generator (`np.random.seed` resets it).
+
+use crate::device::Device;
+use crate::dtype::{DType, Element};
+use crate::error::{Error, Result};
+use crate::layout::checked_numel;
+use crate::storage::StorageElement;
+use crate::tensor::Tensor;
+use crate::with_dtype;
+use parking_lot::Mutex;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use rand_distr::{Distribution, StandardNormal};
+
+static RNG: Mutex<Option<StdRng>> = Mutex::new(None);
+
+fn with_rng<R>(f: impl FnOnce(&mut StdRng) -> R) -> R {
+    let mut guard = RNG.lock();
+    let rng = guard.get_or_insert_with(|| StdRng::from_os_rng());
+    f(rng)
+}
+
+/// Restarts the generator from `seed`, making every later draw reproducible.
+pub fn seed(seed: u64) {
+    *RNG.lock() = Some(StdRng::seed_from_u64(seed));
+}
+
+fn from_draws<T: StorageElement>(shape: &[usize], device: Device, draw: impl Fn(&mut StdRng) -> T) -> Result<Tensor> {
+    device.check_available()?;
+    let n = checked_numel(shape)?;
+    let v: Vec<T> = with_rng(|r| (0..n).map(|_| draw(r)).collect());
+    Tensor::from_storage(T::wrap(v), shape, device)
+}
+
+fn float_only(dtype: DType, what: &str) -> Result<()> {
+    if !dtype.is_float() {
+        return Err(Error::DType(format!("{what} needs a float dtype, got {dtype}")));
+    }
+    Ok(())
+}
+
+impl Tensor {
+    /// Uniform samples in `[low, high)`.
+    pub fn rand_uniform(low: f64, high: f64, shape: &[usize], dtype: DType, device: Device) -> Result<Tensor> {
+        float_only(dtype, "uniform")?;
+        with_dtype!(dtype, T => from_draws::<T>(shape, device, |r| T::from_f64(low + (high - low) * r.random::<f64>())))
+    }
+
+    /// Normal samples with mean `loc` and standard deviation `scale`.
+    pub fn rand_normal(loc: f64, scale: f64, shape: &[usize], dtype: DType, device: Device) -> Result<Tensor> {
+        float_only(dtype, "normal")?;
+        if scale < 0.0 {
+            return Err(Error::Value(format!("normal: scale must be non-negative, got {scale}")));
+        }
+        with_dtype!(dtype, T => from_draws::<T>(shape, device, |r| {
+            let z: f64 = StandardNormal.sample(r);
+            T::from_f64(loc + scale * z)
+        }))
+    }
+
+    /// Integers uniform in `[low, high)`.
+    pub fn rand_int(low: i64, high: i64, shape: &[usize], dtype: DType, device: Device) -> Result<Tensor> {
+        if low >= high {
+            return Err(Error::Value(format!("randint: low >= high ({low} >= {high})")));
+        }
+        with_dtype!(dtype, T => from_draws::<T>(shape, device, |r| T::from_i64(r.random_range(low..high))))
+    }
+
+    /// A random permutation of `0..n` as int64.
+    pub fn rand_permutation(n: usize) -> Result<Tensor> {
+        let mut v: Vec<i64> = (0..n as i64).collect();
+        with_rng(|r| {
+            for i in (1..n).rev() {
+                let j = r.random_range(0..=i);
+                v.swap(i, j);
+            }
+        });
+        Tensor::from_vec(v, &[n])
+    }
+
+    /// `size` indices drawn from `0..n`, with or without replacement, optionally with
+    /// probabilities `p` (which must be non-negative and sum to 1).
+    pub fn rand_choice(n: usize, size: &[usize], replace: bool, p: Option<&Tensor>) -> Result<Tensor> {
+        let count = checked_numel(size)?;
+        if n == 0 && count > 0 {
+            return Err(Error::Value("a cannot be empty unless no samples are taken".into()));
+        }
+        let weights = match p {
+            None => None,
+            Some(p) => {
+                let w = p.to_vec::<f64>()?;
+                if w.len() != n {
+                    return Err(Error::Value(format!("p has {} elements but a has {n}", w.len())));
+                }
+                if w.iter().any(|&x| !(x >= 0.0)) || (w.iter().sum::<f64>() - 1.0).abs() > 1e-6 {
+                    return Err(Error::Value("probabilities are not non-negative or do not sum to 1".into()));
+                }
+                Some(w)
+            }
+        };
+        let v: Vec<i64> = match (replace, weights) {
+            (true, None) => with_rng(|r| (0..count).map(|_| r.random_range(0..n as i64)).collect()),
+            (true, Some(w)) => {
+                let cdf: Vec<f64> = w.iter().scan(0.0, |acc, &x| { *acc += x; Some(*acc) }).collect();
+                let total = cdf[n - 1];
+                with_rng(|r| {
+                    (0..count)
+                        .map(|_| {
+                            let u = r.random::<f64>() * total;
+                            cdf.partition_point(|&c| c <= u).min(n - 1) as i64
+                        })
+                        .collect()
+                })
+            }
+            (false, w) => {
+                if count > n {
+                    return Err(Error::Value(format!(
+                        "cannot take a larger sample ({count}) than population ({n}) when replace=False"
+                    )));
+                }
+                match w {
+                    None => Tensor::rand_permutation(n)?.to_vec::<i64>()?.into_iter().take(count).collect(),
+                    Some(mut w) => with_rng(|r| {
+                        // Successive draws without replacement, renormalizing each time.
+                        let mut out = Vec::with_capacity(count);
+                        for _ in 0..count {
+                            let total: f64 = w.iter().sum();
+                            let mut u = r.random::<f64>() * total;
+                            let mut pick = n - 1;
+                            for (i, &x) in w.iter().enumerate() {
+                                if u < x {
+                                    pick = i;
+                                    break;
+                                }
+                                u -= x;
+                            }
+                            w[pick] = 0.0;
+                            out.push(pick as i64);
+                        }
+                        out
+                    }),
+                }
+            }
+        };
+        Tensor::from_vec(v, size)
+    }
+
+    /// Shuffles the array in place along its first axis.
+    pub fn rand_shuffle(&self) -> Result<()> {
+        if self.ndim() == 0 {
+            return Err(Error::Value("shuffle needs an array of at least one dimension".into()));
+        }
+        let perm = Tensor::rand_permutation(self.shape()[0])?;
+        let shuffled = self.take(&perm, Some(0))?;
+        self.assign(&shuffled)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seeded_draws_repeat() {
+        seed(7);
+        let a = Tensor::rand_normal(0.0, 1.0, &[5], DType::F32, Device::Cpu(0)).unwrap().to_vec::<f32>().unwrap();
+        seed(7);
+        let b = Tensor::rand_normal(0.0, 1.0, &[5], DType::F32, Device::Cpu(0)).unwrap().to_vec::<f32>().unwrap();
+        assert_eq!(a, b);
+        let u = Tensor::rand_uniform(2.0, 3.0, &[1000], DType::F64, Device::Cpu(0)).unwrap().to_vec::<f64>().unwrap();
+        assert!(u.iter().all(|&x| (2.0..3.0).contains(&x)));
+        let i = Tensor::rand_int(0, 3, &[100], DType::I64, Device::Cpu(0)).unwrap().to_vec::<i64>().unwrap();
+        assert!(i.iter().all(|&x| (0..3).contains(&x)));
+        let c = Tensor::rand_choice(5, &[5], false, None).unwrap().to_vec::<i64>().unwrap();
+        let mut s = c.clone();
+        s.sort();
+        assert_eq!(s, vec![0, 1, 2, 3, 4]);
+        assert!(Tensor::rand_int(3, 3, &[1], DType::I64, Device::Cpu(0)).is_err());
+    }
+}

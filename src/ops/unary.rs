@@ -1,0 +1,253 @@
+//! Elementwise functions of one array: math functions (which compute in float, as NumPy's do
+//! for integer input), sign-type functions that keep the dtype, rounding, activations and
+//! predicates.
+
+use super::{binary::Arith, build, with_ptr};
+use crate::cpu::strided::{map1, Plan};
+use crate::dtype::DType;
+use crate::error::{Error, Result};
+use crate::layout::contiguous_strides;
+use crate::storage::StorageElement;
+use crate::tensor::Tensor;
+use crate::with_dtype;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UnaryOp {
+    Neg,
+    Abs,
+    Sign,
+    Square,
+    Floor,
+    Ceil,
+    Trunc,
+    Round,
+    Relu,
+    Exp,
+    Exp2,
+    Log,
+    Log2,
+    Log10,
+    Log1p,
+    Expm1,
+    Sqrt,
+    Cbrt,
+    Reciprocal,
+    Sin,
+    Cos,
+    Tan,
+    Arcsin,
+    Arccos,
+    Arctan,
+    Sinh,
+    Cosh,
+    Tanh,
+    Arcsinh,
+    Arccosh,
+    Arctanh,
+    Sigmoid,
+    LogicalNot,
+    Invert,
+    IsNan,
+    IsInf,
+    IsFinite,
+}
+
+impl UnaryOp {
+    pub fn name(self) -> &'static str {
+        use UnaryOp::*;
+        match self {
+            Neg => "negative",
+            Abs => "absolute",
+            Sign => "sign",
+            Square => "square",
+            Floor => "floor",
+            Ceil => "ceil",
+            Trunc => "trunc",
+            Round => "round",
+            Relu => "relu",
+            Exp => "exp",
+            Exp2 => "exp2",
+            Log => "log",
+            Log2 => "log2",
+            Log10 => "log10",
+            Log1p => "log1p",
+            Expm1 => "expm1",
+            Sqrt => "sqrt",
+            Cbrt => "cbrt",
+            Reciprocal => "reciprocal",
+            Sin => "sin",
+            Cos => "cos",
+            Tan => "tan",
+            Arcsin => "arcsin",
+            Arccos => "arccos",
+            Arctan => "arctan",
+            Sinh => "sinh",
+            Cosh => "cosh",
+            Tanh => "tanh",
+            Arcsinh => "arcsinh",
+            Arccosh => "arccosh",
+            Arctanh => "arctanh",
+            Sigmoid => "sigmoid",
+            LogicalNot => "logical_not",
+            Invert => "invert",
+            IsNan => "isnan",
+            IsInf => "isinf",
+            IsFinite => "isfinite",
+        }
+    }
+
+    /// Functions that are only defined on floats; integer input is converted first.
+    fn is_float_math(self) -> bool {
+        use UnaryOp::*;
+        !matches!(
+            self,
+            Neg | Abs | Sign | Square | Floor | Ceil | Trunc | Round | Relu | LogicalNot | Invert | IsNan | IsInf | IsFinite
+        )
+    }
+}
+
+/// `out[i] = f(x[i])` into a new dense tensor.
+pub(crate) fn map_new<A: StorageElement, O: StorageElement>(x: &Tensor, f: impl Fn(A) -> O + Sync) -> Result<Tensor> {
+    let shape = x.shape();
+    let out_strides = contiguous_strides(shape);
+    let l = x.layout();
+    unsafe {
+        build::<O>(shape, x.device(), |po| {
+            with_ptr::<A, _>(x, |pa| {
+                let plan = Plan::<2>::new(shape, [&out_strides, l.strides()], [0, l.offset()]);
+                map1(&plan, po, pa, f);
+                Ok(())
+            })
+        })
+    }
+}
+
+/// Float functions of f32 and f64, by name.
+pub trait FloatMath: Arith + Copy {
+    fn apply(op: UnaryOp, x: &Tensor) -> Result<Tensor>;
+}
+
+macro_rules! float_math {
+    ($t:ty) => {
+        impl FloatMath for $t {
+            fn apply(op: UnaryOp, x: &Tensor) -> Result<Tensor> {
+                use UnaryOp::*;
+                match op {
+                    Exp => map_new(x, |v: $t| v.exp()),
+                    Exp2 => map_new(x, |v: $t| v.exp2()),
+                    Log => map_new(x, |v: $t| v.ln()),
+                    Log2 => map_new(x, |v: $t| v.log2()),
+                    Log10 => map_new(x, |v: $t| v.log10()),
+                    Log1p => map_new(x, |v: $t| v.ln_1p()),
+                    Expm1 => map_new(x, |v: $t| v.exp_m1()),
+                    Sqrt => map_new(x, |v: $t| v.sqrt()),
+                    Cbrt => map_new(x, |v: $t| v.cbrt()),
+                    Reciprocal => map_new(x, |v: $t| 1.0 / v),
+                    Sin => map_new(x, |v: $t| v.sin()),
+                    Cos => map_new(x, |v: $t| v.cos()),
+                    Tan => map_new(x, |v: $t| v.tan()),
+                    Arcsin => map_new(x, |v: $t| v.asin()),
+                    Arccos => map_new(x, |v: $t| v.acos()),
+                    Arctan => map_new(x, |v: $t| v.atan()),
+                    Sinh => map_new(x, |v: $t| v.sinh()),
+                    Cosh => map_new(x, |v: $t| v.cosh()),
+                    Tanh => map_new(x, |v: $t| v.tanh()),
+                    Arcsinh => map_new(x, |v: $t| v.asinh()),
+                    Arccosh => map_new(x, |v: $t| v.acosh()),
+                    Arctanh => map_new(x, |v: $t| v.atanh()),
+                    Sigmoid => map_new(x, |v: $t| 1.0 / (1.0 + (-v).exp())),
+                    Floor => map_new(x, |v: $t| v.floor()),
+                    Ceil => map_new(x, |v: $t| v.ceil()),
+                    Trunc => map_new(x, |v: $t| v.trunc()),
+                    Round => map_new(x, |v: $t| v.round_ties_even()),
+                    IsNan => map_new(x, |v: $t| v.is_nan()),
+                    IsInf => map_new(x, |v: $t| v.is_infinite()),
+                    IsFinite => map_new(x, |v: $t| v.is_finite()),
+                    _ => Err(Error::DType(format!("internal: {} is not a float function", op.name()))),
+                }
+            }
+        }
+    };
+}
+float_math!(f32);
+float_math!(f64);
+
+/// Functions that keep an integer dtype.
+fn int_like<T: Arith>(op: UnaryOp, x: &Tensor) -> Result<Tensor> {
+    use UnaryOp::*;
+    let zero = T::zero();
+    match op {
+        Neg => map_new(x, move |v: T| T::sub(zero, v)),
+        Abs => map_new(x, move |v: T| if v < zero { T::sub(zero, v) } else { v }),
+        Sign => map_new(x, move |v: T| {
+            if v > zero {
+                T::one()
+            } else if v < zero {
+                T::sub(zero, T::one())
+            } else {
+                v
+            }
+        }),
+        Square => map_new(x, |v: T| T::mul(v, v)),
+        Relu => map_new(x, move |v: T| T::max(v, zero)),
+        Floor | Ceil | Trunc | Round => x.copy(),
+        IsNan | IsInf => map_new(x, |_: T| false),
+        IsFinite => map_new(x, |_: T| true),
+        _ => Err(Error::DType(format!("internal: {} is not an integer function", op.name()))),
+    }
+}
+
+impl Tensor {
+    /// Applies an elementwise function. Float functions of integer input compute in float64
+    /// (int32/int64) or float32 (bool/uint8; NumPy would use float16, which deepblocks lacks).
+    pub fn unary(&self, op: UnaryOp) -> Result<Tensor> {
+        use UnaryOp::*;
+        let dt = self.dtype();
+        let unsupported = || Error::DType(format!("ufunc '{}' not supported for the input type {dt}", op.name()));
+        if op.is_float_math() || (dt.is_float() && matches!(op, Floor | Ceil | Trunc | Round | IsNan | IsInf | IsFinite)) {
+            let x = self.to_dtype(dt.to_float())?;
+            return match x.dtype() {
+                DType::F32 => f32::apply(op, &x),
+                _ => f64::apply(op, &x),
+            };
+        }
+        match op {
+            LogicalNot => {
+                let b = self.to_dtype(DType::Bool)?;
+                map_new(&b, |v: bool| !v)
+            }
+            Invert => match dt {
+                DType::Bool => map_new(self, |v: bool| !v),
+                DType::U8 => map_new(self, |v: u8| !v),
+                DType::I32 => map_new(self, |v: i32| !v),
+                DType::I64 => map_new(self, |v: i64| !v),
+                _ => Err(unsupported()),
+            },
+            Neg | Sign if dt == DType::Bool => Err(Error::DType(format!(
+                "ufunc '{}' not supported for boolean input; use logical_not (~) instead",
+                op.name()
+            ))),
+            Square if dt == DType::Bool => self.to_dtype(DType::U8)?.unary(Square),
+            _ => with_dtype!(dt, T => int_like::<T>(op, self)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn float_math_on_ints_and_views() {
+        let x = Tensor::from_vec(vec![0i32, 1, 4, 9], &[4]).unwrap();
+        let r = x.unary(UnaryOp::Sqrt).unwrap();
+        assert_eq!(r.dtype(), DType::F64);
+        assert_eq!(r.to_vec::<f64>().unwrap(), vec![0.0, 1.0, 2.0, 3.0]);
+        let rev = x.view(x.layout().flip(0));
+        assert_eq!(rev.unary(UnaryOp::Neg).unwrap().to_vec::<i32>().unwrap(), vec![-9, -4, -1, 0]);
+        let f = Tensor::from_vec(vec![0.5f32, 1.5, 2.5, -0.5], &[4]).unwrap();
+        assert_eq!(f.unary(UnaryOp::Round).unwrap().to_vec::<f32>().unwrap(), vec![0.0, 2.0, 2.0, -0.0]);
+        let b = Tensor::from_vec(vec![true, false], &[2]).unwrap();
+        assert!(b.unary(UnaryOp::Neg).is_err());
+    }
+}

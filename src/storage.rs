@@ -1,0 +1,147 @@
+//! The memory behind tensors. One `Storage` is shared by a base array and all of its views;
+//! the lock gives interior mutability so that a write through any view reaches the others.
+
+use crate::dtype::{DType, Element};
+use crate::error::{Error, Result};
+use parking_lot::RwLock;
+
+/// Host memory of one dtype.
+#[derive(Debug, Clone)]
+pub enum CpuStorage {
+    Bool(Vec<bool>),
+    U8(Vec<u8>),
+    I32(Vec<i32>),
+    I64(Vec<i64>),
+    F32(Vec<f32>),
+    F64(Vec<f64>),
+}
+
+/// Maps an `Element` type to its `CpuStorage` variant.
+pub trait StorageElement: Element {
+    fn wrap(v: Vec<Self>) -> CpuStorage;
+    fn slice(s: &CpuStorage) -> Option<&[Self]>;
+    fn slice_mut(s: &mut CpuStorage) -> Option<&mut [Self]>;
+}
+
+macro_rules! storage_element {
+    ($t:ty, $variant:ident) => {
+        impl StorageElement for $t {
+            fn wrap(v: Vec<Self>) -> CpuStorage {
+                CpuStorage::$variant(v)
+            }
+            #[inline]
+            fn slice(s: &CpuStorage) -> Option<&[Self]> {
+                match s {
+                    CpuStorage::$variant(v) => Some(v),
+                    _ => None,
+                }
+            }
+            #[inline]
+            fn slice_mut(s: &mut CpuStorage) -> Option<&mut [Self]> {
+                match s {
+                    CpuStorage::$variant(v) => Some(v),
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+storage_element!(bool, Bool);
+storage_element!(u8, U8);
+storage_element!(i32, I32);
+storage_element!(i64, I64);
+storage_element!(f32, F32);
+storage_element!(f64, F64);
+
+impl CpuStorage {
+    pub fn dtype(&self) -> DType {
+        match self {
+            CpuStorage::Bool(_) => DType::Bool,
+            CpuStorage::U8(_) => DType::U8,
+            CpuStorage::I32(_) => DType::I32,
+            CpuStorage::I64(_) => DType::I64,
+            CpuStorage::F32(_) => DType::F32,
+            CpuStorage::F64(_) => DType::F64,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            CpuStorage::Bool(v) => v.len(),
+            CpuStorage::U8(v) => v.len(),
+            CpuStorage::I32(v) => v.len(),
+            CpuStorage::I64(v) => v.len(),
+            CpuStorage::F32(v) => v.len(),
+            CpuStorage::F64(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Address of the first element (for zero-copy export to NumPy).
+    pub fn as_ptr(&self) -> *const u8 {
+        match self {
+            CpuStorage::Bool(v) => v.as_ptr() as *const u8,
+            CpuStorage::U8(v) => v.as_ptr(),
+            CpuStorage::I32(v) => v.as_ptr() as *const u8,
+            CpuStorage::I64(v) => v.as_ptr() as *const u8,
+            CpuStorage::F32(v) => v.as_ptr() as *const u8,
+            CpuStorage::F64(v) => v.as_ptr() as *const u8,
+        }
+    }
+
+    /// `n` zero elements of `dtype`.
+    pub fn zeros(dtype: DType, n: usize) -> CpuStorage {
+        crate::with_dtype!(dtype, T => T::wrap(vec![T::zero(); n]))
+    }
+}
+
+/// Shared, lockable memory. The lock is held only for the duration of one kernel.
+#[derive(Debug)]
+pub struct Storage {
+    data: RwLock<CpuStorage>,
+}
+
+impl Storage {
+    pub fn new(data: CpuStorage) -> Storage {
+        Storage { data: RwLock::new(data) }
+    }
+
+    pub fn dtype(&self) -> DType {
+        self.data.read_recursive().dtype()
+    }
+
+    pub fn len(&self) -> usize {
+        self.data.read_recursive().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn read(&self) -> parking_lot::RwLockReadGuard<'_, CpuStorage> {
+        self.data.read_recursive()
+    }
+
+    pub fn write(&self) -> parking_lot::RwLockWriteGuard<'_, CpuStorage> {
+        self.data.write()
+    }
+}
+
+/// Error for a storage whose variant does not match the dtype a kernel expected.
+pub(crate) fn dtype_mismatch(expected: DType, found: DType) -> Error {
+    Error::DType(format!("internal dtype mismatch: expected {expected}, storage holds {found}"))
+}
+
+/// Typed read access to a storage.
+pub(crate) fn typed<T: StorageElement>(s: &CpuStorage) -> Result<&[T]> {
+    T::slice(s).ok_or_else(|| dtype_mismatch(T::DTYPE, s.dtype()))
+}
+
+/// Typed write access to a storage.
+pub(crate) fn typed_mut<T: StorageElement>(s: &mut CpuStorage) -> Result<&mut [T]> {
+    let found = s.dtype();
+    T::slice_mut(s).ok_or_else(|| dtype_mismatch(T::DTYPE, found))
+}

@@ -1,0 +1,211 @@
+//! `Tensor`: a cheap handle (one `Arc`) to shared storage seen through a layout. Cloning a
+//! tensor or taking a view never copies data. Operations live in `ops/`, one family a file,
+//! as further `impl Tensor` blocks.
+
+use crate::device::Device;
+use crate::dtype::{DType, Element};
+use crate::error::{fmt_shape, Error, Result};
+use crate::layout::{checked_numel, Layout};
+use crate::storage::{typed, CpuStorage, Storage, StorageElement};
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct Tensor(Arc<TensorInner>);
+
+struct TensorInner {
+    storage: Arc<Storage>,
+    layout: Layout,
+    dtype: DType,
+    device: Device,
+}
+
+/// A Python-style scalar: the weakly typed operand of `x + 1`, a fill value, a clip bound.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Scalar {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+}
+
+impl Scalar {
+    pub fn to_f64(self) -> f64 {
+        match self {
+            Scalar::Bool(b) => b as u8 as f64,
+            Scalar::Int(i) => i as f64,
+            Scalar::Float(f) => f,
+        }
+    }
+
+    pub fn to_i64(self) -> i64 {
+        match self {
+            Scalar::Bool(b) => b as i64,
+            Scalar::Int(i) => i,
+            Scalar::Float(f) => f as i64,
+        }
+    }
+
+    /// The value as an element of type `T` (floats truncate toward zero when `T` is an integer).
+    pub fn cast<T: crate::dtype::Element>(self) -> T {
+        match self {
+            Scalar::Float(f) => T::from_f64(f),
+            _ => T::from_i64(self.to_i64()),
+        }
+    }
+
+    /// The dtype NumPy gives `array op scalar` when the array has dtype `other` (NEP 50: Python
+    /// scalars are "weak" and take the array's dtype when they are of the same kind or lower).
+    pub fn weak_dtype(self, other: DType) -> DType {
+        match self {
+            Scalar::Bool(_) => other,
+            Scalar::Int(_) if other == DType::Bool => DType::I64,
+            Scalar::Int(_) => other,
+            Scalar::Float(_) if other.is_float() => other,
+            Scalar::Float(_) => DType::F64,
+        }
+    }
+}
+
+impl std::fmt::Debug for Tensor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Tensor(shape={}, dtype={}, device={})", fmt_shape(self.shape()), self.dtype(), self.device())
+    }
+}
+
+impl Tensor {
+    /// A tensor owning `data`, laid out densely as `shape`.
+    pub fn from_storage(data: CpuStorage, shape: &[usize], device: Device) -> Result<Tensor> {
+        device.check_available()?;
+        let n = checked_numel(shape)?;
+        if n != data.len() {
+            return Err(Error::Shape(format!(
+                "{} elements cannot form an array of shape {}",
+                data.len(),
+                fmt_shape(shape)
+            )));
+        }
+        let dtype = data.dtype();
+        Ok(Tensor(Arc::new(TensorInner {
+            storage: Arc::new(Storage::new(data)),
+            layout: Layout::contiguous(shape),
+            dtype,
+            device,
+        })))
+    }
+
+    /// A CPU tensor owning `data`, laid out densely as `shape`.
+    pub fn from_vec<T: StorageElement>(data: Vec<T>, shape: &[usize]) -> Result<Tensor> {
+        Tensor::from_storage(T::wrap(data), shape, Device::Cpu(0))
+    }
+
+    /// A 0-d tensor.
+    pub fn scalar<T: StorageElement>(v: T) -> Tensor {
+        Tensor(Arc::new(TensorInner {
+            storage: Arc::new(Storage::new(T::wrap(vec![v]))),
+            layout: Layout::contiguous(&[]),
+            dtype: T::DTYPE,
+            device: Device::Cpu(0),
+        }))
+    }
+
+    /// A 0-d tensor of `dtype` holding `v`.
+    pub fn from_scalar(v: Scalar, dtype: DType, device: Device) -> Result<Tensor> {
+        crate::with_dtype!(dtype, T => Tensor::from_storage(T::wrap(vec![v.cast::<T>()]), &[], device))
+    }
+
+    /// Another view of the same storage. The layout must have been derived from this
+    /// tensor's layout by the checked operations of `Layout`.
+    pub fn view(&self, layout: Layout) -> Tensor {
+        Tensor(Arc::new(TensorInner {
+            storage: self.0.storage.clone(),
+            layout,
+            dtype: self.0.dtype,
+            device: self.0.device,
+        }))
+    }
+
+    /// A view with explicit strides and offset, checked against the storage bounds.
+    pub fn as_strided(&self, shape: &[usize], strides: &[isize], offset: usize) -> Result<Tensor> {
+        let layout = Layout::new(shape, strides, offset, self.0.storage.len())?;
+        Ok(self.view(layout))
+    }
+
+    pub fn shape(&self) -> &[usize] {
+        self.0.layout.shape()
+    }
+
+    pub fn layout(&self) -> &Layout {
+        &self.0.layout
+    }
+
+    pub fn dtype(&self) -> DType {
+        self.0.dtype
+    }
+
+    pub fn device(&self) -> Device {
+        self.0.device
+    }
+
+    pub fn ndim(&self) -> usize {
+        self.0.layout.ndim()
+    }
+
+    pub fn numel(&self) -> usize {
+        self.0.layout.numel()
+    }
+
+    pub fn storage(&self) -> &Arc<Storage> {
+        &self.0.storage
+    }
+
+    /// True when both tensors are views of one storage.
+    pub fn shares_storage(&self, other: &Tensor) -> bool {
+        Arc::ptr_eq(&self.0.storage, &other.0.storage)
+    }
+
+    /// True when the two tensors are the same handle (not merely the same data).
+    pub fn same_handle(&self, other: &Tensor) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
+    pub fn is_contiguous(&self) -> bool {
+        self.0.layout.is_contiguous()
+    }
+
+    /// The elements in row-major order, converted to `T`.
+    pub fn to_vec<T: StorageElement>(&self) -> Result<Vec<T>> {
+        let t = self.astype(T::DTYPE)?.contiguous()?;
+        let guard = t.storage().read();
+        let data = typed::<T>(&guard)?;
+        let start = t.layout().offset();
+        Ok(data[start..start + t.numel()].to_vec())
+    }
+
+    /// The single element of a size-1 tensor.
+    pub fn item<T: StorageElement>(&self) -> Result<T> {
+        if self.numel() != 1 {
+            return Err(Error::Value(format!(
+                "only size-1 arrays can be converted to a scalar; this one has shape {}",
+                fmt_shape(self.shape())
+            )));
+        }
+        let guard = self.storage().read();
+        let v: T = crate::with_dtype!(self.dtype(), S => {
+            let data = typed::<S>(&guard)?;
+            let idx = self.layout().storage_index(&vec![0; self.ndim()]);
+            data[idx].cast::<T>()
+        });
+        Ok(v)
+    }
+
+    /// Fails unless both tensors are on one device; the message names both.
+    pub fn same_device(&self, other: &Tensor, op: &str) -> Result<()> {
+        if self.device() != other.device() {
+            return Err(Error::Device(format!(
+                "{op}: operands are on different devices, {} and {}; move one with copyto() or as_in_ctx()",
+                self.device(),
+                other.device()
+            )));
+        }
+        Ok(())
+    }
+}
