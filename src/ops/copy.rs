@@ -75,6 +75,12 @@ impl Tensor {
         }))
     }
 
+    /// A copy on `device` (this build has only CPU memory, so any other device fails).
+    pub fn to_device(&self, device: crate::Device) -> Result<Tensor> {
+        device.check_available()?;
+        self.copy()
+    }
+
     /// Sets every element of this view to `value`.
     pub fn fill(&self, value: Scalar) -> Result<()> {
         let src = Tensor::from_scalar(value, self.dtype(), self.device())?;

@@ -233,6 +233,21 @@ impl Tensor {
     }
 }
 
+impl Tensor {
+    /// Rounds half to even at `decimals` decimal places (negative: to tens, hundreds...).
+    pub fn round_decimals(&self, decimals: i32) -> Result<Tensor> {
+        if decimals == 0 || (decimals > 0 && !self.dtype().is_float()) {
+            return self.unary(UnaryOp::Round);
+        }
+        use crate::ops::binary::BinaryOp;
+        use crate::tensor::Scalar;
+        let scale = Scalar::Float(10f64.powi(decimals));
+        let x = self.to_dtype(self.dtype().to_float())?;
+        let r = x.binary_scalar(scale, BinaryOp::Mul, false)?.unary(UnaryOp::Round)?.binary_scalar(scale, BinaryOp::Div, false)?;
+        r.to_dtype(self.dtype())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

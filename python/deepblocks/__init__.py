@@ -1,0 +1,36 @@
+"""deepblocks: MXNet Gluon's API on a Rust tensor engine.
+
+Code written for MXNet runs after replacing the word ``mxnet`` by ``deepblocks``:
+
+>>> from deepblocks import np, npx
+>>> npx.set_np()
+>>> x = np.arange(12).reshape(3, 4)
+>>> x[1:, ::2]
+array([[ 4.,  6.],
+       [ 8., 10.]])
+"""
+
+import sys as _sys
+
+from . import _core, base, context, util
+from . import numpy
+from . import numpy_extension
+from . import ndarray
+from .base import MXNetError
+from .context import Context, cpu, current_context, current_device, gpu, num_gpus
+
+__version__ = _core.__version__
+
+np = numpy
+npx = numpy_extension
+nd = ndarray
+
+# MXNet's short module names are importable as modules too (`import deepblocks.np`).
+_sys.modules[__name__ + ".np"] = numpy
+_sys.modules[__name__ + ".npx"] = numpy_extension
+_sys.modules[__name__ + ".nd"] = ndarray
+
+__all__ = [
+    "np", "npx", "nd", "numpy", "numpy_extension", "ndarray", "base", "context", "util",
+    "MXNetError", "Context", "cpu", "gpu", "current_context", "current_device", "num_gpus",
+]

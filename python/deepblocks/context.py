@@ -1,0 +1,29 @@
+"""Devices (MXNet "contexts"): ``cpu(i)``, ``gpu(i)`` and the default device.
+
+>>> from deepblocks import context
+>>> context.cpu(), context.gpu(1), context.num_gpus() >= 0
+(cpu(0), gpu(1), True)
+>>> with context.cpu(0):
+...     context.current_context()
+cpu(0)
+"""
+
+from ._core import Context, current_context, num_gpus
+
+__all__ = ["Context", "cpu", "gpu", "current_context", "current_device", "num_gpus", "Device"]
+
+Device = Context
+
+
+def cpu(device_id=0):
+    """The CPU (``device_id`` is accepted for MXNet compatibility)."""
+    return Context("cpu", device_id)
+
+
+def gpu(device_id=0):
+    """GPU ``device_id``. Creating it always works; allocating on a missing GPU raises MXNetError."""
+    return Context("gpu", device_id)
+
+
+def current_device():
+    return current_context()

@@ -1,0 +1,1 @@
+"""Legacy ``nd`` namespace (placeholder until written)."""

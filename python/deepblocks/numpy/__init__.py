@@ -1,0 +1,465 @@
+"""``deepblocks.np``: NumPy-compatible arrays on the deepblocks engine (MXNet's ``mxnet.np``).
+
+Arrays follow NumPy (broadcasting, promotion, views that write through) with MXNet's
+defaults: Python lists, scalars and ``arange`` give float32.
+
+>>> from deepblocks import np
+>>> x = np.array([[1, 2], [3, 4]])
+>>> x.dtype
+dtype('float32')
+>>> (x @ x.T).sum(axis=1)
+array([16., 36.])
+>>> np.maximum(x - 2, 0)
+array([[0., 0.],
+       [1., 2.]])
+"""
+
+import builtins as _builtins
+
+import numpy as _onp
+
+from .. import _core
+from .._core import ndarray
+from . import linalg, random
+
+__all__ = ["ndarray", "linalg", "random"]
+
+# ---- dtypes and constants (the host NumPy objects, so comparisons just work) ----------------
+float32 = _onp.float32
+float64 = _onp.float64
+int32 = _onp.int32
+int64 = _onp.int64
+uint8 = _onp.uint8
+bool_ = _onp.bool_
+dtype = _onp.dtype
+pi = _onp.pi
+e = _onp.e
+inf = _onp.inf
+nan = _onp.nan
+newaxis = None
+
+# ---- creation ---------------------------------------------------------------------------------
+
+
+def array(object, dtype=None, ctx=None, device=None, copy=True):
+    """An array from a list, scalar, NumPy array or deepblocks array (float32 for Python data)."""
+    return _core.array(object, dtype, ctx, device, copy)
+
+
+def asarray(a, dtype=None, ctx=None, device=None):
+    """Like ``array`` but returns ``a`` itself when it already fits."""
+    return _core.array(a, dtype, ctx, device, False)
+
+
+def zeros(shape, dtype=None, order="C", ctx=None, device=None):
+    """>>> zeros((2, 3)).shape
+    (2, 3)
+    """
+    return _core.full(shape, 0.0, dtype, ctx, device)
+
+
+def ones(shape, dtype=None, order="C", ctx=None, device=None):
+    return _core.full(shape, 1.0, dtype, ctx, device)
+
+
+def empty(shape, dtype=None, order="C", ctx=None, device=None):
+    """An array of ``shape`` (zero-filled: deepblocks never hands out uninitialized memory)."""
+    return _core.full(shape, 0.0, dtype, ctx, device)
+
+
+def full(shape, fill_value, dtype=None, order="C", ctx=None, device=None):
+    return _core.full(shape, fill_value, dtype, ctx, device)
+
+
+def _like(a, dtype):
+    a = asarray(a)
+    return a, (a.dtype if dtype is None else dtype)
+
+
+def zeros_like(a, dtype=None, order="C", ctx=None, device=None):
+    a, dt = _like(a, dtype)
+    return _core.full(a.shape, 0, dt, ctx or device or a.ctx, None)
+
+
+def ones_like(a, dtype=None, order="C", ctx=None, device=None):
+    a, dt = _like(a, dtype)
+    return _core.full(a.shape, 1, dt, ctx or device or a.ctx, None)
+
+
+def empty_like(a, dtype=None, order="C", ctx=None, device=None):
+    return zeros_like(a, dtype, order, ctx, device)
+
+
+def full_like(a, fill_value, dtype=None, order="C", ctx=None, device=None):
+    a, dt = _like(a, dtype)
+    return _core.full(a.shape, fill_value, dt, ctx or device or a.ctx, None)
+
+
+def arange(start, stop=None, step=None, dtype=None, ctx=None, device=None):
+    """``[start, stop)`` by ``step``; float32 unless ``dtype`` is given (MXNet's default).
+
+    >>> arange(4)
+    array([0., 1., 2., 3.])
+    """
+    return _core.arange(start, stop, step, dtype, ctx, device)
+
+
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0, ctx=None, device=None):
+    if axis != 0:
+        raise ValueError("linspace: only axis=0 is supported")
+    out = _core.linspace(start, stop, num, endpoint, dtype, ctx, device)
+    if retstep:
+        div = (num - 1) if endpoint else num
+        return out, ((stop - start) / div if div > 0 else _onp.nan)
+    return out
+
+
+def eye(N, M=None, k=0, dtype=None, ctx=None, device=None):
+    return _core.eye(N, M, k, dtype, ctx, device)
+
+
+def identity(n, dtype=None, ctx=None, device=None):
+    return _core.eye(n, None, 0, dtype, ctx, device)
+
+
+# ---- elementwise functions ----------------------------------------------------------------------
+
+
+def _no_out(out):
+    if out is not None:
+        raise TypeError("the out= argument is not supported; assign the result instead")
+
+
+def _ufunc1(name, doc):
+    def f(x, out=None, **kwargs):
+        _no_out(out)
+        return _core.unary(x, name)
+
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = doc
+    return f
+
+
+def _ufunc2(name, doc):
+    def f(x1, x2, out=None, **kwargs):
+        _no_out(out)
+        return _core.binary(x1, x2, name)
+
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = doc
+    return f
+
+
+negative = _ufunc1("negative", "``-x``, elementwise.")
+absolute = _ufunc1("absolute", "``|x|``, elementwise.")
+abs = absolute
+fabs = absolute
+sign = _ufunc1("sign", "-1, 0 or 1 by the sign of x.")
+square = _ufunc1("square", "``x * x``, elementwise.")
+floor = _ufunc1("floor", "Largest integer not above x.")
+ceil = _ufunc1("ceil", "Smallest integer not below x.")
+trunc = _ufunc1("trunc", "x rounded toward zero.")
+fix = trunc
+rint = _ufunc1("rint", "x rounded to the nearest integer, halves to even.")
+exp = _ufunc1("exp", "``e ** x``. Integer input computes in float (float64 for int32/int64).")
+exp2 = _ufunc1("exp2", "``2 ** x``.")
+log = _ufunc1("log", "Natural logarithm.")
+log2 = _ufunc1("log2", "Base-2 logarithm.")
+log10 = _ufunc1("log10", "Base-10 logarithm.")
+log1p = _ufunc1("log1p", "``log(1 + x)``, accurate for small x.")
+expm1 = _ufunc1("expm1", "``exp(x) - 1``, accurate for small x.")
+sqrt = _ufunc1("sqrt", "Square root.")
+cbrt = _ufunc1("cbrt", "Cube root.")
+reciprocal = _ufunc1("reciprocal", "``1 / x``.")
+sin = _ufunc1("sin", "Sine.")
+cos = _ufunc1("cos", "Cosine.")
+tan = _ufunc1("tan", "Tangent.")
+arcsin = _ufunc1("arcsin", "Inverse sine.")
+arccos = _ufunc1("arccos", "Inverse cosine.")
+arctan = _ufunc1("arctan", "Inverse tangent.")
+sinh = _ufunc1("sinh", "Hyperbolic sine.")
+cosh = _ufunc1("cosh", "Hyperbolic cosine.")
+tanh = _ufunc1("tanh", "Hyperbolic tangent.")
+arcsinh = _ufunc1("arcsinh", "Inverse hyperbolic sine.")
+arccosh = _ufunc1("arccosh", "Inverse hyperbolic cosine.")
+arctanh = _ufunc1("arctanh", "Inverse hyperbolic tangent.")
+logical_not = _ufunc1("logical_not", "``not x``, elementwise, as bool.")
+invert = _ufunc1("invert", "Bitwise not (logical not for bool).")
+bitwise_not = invert
+isnan = _ufunc1("isnan", "True where x is NaN.")
+isinf = _ufunc1("isinf", "True where x is infinite.")
+isfinite = _ufunc1("isfinite", "True where x is neither infinite nor NaN.")
+
+add = _ufunc2("add", "``x1 + x2`` with broadcasting.")
+subtract = _ufunc2("subtract", "``x1 - x2`` with broadcasting.")
+multiply = _ufunc2("multiply", "``x1 * x2`` with broadcasting.")
+divide = _ufunc2("true_divide", "``x1 / x2``; integers divide in float64.")
+true_divide = divide
+floor_divide = _ufunc2("floor_divide", "``x1 // x2`` (integer division by zero gives 0).")
+mod = _ufunc2("mod", "``x1 % x2`` with the sign of the divisor, as Python.")
+remainder = mod
+power = _ufunc2("power", "``x1 ** x2``.")
+maximum = _ufunc2("maximum", "Elementwise maximum (NaN propagates).")
+minimum = _ufunc2("minimum", "Elementwise minimum (NaN propagates).")
+equal = _ufunc2("equal", "``x1 == x2`` as bool.")
+not_equal = _ufunc2("not_equal", "``x1 != x2`` as bool.")
+less = _ufunc2("less", "``x1 < x2`` as bool.")
+less_equal = _ufunc2("less_equal", "``x1 <= x2`` as bool.")
+greater = _ufunc2("greater", "``x1 > x2`` as bool.")
+greater_equal = _ufunc2("greater_equal", "``x1 >= x2`` as bool.")
+logical_and = _ufunc2("logical_and", "``x1 and x2``, elementwise, as bool.")
+logical_or = _ufunc2("logical_or", "``x1 or x2``, elementwise, as bool.")
+logical_xor = _ufunc2("logical_xor", "``x1 xor x2``, elementwise, as bool.")
+bitwise_and = _ufunc2("bitwise_and", "``x1 & x2`` for integers and bool.")
+bitwise_or = _ufunc2("bitwise_or", "``x1 | x2`` for integers and bool.")
+bitwise_xor = _ufunc2("bitwise_xor", "``x1 ^ x2`` for integers and bool.")
+
+
+def positive(x, out=None):
+    _no_out(out)
+    return +asarray(x)
+
+
+def round(x, decimals=0, out=None):
+    """Rounds half to even at ``decimals`` places.
+
+    >>> round(array([0.5, 1.5, 2.675]), 2)
+    array([0.5 , 1.5 , 2.67])
+    """
+    _no_out(out)
+    return asarray(x).round(decimals)
+
+
+around = round
+
+
+def clip(a, a_min, a_max, out=None):
+    """Limits ``a`` to ``[a_min, a_max]`` (either may be None)."""
+    _no_out(out)
+    return asarray(a).clip(a_min, a_max)
+
+
+def where(condition, x=None, y=None):
+    """``x`` where ``condition`` holds, else ``y``; with one argument, ``nonzero(condition)``."""
+    if x is None and y is None:
+        return nonzero(condition)
+    if x is None or y is None:
+        raise ValueError("either both or neither of x and y should be given")
+    return _core.where_(condition, x, y)
+
+
+# ---- reductions ----------------------------------------------------------------------------------
+
+
+def sum(a, axis=None, dtype=None, out=None, keepdims=False):
+    """Sum over ``axis`` (all axes by default); small integers widen to int64 as in NumPy."""
+    return asarray(a).sum(axis=axis, dtype=dtype, out=out, keepdims=keepdims)
+
+
+def prod(a, axis=None, dtype=None, out=None, keepdims=False):
+    return asarray(a).prod(axis=axis, dtype=dtype, out=out, keepdims=keepdims)
+
+
+def mean(a, axis=None, dtype=None, out=None, keepdims=False):
+    return asarray(a).mean(axis=axis, dtype=dtype, out=out, keepdims=keepdims)
+
+
+def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+    return asarray(a).var(axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims)
+
+
+def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+    return asarray(a).std(axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims)
+
+
+def max(a, axis=None, out=None, keepdims=False):
+    return asarray(a).max(axis=axis, out=out, keepdims=keepdims)
+
+
+def min(a, axis=None, out=None, keepdims=False):
+    return asarray(a).min(axis=axis, out=out, keepdims=keepdims)
+
+
+amax = max
+amin = min
+
+
+def argmax(a, axis=None, out=None, keepdims=False):
+    return asarray(a).argmax(axis=axis, out=out, keepdims=keepdims)
+
+
+def argmin(a, axis=None, out=None, keepdims=False):
+    return asarray(a).argmin(axis=axis, out=out, keepdims=keepdims)
+
+
+def all(a, axis=None, out=None, keepdims=False):
+    return asarray(a).all(axis=axis, out=out, keepdims=keepdims)
+
+
+def any(a, axis=None, out=None, keepdims=False):
+    return asarray(a).any(axis=axis, out=out, keepdims=keepdims)
+
+
+def cumsum(a, axis=None, dtype=None, out=None):
+    return asarray(a).cumsum(axis=axis, dtype=dtype, out=out)
+
+
+# ---- linear algebra --------------------------------------------------------------------------------
+
+
+def dot(a, b, out=None):
+    """NumPy's ``dot``: 2-D @ 2-D, 2-D @ 1-D, inner product of vectors, N-D sum-product."""
+    _no_out(out)
+    return _core.dot(a, b)
+
+
+def matmul(a, b, out=None):
+    """``a @ b`` with NumPy's rules for 1-D operands and broadcast batch axes."""
+    _no_out(out)
+    return _core.matmul(a, b)
+
+
+def outer(a, b, out=None):
+    _no_out(out)
+    return _core.outer(a, b)
+
+
+def inner(a, b):
+    a, b = asarray(a), asarray(b)
+    if a.ndim == 0 or b.ndim == 0:
+        return a * b
+    return _core.dot(a, swapaxes(b, -1, 0) if b.ndim > 1 else b)
+
+
+def vdot(a, b):
+    return _core.dot(asarray(a).ravel(), asarray(b).ravel())
+
+
+# ---- shape -----------------------------------------------------------------------------------------
+
+
+def reshape(a, newshape, order="C"):
+    return asarray(a).reshape(newshape, order=order)
+
+
+def transpose(a, axes=None):
+    return asarray(a).transpose(axes)
+
+
+def swapaxes(a, axis1, axis2):
+    return asarray(a).swapaxes(axis1, axis2)
+
+
+def moveaxis(a, source, destination):
+    return _core.moveaxis(a, source, destination)
+
+
+def expand_dims(a, axis):
+    return asarray(a).expand_dims(axis)
+
+
+def squeeze(a, axis=None):
+    return asarray(a).squeeze(axis)
+
+
+def broadcast_to(array, shape):
+    return asarray(array).broadcast_to(shape)
+
+
+def broadcast_arrays(*args):
+    arrays = [asarray(a) for a in args]
+    shape = _onp.broadcast_shapes(*(a.shape for a in arrays))
+    return [a.broadcast_to(shape) for a in arrays]
+
+
+def ravel(a, order="C"):
+    return asarray(a).ravel(order)
+
+
+def concatenate(seq, axis=0, out=None):
+    """Joins arrays along an existing axis (of the flattened arrays when ``axis=None``)."""
+    _no_out(out)
+    return _core.concatenate(seq, axis)
+
+
+def stack(arrays, axis=0, out=None):
+    _no_out(out)
+    return _core.stack(arrays, axis)
+
+
+def vstack(tup):
+    return concatenate([a if asarray(a).ndim >= 2 else asarray(a).reshape(1, -1) for a in tup], axis=0)
+
+
+def hstack(tup):
+    arrays = [asarray(a) for a in tup]
+    return concatenate(arrays, axis=0 if arrays and arrays[0].ndim == 1 else 1)
+
+
+def split(ary, indices_or_sections, axis=0):
+    """Views of equal parts (an int) or of the parts between indices (a list)."""
+    return _core.split(ary, indices_or_sections, axis, False)
+
+
+def array_split(ary, indices_or_sections, axis=0):
+    """Like ``split`` but an int need not divide the axis."""
+    return _core.split(ary, indices_or_sections, axis, True)
+
+
+def tile(A, reps):
+    return _core.tile(A, reps)
+
+
+def repeat(a, repeats, axis=None):
+    return asarray(a).repeat(repeats, axis)
+
+
+def flip(m, axis=None):
+    """Reverses the order of elements along ``axis``; a view (negative strides)."""
+    return _core.flip(m, axis)
+
+
+def fliplr(m):
+    return flip(m, 1)
+
+
+def flipud(m):
+    return flip(m, 0)
+
+
+def take(a, indices, axis=None, mode="raise", out=None):
+    _no_out(out)
+    if mode != "raise":
+        raise ValueError("take: only mode='raise' is supported")
+    return _core.take(a, indices, axis)
+
+
+def nonzero(a):
+    return asarray(a).nonzero()
+
+
+def copy(a):
+    return asarray(a).copy()
+
+
+def shape(a):
+    return asarray(a).shape
+
+
+def size(a, axis=None):
+    a = asarray(a)
+    return a.size if axis is None else a.shape[axis]
+
+
+def ndim(a):
+    return asarray(a).ndim
+
+
+def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """True when ``|a - b| <= atol + rtol * |b|`` everywhere (computed on the host)."""
+    return _builtins.bool(_onp.allclose(asarray(a).asnumpy(), asarray(b).asnumpy(), rtol, atol, equal_nan))
+
+
+def array_equal(a1, a2):
+    a1, a2 = asarray(a1), asarray(a2)
+    return a1.shape == a2.shape and _builtins.bool((a1 == a2).all())

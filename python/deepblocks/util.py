@@ -1,0 +1,54 @@
+"""Global array-mode switches, as in ``mxnet.util``.
+
+MXNet has two array flavours: ``np.ndarray`` (NumPy semantics, turned on for Gluon outputs by
+``npx.set_np()``) and the legacy ``nd.NDArray``. Both wrap the same engine tensor; this module
+only records which one Gluon should hand back.
+
+>>> from deepblocks import npx
+>>> npx.set_np(); npx.is_np_array()
+True
+>>> npx.reset_np(); npx.is_np_array()
+False
+"""
+
+
+_state = {"array": False, "shape": False}
+
+
+def set_np(shape=True, array=True, dtype=False):
+    """Turns on NumPy semantics (``shape``: 0-d and empty shapes; ``array``: np.ndarray outputs)."""
+    if dtype:
+        raise ValueError("deepblocks keeps float32 as the default dtype; set_np(dtype=True) is not supported")
+    if array and not shape:
+        raise ValueError("NumPy arrays need NumPy shape semantics: set_np(shape=True) when array=True")
+    _state["shape"] = bool(shape)
+    _state["array"] = bool(array)
+
+
+def reset_np():
+    """Returns to MXNet's legacy mode (``nd.NDArray`` outputs)."""
+    _state["shape"] = False
+    _state["array"] = False
+
+
+def set_np_shape(active):
+    """Turns NumPy shape semantics on or off; returns the previous setting."""
+    prev = _state["shape"]
+    _state["shape"] = bool(active)
+    return prev
+
+
+def is_np_array():
+    """True after ``npx.set_np()``."""
+    return _state["array"]
+
+
+def is_np_shape():
+    return _state["shape"]
+
+
+def use_np(func_or_class):
+    """Decorator kept for MXNet code: deepblocks needs no per-function mode switch."""
+    return func_or_class
+
+

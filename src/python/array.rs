@@ -1,0 +1,818 @@
+//! The Python array type, `deepblocks.np.ndarray`: a frozen handle to one engine `Tensor`.
+//! `deepblocks.nd.NDArray` subclasses it in Python; every method here returns the caller's
+//! own class, so legacy arrays stay legacy arrays.
+
+use super::context::Context;
+use super::convert::{
+    axes_arg, axis_arg, dims_arg, dtype_arg, index_int, numpy, numpy_dtype, py_scalar, shape_arg, to_tensor, varargs_shape,
+};
+use super::index::parse_key;
+use crate::dtype::DType;
+use crate::error::{fmt_shape, Error};
+use crate::ops::binary::BinaryOp;
+use crate::ops::reduce::ReduceOp;
+use crate::ops::unary::UnaryOp;
+use crate::tensor::{Scalar, Tensor};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::pyclass::CompareOp;
+use pyo3::types::{PyDict, PyList, PyTuple};
+
+/// Work above this many elements releases the GIL.
+const DETACH_ABOVE: usize = 1 << 17;
+
+/// An n-dimensional array with NumPy semantics, stored by the deepblocks engine.
+///
+/// >>> from deepblocks import np
+/// >>> x = np.arange(6).reshape(2, 3)
+/// >>> x
+/// array([[0., 1., 2.],
+///        [3., 4., 5.]])
+/// >>> x[:, 1] += 10          # basic slices are views: the write reaches x
+/// >>> x.sum(axis=0)
+/// array([ 3., 25.,  7.])
+#[pyclass(name = "ndarray", module = "deepblocks.numpy", subclass, frozen)]
+pub struct PyArray {
+    pub t: Tensor,
+}
+
+/// Wraps a result in the class of `like` (plain `ndarray` for `None`).
+pub fn wrap(py: Python<'_>, like: Option<&Bound<'_, PyAny>>, t: Tensor) -> PyResult<Py<PyAny>> {
+    let base = py.get_type::<PyArray>();
+    match like {
+        Some(l) if !l.get_type().is(&base) && l.cast::<PyArray>().is_ok() => {
+            let arr = Py::new(py, PyArray { t })?;
+            Ok(l.get_type().call1((arr,))?.unbind())
+        }
+        _ => Ok(Py::new(py, PyArray { t })?.into_any()),
+    }
+}
+
+/// Runs `f`, releasing the GIL when the work is big enough to be worth it.
+pub fn run<R: Send>(py: Python<'_>, work: usize, f: impl FnOnce() -> crate::Result<R> + Send) -> PyResult<R> {
+    if work >= DETACH_ABOVE {
+        Ok(py.detach(f)?)
+    } else {
+        Ok(f()?)
+    }
+}
+
+/// The right-hand side of a binary operator.
+enum Operand {
+    Array(Tensor),
+    Scalar(Scalar),
+}
+
+fn operand(obj: &Bound<'_, PyAny>, device: crate::Device) -> PyResult<Option<Operand>> {
+    if let Ok(a) = obj.cast::<PyArray>() {
+        return Ok(Some(Operand::Array(a.get().t.clone())));
+    }
+    if let Some(s) = py_scalar(obj) {
+        return Ok(Some(Operand::Scalar(s)));
+    }
+    let py = obj.py();
+    let np = numpy(py)?;
+    let array_like = obj.cast::<PyList>().is_ok()
+        || obj.cast::<PyTuple>().is_ok()
+        || obj.is_instance(&np.getattr("ndarray")?)?
+        || obj.is_instance(&np.getattr("generic")?)?;
+    if array_like {
+        return Ok(Some(Operand::Array(to_tensor(obj, None, Some(device))?)));
+    }
+    Ok(None)
+}
+
+fn binop(slf: &Bound<'_, PyArray>, other: &Bound<'_, PyAny>, op: BinaryOp, reflected: bool) -> PyResult<Py<PyAny>> {
+    let py = slf.py();
+    let a = &slf.get().t;
+    let r = match operand(other, a.device())? {
+        None => return Ok(py.NotImplemented()),
+        Some(Operand::Scalar(s)) => run(py, a.numel(), || a.binary_scalar(s, op, reflected))?,
+        Some(Operand::Array(b)) => {
+            let work = a.numel().max(b.numel());
+            if reflected {
+                run(py, work, || b.binary(a, op))?
+            } else {
+                run(py, work, || a.binary(&b, op))?
+            }
+        }
+    };
+    wrap(py, Some(slf.as_any()), r)
+}
+
+/// `x op= y`: writes into `x`'s memory (and so into every view sharing it).
+fn inplace(slf: &Bound<'_, PyArray>, other: &Bound<'_, PyAny>, op: BinaryOp) -> PyResult<()> {
+    let py = slf.py();
+    let a = &slf.get().t;
+    match operand(other, a.device())? {
+        None => Err(PyTypeError::new_err(format!(
+            "unsupported operand type for in-place {}: '{}'",
+            op.name(),
+            other.get_type().name()?
+        ))),
+        Some(Operand::Scalar(s)) => run(py, a.numel(), || a.binary_scalar_inplace(s, op)),
+        Some(Operand::Array(b)) => run(py, a.numel(), || a.binary_inplace(&b, op)),
+    }
+}
+
+fn matmul_op(slf: &Bound<'_, PyArray>, other: &Bound<'_, PyAny>, reflected: bool) -> PyResult<Py<PyAny>> {
+    let py = slf.py();
+    let a = &slf.get().t;
+    let b = match operand(other, a.device())? {
+        Some(Operand::Array(b)) => b,
+        _ => return Ok(py.NotImplemented()),
+    };
+    let work = a.numel().max(b.numel()) * 16;
+    let r = if reflected { run(py, work, || b.matmul(a))? } else { run(py, work, || a.matmul(&b))? };
+    wrap(py, Some(slf.as_any()), r)
+}
+
+macro_rules! binary_dunders {
+    ($($fwd:ident, $rev:ident, $inp:ident => $op:ident;)*) => {
+        #[pymethods]
+        impl PyArray {
+            $(
+                fn $fwd(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+                    binop(slf, other, BinaryOp::$op, false)
+                }
+                fn $rev(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+                    binop(slf, other, BinaryOp::$op, true)
+                }
+                fn $inp(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<()> {
+                    inplace(slf, other, BinaryOp::$op)
+                }
+            )*
+        }
+    };
+}
+
+binary_dunders! {
+    __add__, __radd__, __iadd__ => Add;
+    __sub__, __rsub__, __isub__ => Sub;
+    __mul__, __rmul__, __imul__ => Mul;
+    __truediv__, __rtruediv__, __itruediv__ => Div;
+    __floordiv__, __rfloordiv__, __ifloordiv__ => FloorDiv;
+    __mod__, __rmod__, __imod__ => Mod;
+    __and__, __rand__, __iand__ => BitAnd;
+    __or__, __ror__, __ior__ => BitOr;
+    __xor__, __rxor__, __ixor__ => BitXor;
+}
+
+fn reduce_axes(axis: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<isize>>> {
+    axes_arg(axis)
+}
+
+impl PyArray {
+    fn unary(slf: &Bound<'_, Self>, op: UnaryOp) -> PyResult<Py<PyAny>> {
+        let t = &slf.get().t;
+        let r = run(slf.py(), t.numel(), || t.unary(op))?;
+        wrap(slf.py(), Some(slf.as_any()), r)
+    }
+
+    fn reduction(
+        slf: &Bound<'_, Self>,
+        op: ReduceOp,
+        axis: Option<&Bound<'_, PyAny>>,
+        dtype: Option<&Bound<'_, PyAny>>,
+        keepdims: bool,
+    ) -> PyResult<Py<PyAny>> {
+        let t = &slf.get().t;
+        let axes = reduce_axes(axis)?;
+        let dt = dtype_arg(dtype)?;
+        let r = run(slf.py(), t.numel(), || {
+            let x = match dt {
+                Some(d) if matches!(op, ReduceOp::Sum | ReduceOp::Prod) => t.to_dtype(d)?,
+                _ => t.clone(),
+            };
+            let r = x.reduce(op, axes.as_deref(), keepdims)?;
+            match dt {
+                Some(d) => r.to_dtype(d),
+                None => Ok(r),
+            }
+        })?;
+        wrap(slf.py(), Some(slf.as_any()), r)
+    }
+}
+
+#[pymethods]
+impl PyArray {
+    /// `ndarray(x)` shares `x`'s data when it is a deepblocks array, else converts it.
+    #[new]
+    fn py_new(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+        Ok(PyArray { t: to_tensor(obj, None, None)? })
+    }
+
+    // ---- NumPy interop --------------------------------------------------------------
+
+    /// Makes NumPy defer to our reflected operators (`numpy_array + x` gives a deepblocks array).
+    #[classattr]
+    fn __array_ufunc__(py: Python<'_>) -> Py<PyAny> {
+        py.None()
+    }
+
+    #[classattr]
+    fn __array_priority__() -> f64 {
+        100.0
+    }
+
+    /// Zero-copy export: NumPy reads this array's memory in place (CPU arrays only).
+    #[getter]
+    fn __array_interface__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyDict>> {
+        let py = slf.py();
+        let t = &slf.get().t;
+        if t.device() != crate::Device::Cpu(t.device().id()) {
+            return Err(Error::Device(format!("array is on {}; copy it to the CPU with asnumpy()", t.device())).into());
+        }
+        let size = t.dtype().size();
+        let base = t.storage().read().as_ptr() as usize;
+        let typestr = match t.dtype() {
+            DType::Bool => "|b1",
+            DType::U8 => "|u1",
+            DType::I32 => "<i4",
+            DType::I64 => "<i8",
+            DType::F32 => "<f4",
+            DType::F64 => "<f8",
+        };
+        let d = PyDict::new(py);
+        d.set_item("version", 3)?;
+        d.set_item("shape", PyTuple::new(py, t.shape())?)?;
+        d.set_item("typestr", typestr)?;
+        d.set_item("data", (base + t.layout().offset() * size, false))?;
+        let strides: Vec<isize> = t.layout().strides().iter().map(|s| s * size as isize).collect();
+        d.set_item("strides", if t.is_contiguous() { py.None().into_bound(py) } else { PyTuple::new(py, strides)?.into_any() })?;
+        Ok(d)
+    }
+
+    /// `numpy.asarray(x)` support; a copy unless `copy=False` is asked for.
+    #[pyo3(signature = (dtype = None, copy = None))]
+    fn __array__<'py>(slf: &Bound<'py, Self>, dtype: Option<&Bound<'py, PyAny>>, copy: Option<bool>) -> PyResult<Bound<'py, PyAny>> {
+        let np = numpy(slf.py())?;
+        let kwargs = PyDict::new(slf.py());
+        kwargs.set_item("copy", copy.unwrap_or(false))?;
+        if let Some(d) = dtype {
+            kwargs.set_item("dtype", d)?;
+        }
+        let view = np.getattr("array")?.call((slf,), Some(&kwargs))?;
+        Ok(view)
+    }
+
+    /// A NumPy copy of the data.
+    fn asnumpy<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        numpy(slf.py())?.getattr("array")?.call1((slf,))
+    }
+
+    fn tolist<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        Self::asnumpy(slf)?.call_method0("tolist")
+    }
+
+    /// The element of a size-1 array (or at `args`) as a Python scalar.
+    #[pyo3(signature = (*args))]
+    fn item<'py>(slf: &Bound<'py, Self>, args: &Bound<'py, PyTuple>) -> PyResult<Bound<'py, PyAny>> {
+        let t = &slf.get().t;
+        if args.is_empty() && t.numel() != 1 {
+            return Err(PyValueError::new_err(format!(
+                "can only convert an array of size 1 to a Python scalar, got shape {}",
+                fmt_shape(t.shape())
+            )));
+        }
+        Self::asnumpy(slf)?.call_method1("item", args)
+    }
+
+    fn __float__(&self) -> PyResult<f64> {
+        Ok(self.t.item::<f64>()?)
+    }
+
+    fn __int__(&self) -> PyResult<i64> {
+        if self.t.dtype().is_float() {
+            return Ok(self.t.item::<f64>()?.trunc() as i64);
+        }
+        Ok(self.t.item::<i64>()?)
+    }
+
+    fn __index__(&self) -> PyResult<i64> {
+        if !(self.t.dtype().is_int()) || self.t.numel() != 1 {
+            return Err(PyTypeError::new_err("only integer scalar arrays can be converted to a scalar index"));
+        }
+        Ok(self.t.item::<i64>()?)
+    }
+
+    fn __bool__(&self) -> PyResult<bool> {
+        if self.t.numel() != 1 {
+            return Err(PyValueError::new_err(format!(
+                "The truth value of an array with more than one element is ambiguous. Use a.any() or a.all() (shape {})",
+                fmt_shape(self.t.shape())
+            )));
+        }
+        Ok(self.t.item::<bool>()?)
+    }
+
+    fn __len__(&self) -> PyResult<usize> {
+        self.t.shape().first().copied().ok_or_else(|| PyTypeError::new_err("len() of unsized object"))
+    }
+
+    fn __iter__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        let t = &slf.get().t;
+        let n = *t.shape().first().ok_or_else(|| PyTypeError::new_err("iteration over a 0-d array"))?;
+        let rows = (0..n)
+            .map(|i| wrap(py, Some(slf.as_any()), t.view(t.layout().select(0, i))))
+            .collect::<PyResult<Vec<_>>>()?;
+        PyList::new(py, rows)?.try_iter().map(|i| i.into_any())
+    }
+
+    fn __format__<'py>(slf: &Bound<'py, Self>, spec: &str) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        if spec.is_empty() {
+            return Ok(slf.str()?.into_any());
+        }
+        if slf.get().t.ndim() != 0 {
+            return Err(PyTypeError::new_err("unsupported format string passed to ndarray.__format__ (only 0-d arrays take a format spec)"));
+        }
+        let v = Self::item(slf, &PyTuple::empty(py))?;
+        v.call_method1("__format__", (spec,))
+    }
+
+    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
+        let t = &slf.get().t;
+        let mut s: String = Self::asnumpy(slf)?.repr()?.extract()?;
+        // MXNet's numpy-mode repr: float32 is the default dtype and goes unnamed; others named.
+        if s.contains("dtype=") {
+            if t.dtype() == DType::F32 {
+                if let Some(i) = s.rfind(',') {
+                    s.truncate(i);
+                    s.push(')');
+                }
+            }
+        } else if !matches!(t.dtype(), DType::F32 | DType::Bool) {
+            s.pop();
+            s.push_str(&format!(", dtype={})", t.dtype()));
+        }
+        if t.device().device_type() != "cpu" {
+            s.pop();
+            s.push_str(&format!(", ctx={})", t.device()));
+        }
+        Ok(s)
+    }
+
+    fn __str__(slf: &Bound<'_, Self>) -> PyResult<String> {
+        let t = &slf.get().t;
+        let s: String = Self::asnumpy(slf)?.str()?.extract()?;
+        if t.device().device_type() == "cpu" || t.ndim() == 0 {
+            Ok(s)
+        } else {
+            Ok(format!("{s} @{}", t.device()))
+        }
+    }
+
+    // ---- attributes -----------------------------------------------------------------
+
+    #[getter]
+    fn shape<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        PyTuple::new(py, self.t.shape())
+    }
+
+    #[getter]
+    fn dtype<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        numpy_dtype(py, self.t.dtype())
+    }
+
+    #[getter]
+    fn size(&self) -> usize {
+        self.t.numel()
+    }
+
+    #[getter]
+    fn ndim(&self) -> usize {
+        self.t.ndim()
+    }
+
+    #[getter]
+    fn itemsize(&self) -> usize {
+        self.t.dtype().size()
+    }
+
+    #[getter]
+    fn nbytes(&self) -> usize {
+        self.t.numel() * self.t.dtype().size()
+    }
+
+    /// Strides in bytes, as NumPy reports them.
+    #[getter]
+    fn strides<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        let size = self.t.dtype().size() as isize;
+        PyTuple::new(py, self.t.layout().strides().iter().map(|s| s * size))
+    }
+
+    #[getter]
+    fn ctx(&self) -> Context {
+        Context { device: self.t.device() }
+    }
+
+    #[getter]
+    fn context(&self) -> Context {
+        self.ctx()
+    }
+
+    #[getter]
+    fn device(&self) -> Context {
+        self.ctx()
+    }
+
+    #[getter(T)]
+    fn transposed(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        let t = slf.get().t.transpose(None)?;
+        wrap(slf.py(), Some(slf.as_any()), t)
+    }
+
+    // ---- operators ------------------------------------------------------------------
+
+    fn __pow__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>, _modulo: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
+        binop(slf, other, BinaryOp::Pow, false)
+    }
+
+    fn __rpow__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>, _modulo: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
+        binop(slf, other, BinaryOp::Pow, true)
+    }
+
+    fn __ipow__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>, _modulo: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+        inplace(slf, other, BinaryOp::Pow)
+    }
+
+    fn __matmul__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        matmul_op(slf, other, false)
+    }
+
+    fn __rmatmul__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        matmul_op(slf, other, true)
+    }
+
+    fn __richcmp__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>, op: CompareOp) -> PyResult<Py<PyAny>> {
+        let op = match op {
+            CompareOp::Lt => BinaryOp::Lt,
+            CompareOp::Le => BinaryOp::Le,
+            CompareOp::Eq => BinaryOp::Eq,
+            CompareOp::Ne => BinaryOp::Ne,
+            CompareOp::Gt => BinaryOp::Gt,
+            CompareOp::Ge => BinaryOp::Ge,
+        };
+        binop(slf, other, op, false)
+    }
+
+    fn __neg__(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        Self::unary(slf, UnaryOp::Neg)
+    }
+
+    fn __pos__(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        let t = slf.get().t.copy()?;
+        wrap(slf.py(), Some(slf.as_any()), t)
+    }
+
+    fn __abs__(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        Self::unary(slf, UnaryOp::Abs)
+    }
+
+    fn __invert__(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        Self::unary(slf, UnaryOp::Invert)
+    }
+
+    fn __getitem__(slf: &Bound<'_, Self>, key: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let t = &slf.get().t;
+        let items = parse_key(key, t.device())?;
+        let r = run(slf.py(), t.numel(), || t.index(&items))?;
+        wrap(slf.py(), Some(slf.as_any()), r)
+    }
+
+    fn __setitem__(slf: &Bound<'_, Self>, key: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        let t = &slf.get().t;
+        let items = parse_key(key, t.device())?;
+        let v = match py_scalar(value) {
+            Some(s) => Tensor::from_scalar(s, t.dtype(), t.device())?,
+            None => to_tensor(value, None, Some(t.device()))?,
+        };
+        run(slf.py(), t.numel(), || t.index_set(&items, &v))
+    }
+
+    // ---- shape ----------------------------------------------------------------------
+
+    /// `x.reshape(2, 3)`, `x.reshape((2, 3))`, `x.reshape(-1)`.
+    #[pyo3(signature = (*shape, order = "C"))]
+    fn reshape(slf: &Bound<'_, Self>, shape: &Bound<'_, PyTuple>, order: &str) -> PyResult<Py<PyAny>> {
+        if order != "C" {
+            return Err(PyValueError::new_err("only order='C' is supported"));
+        }
+        if shape.is_empty() {
+            return Err(PyTypeError::new_err("reshape() needs a shape"));
+        }
+        let s = shape_arg(&varargs_shape(shape)?)?;
+        let t = slf.get().t.reshape_requested(&s)?;
+        wrap(slf.py(), Some(slf.as_any()), t)
+    }
+
+    #[pyo3(signature = (*axes))]
+    fn transpose(slf: &Bound<'_, Self>, axes: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
+        let ax = if axes.is_empty() || (axes.len() == 1 && axes.get_item(0)?.is_none()) {
+            None
+        } else {
+            Some(shape_arg(&varargs_shape(axes)?)?)
+        };
+        let t = slf.get().t.transpose(ax.as_deref())?;
+        wrap(slf.py(), Some(slf.as_any()), t)
+    }
+
+    fn swapaxes(slf: &Bound<'_, Self>, axis1: isize, axis2: isize) -> PyResult<Py<PyAny>> {
+        let t = slf.get().t.swapaxes(axis1, axis2)?;
+        wrap(slf.py(), Some(slf.as_any()), t)
+    }
+
+    #[pyo3(signature = (order = "C"))]
+    fn flatten(slf: &Bound<'_, Self>, order: &str) -> PyResult<Py<PyAny>> {
+        if order != "C" {
+            return Err(PyValueError::new_err("only order='C' is supported"));
+        }
+        let t = slf.get().t.flatten()?;
+        wrap(slf.py(), Some(slf.as_any()), t)
+    }
+
+    #[pyo3(signature = (order = "C"))]
+    fn ravel(slf: &Bound<'_, Self>, order: &str) -> PyResult<Py<PyAny>> {
+        if order != "C" {
+            return Err(PyValueError::new_err("only order='C' is supported"));
+        }
+        let t = slf.get().t.ravel()?;
+        wrap(slf.py(), Some(slf.as_any()), t)
+    }
+
+    #[pyo3(signature = (axis = None))]
+    fn squeeze(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
+        let ax = axes_arg(axis)?;
+        let t = slf.get().t.squeeze(ax.as_deref())?;
+        wrap(slf.py(), Some(slf.as_any()), t)
+    }
+
+    fn expand_dims(slf: &Bound<'_, Self>, axis: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let ax = axes_arg(Some(axis))?.unwrap_or_default();
+        let t = slf.get().t.expand_dims(&ax)?;
+        wrap(slf.py(), Some(slf.as_any()), t)
+    }
+
+    fn broadcast_to(slf: &Bound<'_, Self>, shape: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let s = dims_arg(shape)?;
+        let t = slf.get().t.broadcast_to(&s)?;
+        wrap(slf.py(), Some(slf.as_any()), t)
+    }
+
+    #[pyo3(signature = (repeats, axis = None))]
+    fn repeat(slf: &Bound<'_, Self>, repeats: &Bound<'_, PyAny>, axis: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
+        let r = index_int(repeats)?;
+        let r = usize::try_from(r).map_err(|_| PyValueError::new_err("repeats may not contain negative values"))?;
+        let t = slf.get().t.repeat(r, axis_arg(axis)?)?;
+        wrap(slf.py(), Some(slf.as_any()), t)
+    }
+
+    // ---- conversion and devices ------------------------------------------------------
+
+    #[pyo3(signature = (dtype, order = "K", casting = "unsafe", subok = true, copy = true))]
+    fn astype(
+        slf: &Bound<'_, Self>,
+        dtype: &Bound<'_, PyAny>,
+        order: &str,
+        casting: &str,
+        subok: bool,
+        copy: bool,
+    ) -> PyResult<Py<PyAny>> {
+        let _ = (order, casting, subok);
+        let d = dtype_arg(Some(dtype))?.ok_or_else(|| PyTypeError::new_err("astype() needs a dtype"))?;
+        let t = &slf.get().t;
+        if !copy && t.dtype() == d {
+            return Ok(slf.clone().into_any().unbind());
+        }
+        let r = run(slf.py(), t.numel(), || t.astype(d))?;
+        wrap(slf.py(), Some(slf.as_any()), r)
+    }
+
+    #[pyo3(signature = (order = "C"))]
+    fn copy(slf: &Bound<'_, Self>, order: &str) -> PyResult<Py<PyAny>> {
+        let _ = order;
+        let t = &slf.get().t;
+        let r = run(slf.py(), t.numel(), || t.copy())?;
+        wrap(slf.py(), Some(slf.as_any()), r)
+    }
+
+    /// Copies into another array (returned) or onto a device (a new array).
+    fn copyto(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let t = &slf.get().t;
+        if let Ok(dst) = other.cast::<PyArray>() {
+            let d = &dst.get().t;
+            if d.shape() != t.shape() {
+                return Err(PyValueError::new_err(format!(
+                    "copyto: destination shape {} does not match source shape {}",
+                    fmt_shape(d.shape()),
+                    fmt_shape(t.shape())
+                )));
+            }
+            if !d.same_handle(t) {
+                d.assign(t)?;
+            }
+            return Ok(dst.clone().into_any().unbind());
+        }
+        let device = super::convert::device_arg(Some(other), None)?;
+        let r = t.to_device(device)?;
+        wrap(slf.py(), Some(slf.as_any()), r)
+    }
+
+    /// This array on `ctx`: itself when already there, else a copy.
+    fn as_in_ctx(slf: &Bound<'_, Self>, ctx: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let device = super::convert::device_arg(Some(ctx), None)?;
+        let t = &slf.get().t;
+        if t.device() == device {
+            return Ok(slf.clone().into_any().unbind());
+        }
+        let r = t.to_device(device)?;
+        wrap(slf.py(), Some(slf.as_any()), r)
+    }
+
+    fn as_in_context(slf: &Bound<'_, Self>, ctx: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        Self::as_in_ctx(slf, ctx)
+    }
+
+    fn to_device(slf: &Bound<'_, Self>, device: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        Self::as_in_ctx(slf, device)
+    }
+
+    /// The CPU engine runs synchronously; kept for MXNet code that waits on results.
+    fn wait_to_read(&self) {}
+
+    fn fill(&self, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        let s = py_scalar(value).ok_or_else(|| PyTypeError::new_err("fill() takes a Python scalar"))?;
+        Ok(self.t.fill(s)?)
+    }
+
+    // ---- reductions -----------------------------------------------------------------
+
+    #[pyo3(signature = (axis = None, dtype = None, out = None, keepdims = false))]
+    fn sum(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, dtype: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, keepdims: bool) -> PyResult<Py<PyAny>> {
+        no_out(out)?;
+        Self::reduction(slf, ReduceOp::Sum, axis, dtype, keepdims)
+    }
+
+    #[pyo3(signature = (axis = None, dtype = None, out = None, keepdims = false))]
+    fn prod(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, dtype: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, keepdims: bool) -> PyResult<Py<PyAny>> {
+        no_out(out)?;
+        Self::reduction(slf, ReduceOp::Prod, axis, dtype, keepdims)
+    }
+
+    #[pyo3(signature = (axis = None, out = None, keepdims = false))]
+    fn max(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, keepdims: bool) -> PyResult<Py<PyAny>> {
+        no_out(out)?;
+        Self::reduction(slf, ReduceOp::Max, axis, None, keepdims)
+    }
+
+    #[pyo3(signature = (axis = None, out = None, keepdims = false))]
+    fn min(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, keepdims: bool) -> PyResult<Py<PyAny>> {
+        no_out(out)?;
+        Self::reduction(slf, ReduceOp::Min, axis, None, keepdims)
+    }
+
+    #[pyo3(signature = (axis = None, out = None, keepdims = false))]
+    fn all(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, keepdims: bool) -> PyResult<Py<PyAny>> {
+        no_out(out)?;
+        Self::reduction(slf, ReduceOp::All, axis, None, keepdims)
+    }
+
+    #[pyo3(signature = (axis = None, out = None, keepdims = false))]
+    fn any(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, keepdims: bool) -> PyResult<Py<PyAny>> {
+        no_out(out)?;
+        Self::reduction(slf, ReduceOp::Any, axis, None, keepdims)
+    }
+
+    #[pyo3(signature = (axis = None, dtype = None, out = None, keepdims = false))]
+    fn mean(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, dtype: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, keepdims: bool) -> PyResult<Py<PyAny>> {
+        no_out(out)?;
+        let t = &slf.get().t;
+        let axes = axes_arg(axis)?;
+        let dt = dtype_arg(dtype)?;
+        let r = run(slf.py(), t.numel(), || {
+            let r = t.mean(axes.as_deref(), keepdims)?;
+            r.to_dtype(dt.unwrap_or(r.dtype()))
+        })?;
+        wrap(slf.py(), Some(slf.as_any()), r)
+    }
+
+    #[pyo3(signature = (axis = None, dtype = None, out = None, ddof = 0, keepdims = false))]
+    fn var(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, dtype: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, ddof: usize, keepdims: bool) -> PyResult<Py<PyAny>> {
+        no_out(out)?;
+        let t = &slf.get().t;
+        let axes = axes_arg(axis)?;
+        let dt = dtype_arg(dtype)?;
+        let r = run(slf.py(), t.numel(), || {
+            let r = t.var(axes.as_deref(), ddof, keepdims)?;
+            r.to_dtype(dt.unwrap_or(r.dtype()))
+        })?;
+        wrap(slf.py(), Some(slf.as_any()), r)
+    }
+
+    #[pyo3(signature = (axis = None, dtype = None, out = None, ddof = 0, keepdims = false))]
+    fn std(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, dtype: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, ddof: usize, keepdims: bool) -> PyResult<Py<PyAny>> {
+        no_out(out)?;
+        let t = &slf.get().t;
+        let axes = axes_arg(axis)?;
+        let dt = dtype_arg(dtype)?;
+        let r = run(slf.py(), t.numel(), || {
+            let r = t.std(axes.as_deref(), ddof, keepdims)?;
+            r.to_dtype(dt.unwrap_or(r.dtype()))
+        })?;
+        wrap(slf.py(), Some(slf.as_any()), r)
+    }
+
+    #[pyo3(signature = (axis = None, out = None, keepdims = false))]
+    fn argmax(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, keepdims: bool) -> PyResult<Py<PyAny>> {
+        no_out(out)?;
+        let t = &slf.get().t;
+        let ax = axis_arg(axis)?;
+        let r = run(slf.py(), t.numel(), || t.arg_extreme(ax, true, keepdims))?;
+        wrap(slf.py(), Some(slf.as_any()), r)
+    }
+
+    #[pyo3(signature = (axis = None, out = None, keepdims = false))]
+    fn argmin(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, keepdims: bool) -> PyResult<Py<PyAny>> {
+        no_out(out)?;
+        let t = &slf.get().t;
+        let ax = axis_arg(axis)?;
+        let r = run(slf.py(), t.numel(), || t.arg_extreme(ax, false, keepdims))?;
+        wrap(slf.py(), Some(slf.as_any()), r)
+    }
+
+    #[pyo3(signature = (axis = None, dtype = None, out = None))]
+    fn cumsum(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, dtype: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
+        no_out(out)?;
+        let t = &slf.get().t;
+        let ax = axis_arg(axis)?;
+        let dt = dtype_arg(dtype)?;
+        let r = run(slf.py(), t.numel(), || {
+            let x = match dt {
+                Some(d) => t.to_dtype(d)?,
+                None => t.clone(),
+            };
+            let r = x.cumsum(ax)?;
+            r.to_dtype(dt.unwrap_or(r.dtype()))
+        })?;
+        wrap(slf.py(), Some(slf.as_any()), r)
+    }
+
+    // ---- elementwise methods NumPy arrays have ----------------------------------------
+
+    #[pyo3(signature = (min = None, max = None))]
+    fn clip(slf: &Bound<'_, Self>, min: Option<&Bound<'_, PyAny>>, max: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
+        let t = &slf.get().t;
+        let bound = |b: Option<&Bound<'_, PyAny>>| -> PyResult<Option<Tensor>> {
+            match b {
+                None => Ok(None),
+                Some(o) if o.is_none() => Ok(None),
+                Some(o) => match py_scalar(o) {
+                    Some(s) => Ok(Some(Tensor::from_scalar(s, s.weak_dtype(t.dtype()), t.device())?)),
+                    None => Ok(Some(to_tensor(o, None, Some(t.device()))?)),
+                },
+            }
+        };
+        let (lo, hi) = (bound(min)?, bound(max)?);
+        if lo.is_none() && hi.is_none() {
+            return Err(PyValueError::new_err("clip: one of max or min must be given"));
+        }
+        let r = run(slf.py(), t.numel(), || t.clip(lo.as_ref(), hi.as_ref()))?;
+        wrap(slf.py(), Some(slf.as_any()), r)
+    }
+
+    #[pyo3(signature = (decimals = 0))]
+    fn round(slf: &Bound<'_, Self>, decimals: i32) -> PyResult<Py<PyAny>> {
+        let t = &slf.get().t;
+        let r = run(slf.py(), t.numel(), || t.round_decimals(decimals))?;
+        wrap(slf.py(), Some(slf.as_any()), r)
+    }
+
+    fn dot(slf: &Bound<'_, Self>, b: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let t = &slf.get().t;
+        let o = to_tensor(b, None, Some(t.device()))?;
+        let r = run(slf.py(), t.numel().max(o.numel()) * 16, || t.dot(&o))?;
+        wrap(slf.py(), Some(slf.as_any()), r)
+    }
+
+    fn nonzero<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let parts = slf.get().t.nonzero()?;
+        let items = parts.into_iter().map(|p| wrap(py, Some(slf.as_any()), p)).collect::<PyResult<Vec<_>>>()?;
+        PyTuple::new(py, items)
+    }
+
+    /// The engine's identity of the underlying storage (views share it).
+    #[getter]
+    fn _storage_id(&self) -> usize {
+        std::sync::Arc::as_ptr(self.t.storage()) as usize
+    }
+}
+
+fn no_out(out: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+    match out {
+        Some(o) if !o.is_none() => Err(PyTypeError::new_err("the out= argument is not supported; assign the result instead")),
+        _ => Ok(()),
+    }
+}

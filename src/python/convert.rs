@@ -1,0 +1,247 @@
+//! Python values into engine values: dtypes, shapes, axes, devices, scalars and array-likes
+//! (deepblocks arrays, NumPy arrays and scalars, nested lists).
+
+use super::array::PyArray;
+use super::context::{current_device, Context};
+use crate::device::Device;
+use crate::dtype::DType;
+use crate::storage::StorageElement;
+use crate::tensor::{Scalar, Tensor};
+use crate::with_dtype;
+use pyo3::buffer::PyUntypedBuffer;
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyFloat, PyInt, PyList, PyString, PyTuple};
+
+static NUMPY: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+static NP_DTYPES: PyOnceLock<Vec<Py<PyAny>>> = PyOnceLock::new();
+
+/// The host `numpy` module.
+pub fn numpy(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
+    NUMPY.get_or_try_init(py, || Ok::<_, PyErr>(py.import("numpy")?.unbind())).map(|m| m.bind(py))
+}
+
+/// `numpy.dtype(name)` for a deepblocks dtype (cached).
+pub fn numpy_dtype(py: Python<'_>, d: DType) -> PyResult<Bound<'_, PyAny>> {
+    let all = NP_DTYPES.get_or_try_init(py, || {
+        let np = numpy(py)?;
+        DType::ALL.iter().map(|d| Ok(np.getattr("dtype")?.call1((d.name(),))?.unbind())).collect::<PyResult<Vec<_>>>()
+    })?;
+    let i = DType::ALL.iter().position(|&x| x == d).unwrap_or(0);
+    Ok(all[i].bind(py).clone())
+}
+
+/// A dtype argument: a name, a NumPy dtype or type, or a Python type (`float`, `int`, `bool`).
+pub fn dtype_arg(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<DType>> {
+    let Some(obj) = obj else { return Ok(None) };
+    if obj.is_none() {
+        return Ok(None);
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        return Ok(Some(DType::parse(s.to_str()?)?));
+    }
+    let py = obj.py();
+    if let Ok(name) = numpy(py)?.getattr("dtype")?.call1((obj,)).and_then(|d| d.getattr("name")) {
+        let name: String = name.extract()?;
+        return Ok(Some(DType::parse(&name)?));
+    }
+    Err(PyTypeError::new_err(format!("data type {} not understood", obj.repr()?)))
+}
+
+/// A shape argument: an int or a sequence of ints (-1 allowed where the caller resolves it).
+pub fn shape_arg(obj: &Bound<'_, PyAny>) -> PyResult<Vec<isize>> {
+    if let Ok(i) = index_int(obj) {
+        return Ok(vec![i]);
+    }
+    if obj.cast::<PyTuple>().is_ok() || obj.cast::<PyList>().is_ok() {
+        return obj.try_iter()?.map(|d| index_int(&d?)).collect();
+    }
+    Err(PyTypeError::new_err(format!(
+        "expected a shape (an int or a tuple of ints), got {}",
+        obj.get_type().name()?
+    )))
+}
+
+/// A non-negative shape.
+pub fn dims_arg(obj: &Bound<'_, PyAny>) -> PyResult<Vec<usize>> {
+    shape_arg(obj)?
+        .into_iter()
+        .map(|d| usize::try_from(d).map_err(|_| PyValueError::new_err(format!("negative dimensions are not allowed: {d}"))))
+        .collect()
+}
+
+/// An integer argument (anything with `__index__`, but not bool or float).
+pub fn index_int(obj: &Bound<'_, PyAny>) -> PyResult<isize> {
+    if obj.cast::<PyBool>().is_ok() || obj.cast::<PyFloat>().is_ok() {
+        return Err(PyTypeError::new_err(format!(
+            "'{}' object cannot be interpreted as an integer",
+            obj.get_type().name()?
+        )));
+    }
+    if let Ok(i) = obj.cast::<PyInt>() {
+        return i.extract();
+    }
+    if let Ok(a) = obj.cast::<PyArray>() {
+        let t = &a.get().t;
+        if t.numel() == 1 && t.dtype().is_int() {
+            return Ok(t.item::<i64>()? as isize);
+        }
+    }
+    obj.call_method0("__index__")?.extract()
+}
+
+/// An `axis` argument: None, an int, or a tuple/list of ints.
+pub fn axes_arg(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<isize>>> {
+    match obj {
+        None => Ok(None),
+        Some(o) if o.is_none() => Ok(None),
+        Some(o) => {
+            if let Ok(i) = index_int(o) {
+                return Ok(Some(vec![i]));
+            }
+            if o.cast::<PyTuple>().is_ok() || o.cast::<PyList>().is_ok() {
+                return Ok(Some(o.try_iter()?.map(|d| index_int(&d?)).collect::<PyResult<_>>()?));
+            }
+            Err(PyTypeError::new_err(format!(
+                "axis must be None, an int or a tuple of ints, not {}",
+                o.get_type().name()?
+            )))
+        }
+    }
+}
+
+/// A single optional axis.
+pub fn axis_arg(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<isize>> {
+    match obj {
+        None => Ok(None),
+        Some(o) if o.is_none() => Ok(None),
+        Some(o) => Ok(Some(index_int(o).map_err(|_| PyTypeError::new_err("axis must be an int or None"))?)),
+    }
+}
+
+/// A device from `ctx=`/`device=` (a Context, or a string such as `'cpu'`/`'gpu(1)'`);
+/// the current default device when both are None.
+pub fn device_arg(ctx: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>) -> PyResult<Device> {
+    let chosen = [ctx, device].into_iter().flatten().find(|o| !o.is_none());
+    match chosen {
+        None => Ok(current_device()),
+        Some(o) => {
+            if let Ok(c) = o.cast::<Context>() {
+                return Ok(c.get().device);
+            }
+            if let Ok(s) = o.cast::<PyString>() {
+                return Context::parse(s.to_str()?).map(|c| c.device);
+            }
+            Err(PyTypeError::new_err(format!(
+                "expected a device such as npx.cpu() or npx.gpu(0), got {}",
+                o.repr()?
+            )))
+        }
+    }
+}
+
+/// A Python scalar (bool, int or float; NumPy scalars are arrays here, as they are typed).
+pub fn py_scalar(obj: &Bound<'_, PyAny>) -> Option<Scalar> {
+    if let Ok(f) = obj.cast_exact::<PyFloat>() {
+        return Some(Scalar::Float(f.value()));
+    }
+    if let Ok(b) = obj.cast::<PyBool>() {
+        return Some(Scalar::Bool(b.is_true()));
+    }
+    if let Ok(i) = obj.cast::<PyInt>() {
+        return i.extract::<i64>().ok().map(Scalar::Int);
+    }
+    if let Ok(f) = obj.cast::<PyFloat>() {
+        return Some(Scalar::Float(f.value()));
+    }
+    None
+}
+
+/// NumPy's dtype for a NumPy dtype name; unsupported widths map to the nearest supported type.
+fn supported_numpy(name: &str) -> Option<DType> {
+    DType::parse(name).ok().or(match name {
+        "float16" => Some(DType::F32),
+        "int8" | "int16" => Some(DType::I32),
+        "uint16" | "uint32" | "uint64" => Some(DType::I64),
+        _ => None,
+    })
+}
+
+/// Copies a host NumPy array (any layout) into a new tensor of `dtype` (default: its own).
+fn from_numpy(arr: &Bound<'_, PyAny>, dtype: Option<DType>, device: Device) -> PyResult<Tensor> {
+    let py = arr.py();
+    let np_name: String = arr.getattr("dtype")?.getattr("name")?.extract()?;
+    let own = supported_numpy(&np_name)
+        .ok_or_else(|| PyTypeError::new_err(format!("cannot make a deepblocks array from NumPy dtype {np_name}")))?;
+    let target = dtype.unwrap_or(own);
+    // Booleans travel as bytes so that no byte other than 0/1 can become a Rust bool.
+    let transfer = if target == DType::Bool { DType::U8 } else { target };
+    let src = if target == DType::Bool { arr.call_method1("astype", ("bool",))? } else { arr.clone() };
+    let dense = numpy(py)?.getattr("ascontiguousarray")?.call1((src, transfer.name()))?;
+    let shape: Vec<usize> = dense.getattr("shape")?.extract()?;
+    let buf = PyUntypedBuffer::get(&dense)?;
+    let n = buf.item_count();
+    let t = with_dtype!(transfer, T => {
+        let mut v: Vec<T> = Vec::with_capacity(n);
+        // SAFETY: a C-contiguous buffer of `n` items of exactly this type (numpy converted it).
+        unsafe {
+            std::ptr::copy_nonoverlapping(buf.buf_ptr() as *const T, v.as_mut_ptr(), n);
+            v.set_len(n);
+        }
+        Tensor::from_storage(T::wrap(v), &shape, device)?
+    });
+    Ok(if target == DType::Bool { t.to_dtype(DType::Bool)? } else { t })
+}
+
+/// Any array-like as a tensor. Python lists and scalars default to float32 (MXNet), booleans
+/// to bool; NumPy arrays and deepblocks arrays keep their dtype unless `dtype` is given.
+pub fn to_tensor(obj: &Bound<'_, PyAny>, dtype: Option<DType>, device: Option<Device>) -> PyResult<Tensor> {
+    if let Ok(a) = obj.cast::<PyArray>() {
+        let t = &a.get().t;
+        if let Some(d) = device {
+            if d != t.device() {
+                return Err(crate::error::Error::Device(format!("array is on {}, expected {d}", t.device())).into());
+            }
+        }
+        return Ok(t.to_dtype(dtype.unwrap_or(t.dtype()))?);
+    }
+    let device = device.unwrap_or_else(current_device);
+    if let Some(s) = py_scalar(obj) {
+        let d = dtype.unwrap_or(match s {
+            Scalar::Bool(_) => DType::Bool,
+            _ => DType::F32,
+        });
+        return Ok(Tensor::from_scalar(s, d, device)?);
+    }
+    let py = obj.py();
+    let np = numpy(py)?;
+    if obj.is_instance(&np.getattr("ndarray")?)? || obj.is_instance(&np.getattr("generic")?)? {
+        return from_numpy(obj, dtype, device);
+    }
+    // Nested sequences: let NumPy parse them, then apply MXNet's float32 default.
+    let parsed = np.getattr("asarray")?.call1((obj,)).map_err(|e| {
+        PyValueError::new_err(format!("cannot convert {} to an array: {e}", obj.get_type().name().map(|n| n.to_string()).unwrap_or_default()))
+    })?;
+    let kind: String = parsed.getattr("dtype")?.getattr("kind")?.extract()?;
+    let default = match kind.as_str() {
+        "b" => DType::Bool,
+        "i" | "u" | "f" => DType::F32,
+        _ => {
+            return Err(PyTypeError::new_err(format!(
+                "cannot make an array from {} (elements must be numbers or booleans)",
+                obj.repr()?
+            )))
+        }
+    };
+    from_numpy(&parsed, Some(dtype.unwrap_or(default)), device)
+}
+
+/// Unpacks `f(*shape)` / `f(shape)` calling conventions into one shape object.
+pub fn varargs_shape<'py>(args: &Bound<'py, PyTuple>) -> PyResult<Bound<'py, PyAny>> {
+    if args.len() == 1 {
+        args.get_item(0)
+    } else {
+        Ok(args.clone().into_any())
+    }
+}

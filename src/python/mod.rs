@@ -1,0 +1,24 @@
+//! PyO3 bindings: the extension module `deepblocks._core`. Only argument conversion, result
+//! wrapping and error mapping live here; all computation is in the engine.
+
+mod array;
+mod context;
+mod convert;
+mod errors;
+mod functions;
+mod index;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+#[pyo3(name = "_core")]
+fn core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<array::PyArray>()?;
+    m.add_class::<context::Context>()?;
+    m.add("MXNetError", m.py().get_type::<errors::MXNetError>())?;
+    m.add_function(wrap_pyfunction!(context::current_context, m)?)?;
+    m.add_function(wrap_pyfunction!(context::num_gpus, m)?)?;
+    functions::register(m)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
