@@ -1,1 +1,116 @@
-fn main() {}
+//! Criterion benchmarks of the Rust core (no Python involved).
+//!
+//! Run (use a separate target dir so the bench build does not lock the main one):
+//!
+//! ```text
+//! CARGO_TARGET_DIR=target/bench cargo bench --bench core
+//! CARGO_TARGET_DIR=target/bench cargo bench --bench core -- matmul   # a subset
+//! ```
+//!
+//! Sample counts and measurement times are kept small so the whole run takes well under
+//! three minutes on a 2-core machine. Throughput is reported in elements (elementwise,
+//! reduction, copy) or in FLOP-as-"elements" (matmul: 2·m·n·k), so criterion's
+//! "Melem/s"/"Gelem/s" for matmul reads as MFLOP/s / GFLOP/s.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use deepblocks::{DType, Device, Tensor};
+
+fn rand(shape: &[usize]) -> Tensor {
+    Tensor::rand_uniform(-1.0, 1.0, shape, DType::F32, Device::Cpu(0)).expect("rand_uniform")
+}
+
+/// Elementwise add: a tiny case (per-call overhead of the native API) and a 16M-element
+/// case (memory bound: 3 × 64 MiB of traffic per call).
+fn bench_add(c: &mut Criterion) {
+    let mut g = c.benchmark_group("add_f32");
+    g.warm_up_time(Duration::from_millis(500));
+
+    let n = 100;
+    let a = Tensor::from_vec((0..n).map(|i| i as f32).collect::<Vec<_>>(), &[n]).unwrap();
+    let b = Tensor::from_vec((0..n).map(|i| (2 * i) as f32).collect::<Vec<_>>(), &[n]).unwrap();
+    g.throughput(Throughput::Elements(n as u64));
+    g.sample_size(50).measurement_time(Duration::from_secs(2));
+    g.bench_with_input(BenchmarkId::from_parameter(n), &n, |bch, _| {
+        bch.iter(|| black_box(&a).add(black_box(&b)).unwrap())
+    });
+
+    let n = 16 * 1024 * 1024;
+    let a = rand(&[n]);
+    let b = rand(&[n]);
+    g.throughput(Throughput::Elements(n as u64));
+    g.sample_size(10).measurement_time(Duration::from_secs(4));
+    g.bench_with_input(BenchmarkId::from_parameter("16M"), &n, |bch, _| {
+        bch.iter(|| black_box(&a).add(black_box(&b)).unwrap())
+    });
+    g.finish();
+}
+
+/// Broadcast add: (4096, 4096) + (4096,) — the row vector is reused for every row.
+fn bench_broadcast_add(c: &mut Criterion) {
+    let mut g = c.benchmark_group("broadcast_add_f32");
+    g.warm_up_time(Duration::from_millis(500));
+    let a = rand(&[4096, 4096]);
+    let b = rand(&[4096]);
+    g.throughput(Throughput::Elements(4096 * 4096));
+    g.sample_size(10).measurement_time(Duration::from_secs(4));
+    g.bench_function("4096x4096+4096", |bch| {
+        bch.iter(|| black_box(&a).add(black_box(&b)).unwrap())
+    });
+    g.finish();
+}
+
+/// Square float32 matmul (gemm crate). Throughput is in FLOPs (2·n³ per call).
+fn bench_matmul(c: &mut Criterion) {
+    let mut g = c.benchmark_group("matmul_f32");
+    g.warm_up_time(Duration::from_millis(500));
+    for &(n, samples, secs) in &[(256usize, 20usize, 2u64), (1024, 10, 6)] {
+        let a = rand(&[n, n]);
+        let b = rand(&[n, n]);
+        g.throughput(Throughput::Elements((2 * n * n * n) as u64));
+        g.sample_size(samples).measurement_time(Duration::from_secs(secs));
+        g.bench_with_input(BenchmarkId::from_parameter(n), &n, |bch, _| {
+            bch.iter(|| black_box(&a).matmul(black_box(&b)).unwrap())
+        });
+    }
+    g.finish();
+}
+
+/// Full reduction of 16M float32 elements to a 0-d tensor.
+fn bench_sum(c: &mut Criterion) {
+    let mut g = c.benchmark_group("sum_f32");
+    g.warm_up_time(Duration::from_millis(500));
+    let n = 16 * 1024 * 1024;
+    let a = rand(&[n]);
+    g.throughput(Throughput::Elements(n as u64));
+    g.sample_size(10).measurement_time(Duration::from_secs(3));
+    g.bench_with_input(BenchmarkId::from_parameter("16M"), &n, |bch, _| {
+        bch.iter(|| black_box(&a).sum(None, false).unwrap())
+    });
+    g.finish();
+}
+
+/// Strided copy: materialise the transpose of a (4096, 4096) float32 matrix.
+fn bench_transpose_copy(c: &mut Criterion) {
+    let mut g = c.benchmark_group("transpose_copy_f32");
+    g.warm_up_time(Duration::from_millis(500));
+    let a = rand(&[4096, 4096]);
+    g.throughput(Throughput::Elements(4096 * 4096));
+    g.sample_size(10).measurement_time(Duration::from_secs(4));
+    g.bench_function("4096x4096", |bch| {
+        bch.iter(|| black_box(&a).transpose(None).unwrap().copy().unwrap())
+    });
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    bench_add,
+    bench_broadcast_add,
+    bench_matmul,
+    bench_sum,
+    bench_transpose_copy
+);
+criterion_main!(benches);

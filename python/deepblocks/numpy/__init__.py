@@ -223,8 +223,10 @@ def positive(x, out=None):
 def round(x, decimals=0, out=None):
     """Rounds half to even at ``decimals`` places.
 
-    >>> round(array([0.5, 1.5, 2.675]), 2)
-    array([0.5 , 1.5 , 2.67])
+    >>> round(array([0.5, 1.5, 2.5]))
+    array([0., 2., 2.])
+    >>> round(array([1.234, -5.678]), 2)
+    array([ 1.23, -5.68])
     """
     _no_out(out)
     return asarray(x).round(decimals)

@@ -66,7 +66,8 @@ def log_softmax(data, axis=-1, length=None, temperature=None, use_length=False, 
 def one_hot(data, depth, on_value=1.0, off_value=0.0, dtype="float32"):
     """Rows of ``depth`` zeros with ``on_value`` at each index of ``data``.
 
-    >>> one_hot(np.array([1, 0]), 3)
+    >>> from deepblocks import np, npx
+    >>> npx.one_hot(np.array([1, 0]), 3)
     array([[0., 1., 0.],
            [1., 0., 0.]])
     """
@@ -79,7 +80,8 @@ def pick(data, index, axis=-1, mode="clip", keepdims=False):
     """``data`` at ``index`` along ``axis`` (MXNet's ``pick``); out-of-range indices are
     clipped (``mode='clip'``) or wrapped (``mode='wrap'``).
 
-    >>> pick(np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([1, 0]))
+    >>> from deepblocks import np, npx
+    >>> npx.pick(np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([1, 0]))
     array([2., 3.])
     """
     data = _np.asarray(data)
