@@ -404,6 +404,20 @@ fn apply<T: Arith>(op: BinaryOp, a: &Tensor, b: &Tensor, shape: &[usize]) -> Res
     }
 }
 
+/// `a op= b` for arithmetic ops, one inlined closure per op (as `apply`).
+fn inplace_arith<T: Arith>(op: BinaryOp, a: &Tensor, b: &Tensor) -> Result<()> {
+    use BinaryOp::*;
+    match op {
+        Add => zip_inplace(a, b, |x: T, y: T| T::add(x, y)),
+        Sub => zip_inplace(a, b, |x: T, y: T| T::sub(x, y)),
+        Mul => zip_inplace(a, b, |x: T, y: T| T::mul(x, y)),
+        Div => zip_inplace(a, b, |x: T, y: T| T::div(x, y)),
+        Maximum => zip_inplace(a, b, |x: T, y: T| T::max(x, y)),
+        Minimum => zip_inplace(a, b, |x: T, y: T| T::min(x, y)),
+        _ => zip_inplace(a, b, arith_fn::<T>(op)),
+    }
+}
+
 fn apply_bits<T: Bits>(op: BinaryOp, a: &Tensor, b: &Tensor, shape: &[usize]) -> Result<Tensor> {
     match op {
         BinaryOp::BitAnd | BinaryOp::LogicalAnd => zip_new(a, b, shape, |x: T, y: T| x & y),
@@ -491,10 +505,7 @@ impl Tensor {
             let b = other.to_dtype(compute)?;
             let b = if b.shares_storage(self) { b.copy()? } else { b };
             check_int_pow(op, compute, &b)?;
-            return with_dtype!(compute, T => {
-                let f = arith_fn::<T>(op);
-                zip_inplace::<T>(self, &b, f)
-            });
+            return with_dtype!(compute, T => inplace_arith::<T>(op, self, &b));
         }
         let r = self.binary(other, op)?;
         self.assign(&r)

@@ -2,7 +2,7 @@
 //! how `x[...] = y`, in-place fills and `concatenate` write).
 
 use super::{build, with_mut_ptr, with_ptr};
-use crate::cpu::strided::{map1, Plan};
+use crate::cpu::strided::{map1_tiled, Plan};
 use crate::dtype::{DType, Element};
 use crate::error::Result;
 use crate::layout::Layout;
@@ -17,13 +17,12 @@ use crate::with_dtype;
 /// overlap `src`'s storage.
 unsafe fn copy_cast<D: StorageElement>(dst: *mut D, dst_layout: &Layout, src: &Tensor, src_layout: &Layout) -> Result<()> {
     with_dtype!(src.dtype(), S => with_ptr::<S, _>(src, |s| {
-        let plan = Plan::<2>::new_in_memory_order(
+        let plan = Plan::<2>::new(
             dst_layout.shape(),
             [dst_layout.strides(), src_layout.strides()],
             [dst_layout.offset(), src_layout.offset()],
-            1,
         );
-        map1(&plan, dst, s, |x: S| x.cast::<D>());
+        map1_tiled(&plan, dst, s, |x: S| x.cast::<D>());
         Ok(())
     }))
 }

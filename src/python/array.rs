@@ -463,6 +463,9 @@ impl PyArray {
     }
 
     fn __pos__(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        if slf.get().t.dtype() == DType::Bool {
+            return Err(PyTypeError::new_err("ufunc 'positive' not supported for boolean input (NumPy refuses it too)"));
+        }
         let t = slf.get().t.copy()?;
         wrap(slf.py(), Some(slf.as_any()), t)
     }

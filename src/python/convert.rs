@@ -152,8 +152,13 @@ pub fn py_scalar(obj: &Bound<'_, PyAny>) -> Option<Scalar> {
     if let Ok(i) = obj.cast::<PyInt>() {
         return i.extract::<i64>().ok().map(Scalar::Int);
     }
+    // Other float subclasses are Python floats, but `numpy.float64` (a float subclass) is a
+    // typed NumPy scalar, as strong as any other NumPy scalar (NEP 50).
     if let Ok(f) = obj.cast::<PyFloat>() {
-        return Some(Scalar::Float(f.value()));
+        let from_numpy = obj.get_type().module().is_ok_and(|m| m.to_str().is_ok_and(|m| m == "numpy"));
+        if !from_numpy {
+            return Some(Scalar::Float(f.value()));
+        }
     }
     None
 }
@@ -178,9 +183,15 @@ fn from_numpy(arr: &Bound<'_, PyAny>, dtype: Option<DType>, device: Device) -> P
     // Booleans travel as bytes so that no byte other than 0/1 can become a Rust bool.
     let transfer = if target == DType::Bool { DType::U8 } else { target };
     let src = if target == DType::Bool { arr.call_method1("astype", ("bool",))? } else { arr.clone() };
-    let dense = numpy(py)?.getattr("ascontiguousarray")?.call1((src, transfer.name()))?;
+    // `asarray(order='C')`, not `ascontiguousarray`, which turns 0-d arrays into shape (1,).
+    let kwargs = pyo3::types::PyDict::new(py);
+    kwargs.set_item("dtype", transfer.name())?;
+    kwargs.set_item("order", "C")?;
+    let dense = numpy(py)?.getattr("asarray")?.call((src,), Some(&kwargs))?;
     let shape: Vec<usize> = dense.getattr("shape")?.extract()?;
-    let buf = PyUntypedBuffer::get(&dense)?;
+    // The buffer of a 1-D view (free for C-contiguous data): 0-d buffers have no shape.
+    let flat = dense.call_method1("reshape", (-1,))?;
+    let buf = PyUntypedBuffer::get(&flat)?;
     let n = buf.item_count();
     let t = with_dtype!(transfer, T => {
         let mut v: Vec<T> = Vec::with_capacity(n);

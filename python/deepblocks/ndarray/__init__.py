@@ -1,1 +1,33 @@
-"""Legacy ``nd`` namespace (placeholder until written)."""
+"""``deepblocks.nd``: MXNet 1.x's legacy ``nd`` namespace (``from mxnet import nd``).
+
+Arrays are ``nd.NDArray``, a free view of the engine's array with MXNet's legacy rules: no
+0-d arrays (full reductions and scalar indexing give shape ``(1,)``), comparisons give 0./1.
+floats, ``asscalar()``, and the ``\\n[...]\\n<NDArray 2x2 @cpu(0)>`` display.
+
+>>> from deepblocks import nd
+>>> x = nd.array([[1, 2], [3, 4]])
+>>> x
+<BLANKLINE>
+[[1. 2.]
+ [3. 4.]]
+<NDArray 2x2 @cpu(0)>
+>>> x.sum()
+<BLANKLINE>
+[10.]
+<NDArray 1 @cpu(0)>
+>>> (x == 2).sum().asscalar()
+np.float32(1.0)
+>>> nd.dot(x, x).asnumpy()
+array([[ 7., 10.],
+       [15., 22.]], dtype=float32)
+>>> x.as_np_ndarray()
+array([[1., 2.],
+       [3., 4.]])
+"""
+
+from . import ops, random
+from .ndarray import NDArray
+from .ops import *  # noqa: F401,F403  (the module functions: nd.array, nd.concat, ...)
+from .ops import __all__ as _ops_all
+
+__all__ = ["NDArray", "random"] + list(_ops_all)

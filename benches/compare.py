@@ -1,0 +1,344 @@
+"""Side-by-side benchmark of deepblocks, NumPy and (if importable) PyTorch.
+
+Runs the work items of DESIGN.md §5 (performance budget) in one process, prints a table of
+times and of the ratios deepblocks/NumPy and deepblocks/PyTorch, and marks each target as
+met or missed.
+
+Usage::
+
+    python benches/compare.py                 # everything (~1 min on 2 cores)
+    python benches/compare.py --only add100 matmul1024
+    python benches/compare.py --no-torch      # skip PyTorch even when importable
+    python benches/compare.py --no-diag       # skip the per-call overhead breakdown
+
+    # without the OPENBLAS_* tuning variables some machines set (they can slow NumPy's matmul)
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python benches/compare.py
+
+    # from a venv that has torch + numpy but not deepblocks installed: use the source tree
+    # (the compiled extension python/deepblocks/_core*.so must have been built, e.g. by
+    # `maturin develop --release`)
+    PYTHONPATH=python /tmp/torchvenv/bin/python benches/compare.py
+
+Needs only numpy and deepblocks; PyTorch is optional and never installed by CI. Timing
+follows ``timeit``: a warm-up, then several repeats of a loop sized to run for a while, the
+best per-call time is used for the ratios (the median is shown too). The machine should be
+otherwise idle: the load average is printed at the start and the end of the run.
+"""
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+import timeit
+
+import numpy as onp
+
+try:
+    import deepblocks
+    from deepblocks import np as dnp
+except ImportError as e:  # pragma: no cover - a usage error, reported plainly
+    sys.exit(f"cannot import deepblocks ({e}); install it or set PYTHONPATH=python")
+
+torch = None
+
+
+def _load_torch(enabled):
+    global torch
+    if not enabled:
+        return
+    try:
+        import torch as _t
+    except Exception:
+        return
+    torch = _t
+
+
+# ---- timing ---------------------------------------------------------------------------------
+
+
+def measure(fn, repeat=7, min_loop=0.2, warmup=2):
+    """Best and median seconds per call of ``fn()`` (timeit-style autoranged loops)."""
+    for _ in range(warmup):
+        fn()
+    t = timeit.Timer(fn)
+    number, _ = t.autorange()  # a loop count that takes >= 0.2 s
+    if min_loop < 0.2:
+        number = max(1, int(number * min_loop / 0.2))
+    runs = [x / number for x in t.repeat(repeat=repeat, number=number)]
+    return min(runs), statistics.median(runs)
+
+
+def fmt_time(s):
+    if s is None:
+        return "-"
+    if s < 1e-6:
+        return f"{s * 1e9:.0f} ns"
+    if s < 1e-3:
+        return f"{s * 1e6:.2f} us"
+    if s < 1:
+        return f"{s * 1e3:.2f} ms"
+    return f"{s:.3f} s"
+
+
+# ---- environment ----------------------------------------------------------------------------
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def loadavg():
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
+
+
+def print_environment():
+    print("== environment")
+    print(f"python      {sys.version.split()[0]} ({sys.executable})")
+    print(f"cpu         {cpu_model()}, {os.cpu_count()} logical cores")
+    print(f"load avg    {loadavg()}  (should be well below the core count)")
+    info = deepblocks._core.build_info()
+    print(f"deepblocks  {deepblocks.__version__} ({os.path.dirname(deepblocks.__file__)}), "
+          f"simd {info.get('simd')}, threads {info.get('threads')}")
+    print(f"numpy       {onp.__version__}")
+    if torch is not None:
+        print(f"torch       {torch.__version__}, threads {torch.get_num_threads()}")
+    else:
+        print("torch       not importable (PyTorch columns skipped)")
+    for var in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS",
+                "OMP_NUM_THREADS", "MKL_NUM_THREADS", "RAYON_NUM_THREADS"):
+        print(f"  {var:<21}= {os.environ.get(var, '(unset)')}")
+    try:
+        from threadpoolctl import threadpool_info
+
+        for p in threadpool_info():
+            print(f"  threadpool: {p.get('internal_api')} {p.get('version')} "
+                  f"arch={p.get('architecture')} threads={p.get('num_threads')} "
+                  f"({os.path.basename(p.get('filepath', ''))})")
+    except ImportError:
+        try:
+            blas = onp.show_config(mode="dicts")["Build Dependencies"]["blas"]
+            print(f"  numpy blas: {blas.get('name')} {blas.get('version')} "
+                  f"[{blas.get('openblas configuration', '')}] (threadpoolctl not installed)")
+        except Exception:
+            print("  numpy blas: unknown (threadpoolctl not installed)")
+    print()
+
+
+# ---- work items -----------------------------------------------------------------------------
+
+# name -> (description, {target: ratio limit}) ; targets per DESIGN.md §5
+ITEMS = {
+    "add100": ("100-elem f32 add (a + b)", {"numpy": 1.5, "torch": 0.5}),
+    "add16M": ("16M-elem f32 add (a + b)", {"numpy": 1.1}),
+    "bcast_add": ("4096x4096 + 4096 f32 broadcast add", {}),
+    "matmul1024": ("1024^3 f32 matmul (a @ b)", {"numpy": 1.1}),
+    "matmul256": ("256^3 f32 matmul (a @ b)", {}),
+    "sum16M": ("sum of 16M f32 (a.sum())", {}),
+    "transpose_copy": ("4096x4096 f32 a.T.copy()", {}),
+}
+
+
+def setup(name, rng):
+    """Returns {library: callable} for one work item (inputs created outside the timing)."""
+    f32 = onp.float32
+    if name == "add100":
+        shapes = [(100,), (100,)]
+    elif name == "add16M":
+        shapes = [(16 * 1024 * 1024,)] * 2
+    elif name == "bcast_add":
+        shapes = [(4096, 4096), (4096,)]
+    elif name == "matmul1024":
+        shapes = [(1024, 1024)] * 2
+    elif name == "matmul256":
+        shapes = [(256, 256)] * 2
+    elif name == "sum16M":
+        shapes = [(16 * 1024 * 1024,)]
+    elif name == "transpose_copy":
+        shapes = [(4096, 4096)]
+    else:
+        raise KeyError(name)
+    host = [rng.random(s, dtype=f32) for s in shapes]
+    dev = [dnp.array(h) for h in host]
+    assert all(d.dtype == onp.float32 for d in dev)
+    tt = [torch.from_numpy(h.copy()) for h in host] if torch is not None else None
+
+    if name.startswith("add") or name == "bcast_add":
+        fns = {"deepblocks": lambda a=dev[0], b=dev[1]: a + b,
+               "numpy": lambda a=host[0], b=host[1]: a + b}
+        if tt:
+            fns["torch"] = lambda a=tt[0], b=tt[1]: a + b
+    elif name.startswith("matmul"):
+        fns = {"deepblocks": lambda a=dev[0], b=dev[1]: a @ b,
+               "numpy": lambda a=host[0], b=host[1]: a @ b}
+        if tt:
+            fns["torch"] = lambda a=tt[0], b=tt[1]: a @ b
+    elif name == "sum16M":
+        fns = {"deepblocks": lambda a=dev[0]: a.sum(),
+               "numpy": lambda a=host[0]: a.sum()}
+        if tt:
+            fns["torch"] = lambda a=tt[0]: a.sum()
+    elif name == "transpose_copy":
+        fns = {"deepblocks": lambda a=dev[0]: a.T.copy(),
+               "numpy": lambda a=host[0]: a.T.copy()}
+        if tt:
+            fns["torch"] = lambda a=tt[0]: a.t().contiguous()
+    return fns
+
+
+def check(name, fns):
+    """Sanity check (untimed): deepblocks agrees with NumPy."""
+    got = onp.asarray(fns["deepblocks"]())
+    want = fns["numpy"]()
+    rtol = 1e-3 if name.startswith(("sum", "matmul")) else 1e-6
+    if not onp.allclose(got, want, rtol=rtol, atol=1e-3):
+        print(f"  WARNING: {name}: deepblocks result differs from NumPy's")
+
+
+def import_time(module, runs=5):
+    """Best and median seconds of ``import module`` in a fresh interpreter (in-process timer)."""
+    code = ("import time; t = time.perf_counter(); import " + module +
+            "; print(time.perf_counter() - t)")
+    out = []
+    for _ in range(runs):
+        r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           env=os.environ.copy())
+        if r.returncode != 0:
+            return None
+        out.append(float(r.stdout.strip().splitlines()[-1]))
+    return min(out), statistics.median(out)
+
+
+# ---- per-call overhead breakdown --------------------------------------------------------------
+
+
+def overhead_diag():
+    """Times trivial calls to split per-call cost into binding overhead and kernel work."""
+    print("== per-call overhead breakdown (best of 7, per call)")
+    a, b = onp.ones(100, onp.float32), onp.ones(100, onp.float32)
+    da, db = dnp.array(a), dnp.array(b)
+    d1a, d1b = dnp.array(a[:1]), dnp.array(b[:1])
+    rows = [
+        ("x.shape (getter, builds a tuple)", lambda: da.shape, lambda: a.shape, "shape"),
+        ("x.ndim (getter, returns an int)", lambda: da.ndim, lambda: a.ndim, "ndim"),
+        ("x.T (new view object)", lambda: da.T, lambda: a.T, "T"),
+        ("x + y, 1 element", lambda: d1a + d1b, lambda: a[:1] + b[:1], None),
+        ("x + y, 100 elements", lambda: da + db, lambda: a + b, None),
+        ("x + 1.0 (scalar operand)", lambda: da + 1.0, lambda: a + 1.0, None),
+    ]
+    if torch is not None:
+        ta, tb = torch.ones(100), torch.ones(100)
+        t1a, t1b = ta[:1].clone(), tb[:1].clone()
+        tfns = [lambda: ta.shape, lambda: ta.ndim, lambda: ta.T, lambda: t1a + t1b,
+                lambda: ta + tb, lambda: ta + 1.0]
+    else:
+        tfns = [None] * len(rows)
+    print(f"  {'call':<36}{'deepblocks':>12}{'numpy':>12}{'torch':>12}")
+    for (label, fd, fn, _), ft in zip(rows, tfns):
+        td = measure(fd, min_loop=0.05)[0]
+        tn = measure(fn, min_loop=0.05)[0]
+        tt = measure(ft, min_loop=0.05)[0] if ft else None
+        print(f"  {label:<36}{fmt_time(td):>12}{fmt_time(tn):>12}{fmt_time(tt):>12}")
+    print()
+
+
+# ---- main -------------------------------------------------------------------------------------
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--only", nargs="*", choices=list(ITEMS) + ["import"],
+                   help="run only these items")
+    p.add_argument("--no-torch", action="store_true", help="skip PyTorch even if importable")
+    p.add_argument("--no-diag", action="store_true", help="skip the overhead breakdown")
+    p.add_argument("--repeat", type=int, default=7, help="timing repeats per item (default 7)")
+    args = p.parse_args(argv)
+    _load_torch(not args.no_torch)
+    selected = args.only or (list(ITEMS) + ["import"])
+
+    t_start = time.perf_counter()
+    print_environment()
+    rng = onp.random.default_rng(0)
+    libs = ["deepblocks", "numpy"] + (["torch"] if torch is not None else [])
+
+    results = []  # (label, {lib: (best, median)}, targets)
+    for name in ITEMS:
+        if name not in selected:
+            continue
+        label, targets = ITEMS[name]
+        fns = setup(name, rng)
+        check(name, fns)
+        times = {}
+        for lib in libs:
+            big = not name.startswith("add100")
+            times[lib] = measure(fns[lib], repeat=args.repeat,
+                                 min_loop=0.1 if big else 0.2, warmup=1 if big else 3)
+        del fns
+        results.append((label, times, targets))
+
+    if "import" in selected:
+        times = {"deepblocks": import_time("deepblocks"), "numpy": import_time("numpy")}
+        if torch is not None:
+            times["torch"] = import_time("torch")
+        results.append(("import (fresh process)", times, {"abs": 0.2}))
+
+    # table
+    print("== results (best per call; median in parentheses); ratio = deepblocks / other")
+    head = f"{'work':<36}" + "".join(f"{lib:>22}" for lib in libs)
+    head += f"{'db/numpy':>10}" + (f"{'db/torch':>10}" if torch is not None else "")
+    head += "  targets"
+    print(head)
+    print("-" * len(head))
+    verdicts = []
+    for label, times, targets in results:
+        row = f"{label:<36}"
+        for lib in libs:
+            t = times.get(lib)
+            cell = "-" if t is None else f"{fmt_time(t[0])} ({fmt_time(t[1])})"
+            row += f"{cell:>22}"
+        db = times.get("deepblocks")
+        ratios = {}
+        for other in ("numpy", "torch"):
+            if other in libs:
+                o = times.get(other)
+                ratios[other] = db[0] / o[0] if db and o else None
+                row += f"{ratios[other]:>10.2f}" if ratios[other] is not None else f"{'-':>10}"
+        marks = []
+        for key, limit in targets.items():
+            if key == "abs":
+                ok = db is not None and db[0] <= limit
+                marks.append(f"<= {limit} s: {'met' if ok else 'MISSED'}")
+            elif ratios.get(key) is None:
+                marks.append(f"<= {limit}x {key}: n/a")
+            else:
+                ok = ratios[key] <= limit
+                marks.append(f"<= {limit}x {key}: {'met' if ok else 'MISSED'}")
+            verdicts.append(ok if key == "abs" or ratios.get(key) is not None else None)
+        row += "  " + ("; ".join(marks) if marks else "(report only)")
+        print(row)
+    print()
+    met = sum(1 for v in verdicts if v)
+    missed = sum(1 for v in verdicts if v is False)
+    print(f"targets: {met} met, {missed} missed, "
+          f"{sum(1 for v in verdicts if v is None)} not measurable here")
+    print()
+
+    if not args.no_diag and not args.only:
+        overhead_diag()
+    print(f"load avg at end {loadavg()}; total time {time.perf_counter() - t_start:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,689 @@
+"""Module functions of the legacy ``nd`` namespace, with MXNet 1.9's signatures.
+
+Each is a thin layer over the engine (``deepblocks._core``) and the ``np``/``npx`` functions:
+it adds MXNet's legacy argument names and defaults (``concat(..., dim=1)``,
+``split(data, num_outputs, axis=1)``, ``take(..., mode='clip')``), float32 defaults and
+NDArray results.
+
+>>> from deepblocks import nd
+>>> a = nd.ones((2, 3))
+>>> nd.concat(a, a).shape, nd.concat(a, a, dim=0).shape
+((2, 6), (4, 3))
+>>> [p.shape for p in nd.split(nd.arange(6).reshape((2, 3)), 3)]
+[(2, 1), (2, 1), (2, 1)]
+"""
+
+import builtins as _builtins
+import numbers as _numbers
+
+import numpy as _onp
+
+from .. import _core
+from .. import numpy as _np
+from .. import numpy_extension as _npx
+from .ndarray import NDArray, _base, _cmp_dtype, _name, _nd, _np_dtype
+
+_F32 = "float32"  # a name: the engine parses names fastest
+_Real = (_numbers.Number, _onp.generic)
+
+
+def _dtype(dtype):
+    return _F32 if dtype is None else dtype
+
+
+def _is_scalar(x):
+    return isinstance(x, _Real) and not isinstance(x, _base)
+
+
+# ---- creation -----------------------------------------------------------------------------------
+
+
+def array(source_array, ctx=None, dtype=None):
+    """A new NDArray holding a copy of ``source_array``.
+
+    The dtype defaults to float32 for Python data *and* host NumPy arrays (MXNet converts
+    them); a deepblocks array keeps its own dtype.
+
+    >>> import numpy
+    >>> from deepblocks import nd
+    >>> nd.array([1, 2, 3]).dtype, nd.array(numpy.arange(3)).dtype
+    (<class 'numpy.float32'>, <class 'numpy.float32'>)
+    >>> nd.array(numpy.arange(3), dtype='int32').dtype
+    <class 'numpy.int32'>
+    """
+    if dtype is None and not isinstance(source_array, _base):
+        dtype = _F32
+    return NDArray(_core.array(source_array, dtype, ctx, None, True))
+
+
+def empty(shape, ctx=None, dtype=None):
+    """An array of ``shape`` (zero-filled: deepblocks never hands out uninitialized memory)."""
+    return NDArray(_core.full(shape, 0, _dtype(dtype), ctx, None))
+
+
+def zeros(shape, ctx=None, dtype=None, **kwargs):
+    """>>> from deepblocks import nd
+    >>> nd.zeros(4).asnumpy()
+    array([0., 0., 0., 0.], dtype=float32)
+    """
+    return NDArray(_core.full(shape, 0, _dtype(dtype), ctx, None))
+
+
+def ones(shape, ctx=None, dtype=None, **kwargs):
+    return NDArray(_core.full(shape, 1, _dtype(dtype), ctx, None))
+
+
+def full(shape, val, ctx=None, dtype=None, out=None):
+    return _write(NDArray(_core.full(shape, val, _dtype(dtype), ctx, None)), out)
+
+
+def zeros_like(data, ctx=None, dtype=None):
+    data = _nd(data)
+    return NDArray(_core.full(data.shape, 0, dtype or _name(_np_dtype(data)), ctx or data.ctx, None))
+
+
+def ones_like(data, ctx=None, dtype=None):
+    data = _nd(data)
+    return NDArray(_core.full(data.shape, 1, dtype or _name(_np_dtype(data)), ctx or data.ctx, None))
+
+
+def full_like(data, fill_value, ctx=None, dtype=None):
+    data = _nd(data)
+    return NDArray(_core.full(data.shape, fill_value, dtype or _name(_np_dtype(data)), ctx or data.ctx, None))
+
+
+def arange(start, stop=None, step=1.0, repeat=1, infer_range=None, ctx=None, dtype=None):
+    """``[start, stop)`` by ``step`` (float32), each value ``repeat`` times.
+
+    >>> from deepblocks import nd
+    >>> nd.arange(3, repeat=2).asnumpy()
+    array([0., 0., 1., 1., 2., 2.], dtype=float32)
+    """
+    out = _core.arange(start, stop, step, _dtype(dtype), ctx, None)
+    if repeat != 1:
+        out = out.repeat(repeat)
+    return NDArray(out)
+
+
+def linspace(start, stop, num, endpoint=True, ctx=None, dtype=None):
+    return NDArray(_core.linspace(start, stop, num, endpoint, _dtype(dtype), ctx, None))
+
+
+def eye(N, M=0, k=0, ctx=None, dtype=None, **kwargs):
+    """The ``N x M`` identity (``M=0`` means ``N``), ones on diagonal ``k``."""
+    return NDArray(_core.eye(N, M or None, k, _dtype(dtype), ctx, None))
+
+
+# ---- elementwise ----------------------------------------------------------------------------------
+
+
+def _write(result, out):
+    """MXNet's ``out=``: ``result`` written into ``out`` (an array of the same shape), which
+    is returned; just ``result`` when ``out`` is None."""
+    if out is None:
+        return result
+    if not isinstance(out, _base):
+        raise TypeError(f"out must be an NDArray, got {type(out).__name__}")
+    if out.shape != result.shape:
+        raise ValueError(f"out has shape {out.shape} but the result has shape {result.shape}")
+    out[:] = result
+    return out
+
+
+def _unary(name, engine_name, doc):
+    def f(data, out=None, **kwargs):
+        return _write(_nd(_core.unary(data, engine_name)), out)
+
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = doc
+    return f
+
+
+_UNARY = {
+    # name: (engine op, doc)
+    "abs": ("abs", "``|x|``, elementwise."),
+    "negative": ("negative", "``-x``, elementwise."),
+    "sign": ("sign", "-1, 0 or 1 by the sign of x."),
+    "square": ("square", "``x * x``, elementwise."),
+    "sqrt": ("sqrt", "Square root."),
+    "cbrt": ("cbrt", "Cube root."),
+    "reciprocal": ("reciprocal", "``1 / x``."),
+    "exp": ("exp", "``e ** x``."),
+    "expm1": ("expm1", "``exp(x) - 1``, accurate for small x."),
+    "log": ("log", "Natural logarithm."),
+    "log2": ("log2", "Base-2 logarithm."),
+    "log10": ("log10", "Base-10 logarithm."),
+    "log1p": ("log1p", "``log(1 + x)``, accurate for small x."),
+    "floor": ("floor", "Largest integer not above x."),
+    "ceil": ("ceil", "Smallest integer not below x."),
+    "trunc": ("trunc", "x rounded toward zero."),
+    "fix": ("trunc", "x rounded toward zero."),
+    "rint": ("rint", "x rounded to the nearest integer, halves to even."),
+    "sin": ("sin", "Sine."),
+    "cos": ("cos", "Cosine."),
+    "tan": ("tan", "Tangent."),
+    "arcsin": ("arcsin", "Inverse sine."),
+    "arccos": ("arccos", "Inverse cosine."),
+    "arctan": ("arctan", "Inverse tangent."),
+    "sinh": ("sinh", "Hyperbolic sine."),
+    "cosh": ("cosh", "Hyperbolic cosine."),
+    "tanh": ("tanh", "Hyperbolic tangent."),
+    "arcsinh": ("arcsinh", "Inverse hyperbolic sine."),
+    "arccosh": ("arccosh", "Inverse hyperbolic cosine."),
+    "arctanh": ("arctanh", "Inverse hyperbolic tangent."),
+    "relu": ("relu", "``max(x, 0)``, elementwise."),
+    "sigmoid": ("sigmoid", "``1 / (1 + exp(-x))``, elementwise."),
+}
+for _fname, (_engine, _doc) in _UNARY.items():
+    globals()[_fname] = _unary(_fname, _engine, _doc)
+del _fname, _engine, _doc
+
+
+def round(data, out=None):
+    """Rounds to the nearest integer, halves away from zero (MXNet's ``round``; ``rint``
+    rounds halves to even).
+
+    >>> from deepblocks import nd
+    >>> nd.round(nd.array([0.5, 1.5, 2.5, -0.5])).asnumpy()
+    array([ 1.,  2.,  3., -1.], dtype=float32)
+    """
+    x = _nd(data)
+    if _np_kind(x) != "f":
+        return _write(x.copy(), out)
+    t = _core.unary(x, "trunc")
+    # A fractional part of exactly one half moves away from zero; nothing else changes.
+    frac = _core.unary(x - t, "abs")
+    return _write(_nd(_core.where_(frac >= 0.5, t + _core.unary(x, "sign"), t)), out)
+
+
+def rsqrt(data, out=None):
+    return _write(1.0 / _nd(_core.unary(data, "sqrt")), out)
+
+
+def softsign(data, out=None):
+    x = _nd(data)
+    return _write(x / (1.0 + _core.unary(x, "abs")), out)
+
+
+def softmax(data, axis=-1, temperature=None, dtype=None, length=None, use_length=False):
+    """Softmax along ``axis`` (the last by default).
+
+    >>> from deepblocks import nd
+    >>> nd.softmax(nd.array([[0, 0]])).asnumpy()
+    array([[0.5, 0.5]], dtype=float32)
+    """
+    return _nd(_npx.softmax(data, axis=axis, temperature=temperature, dtype=dtype, length=length, use_length=use_length))
+
+
+def log_softmax(data, axis=-1, temperature=None, dtype=None, length=None, use_length=False):
+    return _nd(_npx.log_softmax(data, axis=axis, temperature=temperature, dtype=dtype, length=length, use_length=use_length))
+
+
+def Activation(data, act_type):
+    """MXNet's ``Activation`` operator: 'relu', 'sigmoid', 'tanh', 'softrelu' or 'softsign'."""
+    x = _nd(data)
+    if act_type == "relu":
+        return _nd(_core.unary(x, "relu"))
+    if act_type == "sigmoid":
+        return _nd(_core.unary(x, "sigmoid"))
+    if act_type == "tanh":
+        return _nd(_core.unary(x, "tanh"))
+    if act_type == "softrelu":
+        # log(1 + exp(x)) without overflow: max(x, 0) + log1p(exp(-|x|)).
+        return _nd(_core.unary(x, "relu") + _core.unary(_core.unary(-_core.unary(x, "abs"), "exp"), "log1p"))
+    if act_type == "softsign":
+        return softsign(x)
+    raise ValueError(f"Activation: unknown act_type {act_type!r} (relu, sigmoid, tanh, softrelu, softsign)")
+
+
+def clip(data, a_min, a_max, out=None):
+    """Limits ``data`` to ``[a_min, a_max]``."""
+    if a_min is None or a_max is None:
+        raise TypeError("clip: a_min and a_max must both be numbers")
+    return _write(_nd(data).clip(a_min, a_max), out)
+
+
+def where(condition, x, y):
+    """``x`` where ``condition`` is non-zero, else ``y``. A 1-D ``condition`` whose length is
+    ``x.shape[0]`` picks whole rows (MXNet), otherwise it broadcasts.
+
+    >>> from deepblocks import nd
+    >>> x = nd.array([[1, 2], [3, 4]])
+    >>> nd.where(nd.array([1, 0]), x, -x).asnumpy()
+    array([[ 1.,  2.],
+           [-3., -4.]], dtype=float32)
+    """
+    cond = _nd(condition)
+    xs = x if _is_scalar(x) else _nd(x)
+    if cond.ndim == 1 and not _is_scalar(xs) and xs.ndim > 1 and cond.shape[0] == xs.shape[0]:
+        cond = cond.reshape((cond.shape[0],) + (1,) * (xs.ndim - 1))
+    return _nd(_core.where_(cond, xs, y))
+
+
+# ---- binary: arithmetic, comparisons, broadcast_* / elemwise_* -----------------------------
+
+
+def _binary(name, engine_name, py_op, doc):
+    def f(lhs, rhs, out=None):
+        if _is_scalar(lhs) and _is_scalar(rhs):
+            return py_op(lhs, rhs)
+        return _write(_nd(_core.binary(lhs, rhs, engine_name)), out)
+
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = doc
+    return f
+
+
+def _compare(name, engine_name, py_op, doc):
+    def f(lhs, rhs, out=None):
+        if _is_scalar(lhs) and _is_scalar(rhs):
+            return 1 if py_op(lhs, rhs) else 0
+        return _write(_nd(_core.binary(lhs, rhs, engine_name)).astype(_cmp_dtype(lhs, rhs)), out)
+
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = doc
+    return f
+
+
+def _elemwise(name, engine_name, doc):
+    def f(lhs, rhs, out=None):
+        a, b = _nd(lhs), _nd(rhs)
+        if a.shape != b.shape:
+            raise ValueError(f"{name}: shapes {a.shape} and {b.shape} must be equal (use broadcast_* to broadcast)")
+        return _write(_nd(_core.binary(a, b, engine_name)), out)
+
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = doc
+    return f
+
+
+_ARITH = {
+    "add": ("add", lambda a, b: a + b, "``lhs + rhs`` with broadcasting."),
+    "subtract": ("subtract", lambda a, b: a - b, "``lhs - rhs`` with broadcasting."),
+    "multiply": ("multiply", lambda a, b: a * b, "``lhs * rhs`` with broadcasting."),
+    "divide": ("true_divide", lambda a, b: a / b, "``lhs / rhs`` with broadcasting."),
+    "true_divide": ("true_divide", lambda a, b: a / b, "``lhs / rhs`` with broadcasting."),
+    "modulo": ("mod", lambda a, b: a % b, "``lhs % rhs`` with broadcasting."),
+    "power": ("power", lambda a, b: a**b, "``lhs ** rhs`` with broadcasting."),
+    "maximum": ("maximum", _builtins.max, "Elementwise maximum with broadcasting."),
+    "minimum": ("minimum", _builtins.min, "Elementwise minimum with broadcasting."),
+}
+_COMPARE = {
+    "equal": ("equal", lambda a, b: a == b, "``lhs == rhs`` as 0/1 (float32 for float32 input)."),
+    "not_equal": ("not_equal", lambda a, b: a != b, "``lhs != rhs`` as 0/1."),
+    "greater": ("greater", lambda a, b: a > b, "``lhs > rhs`` as 0/1."),
+    "greater_equal": ("greater_equal", lambda a, b: a >= b, "``lhs >= rhs`` as 0/1."),
+    "lesser": ("less", lambda a, b: a < b, "``lhs < rhs`` as 0/1."),
+    "lesser_equal": ("less_equal", lambda a, b: a <= b, "``lhs <= rhs`` as 0/1."),
+    "logical_and": ("logical_and", lambda a, b: bool(a) and bool(b), "``lhs and rhs`` as 0/1."),
+    "logical_or": ("logical_or", lambda a, b: bool(a) or bool(b), "``lhs or rhs`` as 0/1."),
+    "logical_xor": ("logical_xor", lambda a, b: bool(a) != bool(b), "``lhs xor rhs`` as 0/1."),
+}
+for _fname, (_engine, _op, _doc) in _ARITH.items():
+    globals()[_fname] = _binary(_fname, _engine, _op, _doc)
+for _fname, (_engine, _op, _doc) in _COMPARE.items():
+    globals()[_fname] = _compare(_fname, _engine, _op, _doc)
+
+# The broadcast_* names of MXNet 1.x: the same functions (they all broadcast here).
+_BROADCAST = {
+    "broadcast_add": "add", "broadcast_plus": "add", "broadcast_sub": "subtract",
+    "broadcast_minus": "subtract", "broadcast_mul": "multiply", "broadcast_div": "divide",
+    "broadcast_mod": "modulo", "broadcast_power": "power", "broadcast_maximum": "maximum",
+    "broadcast_minimum": "minimum", "broadcast_equal": "equal", "broadcast_not_equal": "not_equal",
+    "broadcast_greater": "greater", "broadcast_greater_equal": "greater_equal",
+    "broadcast_lesser": "lesser", "broadcast_lesser_equal": "lesser_equal",
+    "broadcast_logical_and": "logical_and", "broadcast_logical_or": "logical_or",
+    "broadcast_logical_xor": "logical_xor",
+}
+for _fname, _target in _BROADCAST.items():
+    globals()[_fname] = globals()[_target]
+
+elemwise_add = _elemwise("elemwise_add", "add", "``lhs + rhs`` for arrays of the same shape.")
+elemwise_sub = _elemwise("elemwise_sub", "subtract", "``lhs - rhs`` for arrays of the same shape.")
+elemwise_mul = _elemwise("elemwise_mul", "multiply", "``lhs * rhs`` for arrays of the same shape.")
+elemwise_div = _elemwise("elemwise_div", "true_divide", "``lhs / rhs`` for arrays of the same shape.")
+del _fname, _engine, _op, _doc, _target
+
+
+# ---- reductions ------------------------------------------------------------------------------------
+
+
+def sum(data, axis=None, keepdims=False, exclude=False):
+    """Sum over ``axis`` (all axes by default, giving shape ``(1,)``).
+
+    >>> from deepblocks import nd
+    >>> nd.sum(nd.ones((2, 3))).asnumpy(), nd.sum(nd.ones((2, 3)), axis=0).shape
+    (array([6.], dtype=float32), (3,))
+    """
+    return _nd(data).sum(axis, keepdims, exclude)
+
+
+def nansum(data, axis=None, keepdims=False, exclude=False):
+    return _nd(data).nansum(axis, keepdims, exclude)
+
+
+def prod(data, axis=None, keepdims=False, exclude=False):
+    return _nd(data).prod(axis, keepdims, exclude)
+
+
+def mean(data, axis=None, keepdims=False, exclude=False):
+    return _nd(data).mean(axis, keepdims, exclude)
+
+
+def max(data, axis=None, keepdims=False, exclude=False):
+    return _nd(data).max(axis, keepdims, exclude)
+
+
+def min(data, axis=None, keepdims=False, exclude=False):
+    return _nd(data).min(axis, keepdims, exclude)
+
+
+def sum_axis(data, axis=None, keepdims=False, exclude=False):
+    return _nd(data).sum(axis, keepdims, exclude)
+
+
+def argmax(data, axis=None, keepdims=False):
+    """Indices of the maxima as float32 (for float32 data)."""
+    return _nd(data).argmax(axis, keepdims)
+
+
+def argmin(data, axis=None, keepdims=False):
+    return _nd(data).argmin(axis, keepdims)
+
+
+def norm(data, ord=2, axis=None, keepdims=False):
+    """The L2 (or L1) norm over ``axis``; all axes give shape ``(1,)``."""
+    return _nd(data).norm(ord, axis, keepdims)
+
+
+# ---- linear algebra ----------------------------------------------------------------------------
+
+
+def dot(lhs, rhs, transpose_a=False, transpose_b=False, forward_stype=None, out=None):
+    """MXNet's ``dot``: the last axis of ``lhs`` with the *first* axis of ``rhs``; with
+    ``transpose_a``/``transpose_b`` an operand's axes are reversed first.
+
+    >>> from deepblocks import nd
+    >>> nd.dot(nd.ones((2, 3)), nd.ones((3, 4))).shape
+    (2, 4)
+    >>> nd.dot(nd.ones((2, 3)), nd.ones((2, 4)), transpose_a=True).shape
+    (3, 4)
+    """
+    a, b = _nd(lhs), _nd(rhs)
+    if transpose_a:
+        a = a.T
+    if transpose_b:
+        b = b.T
+    if a.ndim <= 2 and b.ndim <= 2:
+        return _write(_nd(_core.dot(a, b)), out)
+    if a.shape[-1] != b.shape[0]:
+        raise ValueError(f"dot: shapes {a.shape} and {b.shape} are not aligned: {a.shape[-1]} (last dim of lhs) != {b.shape[0]} (first dim of rhs)")
+    k = b.shape[0]
+    r = _nd(_core.matmul(a.reshape((-1, k)), b.reshape((k, -1))))
+    return _write(r.reshape(a.shape[:-1] + b.shape[1:]), out)
+
+
+def batch_dot(lhs, rhs, transpose_a=False, transpose_b=False, forward_stype=None, out=None):
+    """Batched matrix product of ``(B, n, k)`` and ``(B, k, m)`` arrays."""
+    a, b = _nd(lhs), _nd(rhs)
+    if a.ndim < 3 or b.ndim < 3 or a.ndim != b.ndim:
+        raise ValueError(f"batch_dot needs two arrays of the same rank >= 3, got shapes {a.shape} and {b.shape}")
+    return _write(_nd(_npx.batch_dot(a, b, transpose_a=transpose_a, transpose_b=transpose_b)), out)
+
+
+# ---- shape and joining --------------------------------------------------------------------------
+
+
+def reshape(data, shape=None, reverse=False, **kwargs):
+    """``data`` with a new shape; MXNet's codes 0, -1, -2, -3, -4 work (see NDArray.reshape)."""
+    if shape is None:
+        raise TypeError("reshape() needs a shape")
+    return _nd(data).reshape(shape, reverse=reverse)
+
+
+def reshape_like(lhs, rhs):
+    return _nd(lhs).reshape(_nd(rhs).shape)
+
+
+def transpose(data, axes=None):
+    x = _nd(data)
+    return x.transpose() if axes is None or tuple(axes) == () else x.transpose(tuple(axes))
+
+
+def swapaxes(data, dim1=0, dim2=0):
+    return _nd(data).swapaxes(dim1, dim2)
+
+
+def expand_dims(data, axis):
+    return _nd(data).expand_dims(axis)
+
+
+def squeeze(data, axis=None):
+    return _nd(data).squeeze(axis)
+
+
+def flatten(data):
+    """Collapses all axes but the first: ``(N, a, b)`` becomes ``(N, a*b)``."""
+    return _nd(data).flatten()
+
+
+Flatten = flatten
+
+
+def flip(data, axis):
+    """``data`` reversed along ``axis`` (an int or a tuple); ``axis`` is required, as in MXNet."""
+    return _nd(_core.flip(data, axis))
+
+
+reverse = flip
+
+
+def tile(data, reps):
+    return _nd(_core.tile(data, reps))
+
+
+def repeat(data, repeats, axis=None):
+    """Each element ``repeats`` times (along ``axis``; of the flattened array when None)."""
+    return _nd(data).repeat(repeats, axis)
+
+
+def broadcast_to(data, shape):
+    """A broadcast view of ``data``; a 0 in ``shape`` keeps that axis."""
+    return _nd(data).broadcast_to(shape)
+
+
+def broadcast_like(lhs, rhs):
+    return _nd(lhs).broadcast_to(_nd(rhs).shape)
+
+
+def broadcast_axis(data, axis, size):
+    """Repeats size-1 axes ``axis`` to ``size`` (each an int or a tuple)."""
+    x = _nd(data)
+    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    sizes = (size,) if isinstance(size, int) else tuple(size)
+    if len(axes) != len(sizes):
+        raise ValueError("broadcast_axis: axis and size must have the same length")
+    shape = list(x.shape)
+    for a, s in zip(axes, sizes):
+        if shape[a] != 1:
+            raise ValueError(f"broadcast_axis: axis {a} has size {shape[a]}, only size-1 axes can be broadcast")
+        shape[a] = s
+    return x.broadcast_to(tuple(shape))
+
+
+broadcast_axes = broadcast_axis
+
+
+def slice_axis(data, axis, begin, end):
+    """``data[..., begin:end, ...]`` along ``axis`` (``end=None`` runs to the end)."""
+    x = _nd(data)
+    key = [slice(None)] * x.ndim
+    key[axis] = slice(begin, end)
+    return x[tuple(key)]
+
+
+def _as_list(data):
+    if len(data) == 1 and isinstance(data[0], (list, tuple)):
+        return list(data[0])
+    return list(data)
+
+
+def concat(*data, dim=1, num_args=None):
+    """Joins arrays along axis ``dim`` — **1 by default** (MXNet's legacy ``concat``).
+
+    >>> from deepblocks import nd
+    >>> nd.concat(nd.zeros((2, 1)), nd.ones((2, 2))).shape
+    (2, 3)
+    """
+    arrays = _as_list(data)
+    if not arrays:
+        raise ValueError("concat needs at least one array")
+    return _nd(_core.concatenate(arrays, dim))
+
+
+Concat = concat
+
+
+def concatenate(arrays, axis=0, always_copy=True):
+    return _nd(_core.concatenate(list(arrays), axis))
+
+
+def stack(*data, axis=0, num_args=None):
+    """Joins same-shape arrays along a new axis ``axis``."""
+    arrays = _as_list(data)
+    if not arrays:
+        raise ValueError("stack needs at least one array")
+    return _nd(_core.stack(arrays, axis))
+
+
+def split(data, num_outputs, axis=1, squeeze_axis=False):
+    """Splits ``data`` into ``num_outputs`` equal parts along ``axis`` — **1 by default** —
+    (MXNet's legacy ``split``); ``squeeze_axis`` drops that axis from each part. One part
+    comes back as an array, more as a list.
+
+    >>> from deepblocks import nd
+    >>> x = nd.arange(6).reshape((2, 3))
+    >>> [p.asnumpy().tolist() for p in nd.split(x, 3, squeeze_axis=True)]
+    [[0.0, 3.0], [1.0, 4.0], [2.0, 5.0]]
+    """
+    x = _nd(data)
+    if isinstance(num_outputs, bool) or not isinstance(num_outputs, (int, _onp.integer)):
+        raise TypeError(f"split: num_outputs must be an int, got {type(num_outputs).__name__}")
+    if num_outputs < 1:
+        raise ValueError(f"split: num_outputs must be at least 1, got {num_outputs}")
+    parts = _core.split(x, num_outputs, axis, False)
+    if squeeze_axis:
+        parts = [p.squeeze(axis) for p in parts]
+    parts = [_nd(p) for p in parts]
+    return parts[0] if num_outputs == 1 else parts
+
+
+SliceChannel = split
+
+
+# ---- indexing ----------------------------------------------------------------------------------------
+
+
+def _index_array(indices, n, mode, what):
+    """Integer indices into an axis of length ``n``: clipped, wrapped, or checked (``raise``)."""
+    idx = indices if isinstance(indices, _base) else _core.array(indices, None, None, None, False)
+    if _np_kind(idx) == "f":
+        # MXNet truncates float indices toward zero.
+        idx = idx.astype("int64")
+    elif _np_kind(idx) != "i":
+        idx = idx.astype("int64")
+    if mode == "clip":
+        return idx.clip(0, n - 1)
+    if mode == "wrap":
+        return idx % n
+    if mode == "raise":
+        return idx
+    raise ValueError(f"{what}: mode must be 'clip', 'wrap' or 'raise', got {mode!r}")
+
+
+def _np_kind(x):
+    return _base.dtype.__get__(x).kind
+
+
+def take(a, indices, axis=0, mode="clip"):
+    """Entries of ``a`` at ``indices`` along ``axis``; out-of-range indices are clipped
+    (``mode='clip'``, MXNet's default), wrapped (``'wrap'``) or rejected (``'raise'``).
+    Float indices work (MXNet keeps indices in float arrays).
+
+    >>> from deepblocks import nd
+    >>> x = nd.array([[1, 2], [3, 4]])
+    >>> nd.take(x, nd.array([1, 5])).asnumpy()
+    array([[3., 4.],
+           [3., 4.]], dtype=float32)
+    """
+    x = _nd(a)
+    if x.ndim == 0:
+        raise ValueError("take: a must have at least one dimension")
+    axis_n = x.shape[axis]
+    if axis_n == 0 and mode != "raise":
+        raise IndexError("take: cannot take from an empty axis")
+    idx = _index_array(indices, axis_n, mode, "take")
+    return _nd(_core.take(x, idx, axis))
+
+
+def pick(data, index, axis=-1, keepdims=False, mode="clip"):
+    """``data[i, index[i]]`` along ``axis`` (MXNet's ``pick``); indices are clipped or wrapped.
+
+    >>> from deepblocks import nd
+    >>> nd.pick(nd.array([[1, 2], [3, 4]]), nd.array([1, 0])).asnumpy()
+    array([2., 3.], dtype=float32)
+    """
+    return _nd(_npx.pick(data, index, axis=axis, mode=mode, keepdims=keepdims))
+
+
+def one_hot(indices, depth, on_value=1.0, off_value=0.0, dtype="float32"):
+    """Rows of ``depth`` ``off_value`` with ``on_value`` at each index; indices outside
+    ``[0, depth)`` give all-``off_value`` rows.
+
+    >>> from deepblocks import nd
+    >>> nd.one_hot(nd.array([0, 2]), 3).asnumpy()
+    array([[1., 0., 0.],
+           [0., 0., 1.]], dtype=float32)
+    """
+    return _nd(_npx.one_hot(indices, depth, on_value, off_value, dtype))
+
+
+def cast(data, dtype):
+    return _nd(data).astype(dtype)
+
+
+Cast = cast
+
+
+# ---- misc -----------------------------------------------------------------------------------------
+
+
+def waitall():
+    """Waits for all pending work (the CPU engine is synchronous, so this returns at once)."""
+    _npx.waitall()
+
+
+def save(fname, data):
+    """Saves an NDArray, a list or a dict of them (``npx.save``'s format)."""
+    if not hasattr(_npx, "save"):
+        raise NotImplementedError("nd.save needs npx.save, which this build does not have yet")
+    if isinstance(data, _base):
+        data = _base(data)
+    elif isinstance(data, dict):
+        data = {k: _base(v) for k, v in data.items()}
+    else:
+        data = [_base(v) for v in data]
+    _npx.save(fname, data)
+
+
+def load(fname):
+    """Loads what ``save`` wrote: a list or a dict of NDArrays."""
+    if not hasattr(_npx, "load"):
+        raise NotImplementedError("nd.load needs npx.load, which this build does not have yet")
+    out = _npx.load(fname)
+    if isinstance(out, dict):
+        return {k: _nd(v) for k, v in out.items()}
+    return [_nd(v) for v in out]
+
+
+__all__ = [n for n in list(globals()) if not n.startswith("_") and n not in ("NDArray",)]
