@@ -61,14 +61,28 @@ def _load_torch(enabled):
 
 def measure(fn, repeat=7, min_loop=0.2, warmup=2):
     """Best and median seconds per call of ``fn()`` (timeit-style autoranged loops)."""
-    for _ in range(warmup):
-        fn()
-    t = timeit.Timer(fn)
-    number, _ = t.autorange()  # a loop count that takes >= 0.2 s
-    if min_loop < 0.2:
-        number = max(1, int(number * min_loop / 0.2))
-    runs = [x / number for x in t.repeat(repeat=repeat, number=number)]
-    return min(runs), statistics.median(runs)
+    return measure_group({"f": fn}, repeat, min_loop, warmup)["f"]
+
+
+def measure_group(fns, repeat=7, min_loop=0.2, warmup=2):
+    """Best and median seconds per call of each callable in ``fns``.
+
+    Repeats are interleaved (one loop of every library, in rotating order, per repeat) so
+    that a change in background load during the run hits all libraries alike.
+    """
+    timers, numbers = {}, {}
+    for name, fn in fns.items():
+        for _ in range(warmup):
+            fn()
+        timers[name] = t = timeit.Timer(fn)
+        number, total = t.autorange()  # a loop count that takes >= 0.2 s
+        numbers[name] = max(1, int(number * min_loop / max(total, 1e-9))) if number > 1 else 1
+    runs = {name: [] for name in fns}
+    order = list(fns)
+    for r in range(repeat):
+        for name in order[r % len(order):] + order[:r % len(order)]:
+            runs[name].append(timers[name].timeit(numbers[name]) / numbers[name])
+    return {name: (min(v), statistics.median(v)) for name, v in runs.items()}
 
 
 def fmt_time(s):
@@ -110,8 +124,10 @@ def print_environment():
     print(f"cpu         {cpu_model()}, {os.cpu_count()} logical cores")
     print(f"load avg    {loadavg()}  (should be well below the core count)")
     info = deepblocks._core.build_info()
+    so = deepblocks._core.__file__
+    built = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(os.path.getmtime(so)))
     print(f"deepblocks  {deepblocks.__version__} ({os.path.dirname(deepblocks.__file__)}), "
-          f"simd {info.get('simd')}, threads {info.get('threads')}")
+          f"simd {info.get('simd')}, threads {info.get('threads')}, _core built {built}")
     print(f"numpy       {onp.__version__}")
     if torch is not None:
         print(f"torch       {torch.__version__}, threads {torch.get_num_threads()}")
@@ -228,29 +244,29 @@ def overhead_diag():
     """Times trivial calls to split per-call cost into binding overhead and kernel work."""
     print("== per-call overhead breakdown (best of 7, per call)")
     a, b = onp.ones(100, onp.float32), onp.ones(100, onp.float32)
-    da, db = dnp.array(a), dnp.array(b)
-    d1a, d1b = dnp.array(a[:1]), dnp.array(b[:1])
-    rows = [
-        ("x.shape (getter, builds a tuple)", lambda: da.shape, lambda: a.shape, "shape"),
-        ("x.ndim (getter, returns an int)", lambda: da.ndim, lambda: a.ndim, "ndim"),
-        ("x.T (new view object)", lambda: da.T, lambda: a.T, "T"),
-        ("x + y, 1 element", lambda: d1a + d1b, lambda: a[:1] + b[:1], None),
-        ("x + y, 100 elements", lambda: da + db, lambda: a + b, None),
-        ("x + 1.0 (scalar operand)", lambda: da + 1.0, lambda: a + 1.0, None),
+    a1, b1, m = a[:1].copy(), b[:1].copy(), a.reshape(10, 10)
+    da, db, d1a, d1b, dm = (dnp.array(x) for x in (a, b, a1, b1, m))
+    rows = [  # label, deepblocks, numpy, (torch set below)
+        ("x.ndim (getter, returns an int)", lambda: da.ndim, lambda: a.ndim),
+        ("x.shape (getter, builds a tuple)", lambda: da.shape, lambda: a.shape),
+        ("x.T, 10x10 (new view object)", lambda: dm.T, lambda: m.T),
+        ("x + y, 1 element", lambda: d1a + d1b, lambda: a1 + b1),
+        ("x + y, 100 elements", lambda: da + db, lambda: a + b),
+        ("x + 1.0 (scalar operand)", lambda: da + 1.0, lambda: a + 1.0),
     ]
+    tfns = [None] * len(rows)
     if torch is not None:
-        ta, tb = torch.ones(100), torch.ones(100)
-        t1a, t1b = ta[:1].clone(), tb[:1].clone()
-        tfns = [lambda: ta.shape, lambda: ta.ndim, lambda: ta.T, lambda: t1a + t1b,
+        ta, tb, t1a, t1b, tm = (torch.from_numpy(x.copy()) for x in (a, b, a1, b1, m))
+        tfns = [lambda: ta.ndim, lambda: ta.shape, lambda: tm.T, lambda: t1a + t1b,
                 lambda: ta + tb, lambda: ta + 1.0]
-    else:
-        tfns = [None] * len(rows)
     print(f"  {'call':<36}{'deepblocks':>12}{'numpy':>12}{'torch':>12}")
-    for (label, fd, fn, _), ft in zip(rows, tfns):
-        td = measure(fd, min_loop=0.05)[0]
-        tn = measure(fn, min_loop=0.05)[0]
-        tt = measure(ft, min_loop=0.05)[0] if ft else None
-        print(f"  {label:<36}{fmt_time(td):>12}{fmt_time(tn):>12}{fmt_time(tt):>12}")
+    for (label, fd, fn), ft in zip(rows, tfns):
+        group = {"deepblocks": fd, "numpy": fn}
+        if ft is not None:
+            group["torch"] = ft
+        r = measure_group(group, min_loop=0.05)
+        cells = [fmt_time(r[k][0]) if k in r else "-" for k in ("deepblocks", "numpy", "torch")]
+        print(f"  {label:<36}" + "".join(f"{c:>12}" for c in cells))
     print()
 
 
@@ -280,11 +296,9 @@ def main(argv=None):
         label, targets = ITEMS[name]
         fns = setup(name, rng)
         check(name, fns)
-        times = {}
-        for lib in libs:
-            big = not name.startswith("add100")
-            times[lib] = measure(fns[lib], repeat=args.repeat,
-                                 min_loop=0.1 if big else 0.2, warmup=1 if big else 3)
+        big = name != "add100"
+        times = measure_group({lib: fns[lib] for lib in libs}, repeat=args.repeat,
+                              min_loop=0.1 if big else 0.2, warmup=1 if big else 3)
         del fns
         results.append((label, times, targets))
 

@@ -16,6 +16,9 @@ pub enum Error {
     /// A bad argument value (Python `ValueError`).
     #[error("{0}")]
     Value(String),
+    /// Memory that could not be allocated (Python `MemoryError`).
+    #[error("{0}")]
+    Memory(String),
     /// A device that is missing or mismatched (Python `MXNetError`).
     #[error("{0}")]
     Device(String),

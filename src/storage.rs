@@ -27,11 +27,46 @@ pub(crate) fn advise_huge_pages(ptr: *const u8, bytes: usize) {
     let _ = (ptr, bytes);
 }
 
-/// An empty vector with room for `n` elements (huge-page backed when large).
-pub(crate) fn alloc_vec<T>(n: usize) -> Vec<T> {
-    let v: Vec<T> = Vec::with_capacity(n);
+fn out_of_memory<T>(n: usize) -> Error {
+    Error::Memory(format!(
+        "cannot allocate {n} elements of {} bytes each ({} MiB)",
+        std::mem::size_of::<T>(),
+        (n as u128 * std::mem::size_of::<T>() as u128) >> 20
+    ))
+}
+
+/// An empty vector with room for `n` elements (huge-page backed when large). Failing to
+/// allocate is an error, not an abort.
+pub(crate) fn alloc_vec<T>(n: usize) -> Result<Vec<T>> {
+    let mut v: Vec<T> = Vec::new();
+    v.try_reserve_exact(n).map_err(|_| out_of_memory::<T>(n))?;
     advise_huge_pages(v.as_ptr() as *const u8, n * std::mem::size_of::<T>());
-    v
+    Ok(v)
+}
+
+/// `n` copies of `value`.
+pub(crate) fn filled_vec<T: Copy>(n: usize, value: T) -> Result<Vec<T>> {
+    let mut v = alloc_vec(n)?;
+    v.resize(n, value);
+    Ok(v)
+}
+
+/// `n` zero elements, from zeroed pages that the kernel maps lazily.
+fn zeroed_vec<T: Element>(n: usize) -> Result<Vec<T>> {
+    if n == 0 || std::mem::size_of::<T>() == 0 {
+        return Ok(Vec::new());
+    }
+    let layout = std::alloc::Layout::array::<T>(n).map_err(|_| out_of_memory::<T>(n))?;
+    // SAFETY: the layout is non-empty; all-zero bytes are a valid value of every element type
+    // (false, 0, 0.0); the buffer is handed to Vec with the layout it was allocated with.
+    unsafe {
+        let ptr = std::alloc::alloc_zeroed(layout) as *mut T;
+        if ptr.is_null() {
+            return Err(out_of_memory::<T>(n));
+        }
+        advise_huge_pages(ptr as *const u8, layout.size());
+        Ok(Vec::from_raw_parts(ptr, n, n))
+    }
 }
 
 /// Host memory of one dtype.
@@ -122,12 +157,8 @@ impl CpuStorage {
     }
 
     /// `n` zero elements of `dtype`.
-    pub fn zeros(dtype: DType, n: usize) -> CpuStorage {
-        crate::with_dtype!(dtype, T => {
-            let v = vec![T::zero(); n];
-            advise_huge_pages(v.as_ptr() as *const u8, n * std::mem::size_of::<T>());
-            T::wrap(v)
-        })
+    pub fn zeros(dtype: DType, n: usize) -> Result<CpuStorage> {
+        crate::with_dtype!(dtype, T => Ok(T::wrap(zeroed_vec::<T>(n)?)))
     }
 }
 

@@ -200,14 +200,66 @@ def arrays_and_views(draw, dtypes=dtypes, shape=None, **kw):
     return draw(views(dtype, shape, **kw))
 
 
+# ---- differential calls ------------------------------------------------------------------------
+
+
+def numpy_result(fn, *args):
+    """NumPy's answer, or the exception it raises."""
+    with onp.errstate(all="ignore"):
+        try:
+            return fn(*args), None
+        except (TypeError, ValueError, IndexError, OverflowError, ZeroDivisionError) as e:
+            return None, e
+
+
+def expected_exception(e):
+    """The exception class deepblocks must raise where NumPy raised ``e``."""
+    if isinstance(e, onp.exceptions.AxisError):
+        return IndexError  # NumPy's AxisError is an IndexError (and a ValueError)
+    if isinstance(e, OverflowError):
+        return ValueError  # documented deviation: out-of-range Python ints give ValueError
+    if isinstance(e, TypeError):
+        return TypeError
+    if isinstance(e, IndexError):
+        return IndexError
+    return ValueError
+
+
+def float16_free(fn, host_args):
+    """Recomputes NumPy's answer in float32 where NumPy would compute in float16 (deepblocks
+    has no float16, so it computes float math on bool/uint8 in float32)."""
+    with onp.errstate(all="ignore"):
+        ref = onp.asarray(fn(*host_args))
+        if ref.dtype == onp.float16:
+            cast = [a.astype("float32") if isinstance(a, onp.ndarray) and a.dtype.kind in "bu" else a for a in host_args]
+            ref = onp.asarray(fn(*cast))
+            assert ref.dtype == onp.float32
+        if ref.dtype == onp.int8:
+            # Deliberate deviation: no int8, bool arithmetic that NumPy widens to int8 gives uint8.
+            ref = ref.astype("uint8")
+        return ref
+
+
+def compare(dev_fn, host_fn, dev_args, host_args, rtol=None, atol=0.0):
+    """``dev_fn(*dev_args)`` gives NumPy's ``host_fn(*host_args)``, or raises the matching
+    exception class where NumPy raises."""
+    ref, err = numpy_result(host_fn, *host_args)
+    if err is not None:
+        raises(expected_exception(err), dev_fn, *dev_args)
+        return
+    ref = float16_free(host_fn, host_args)
+    assert_same(dev_fn(*dev_args), onp.asarray(ref), rtol=rtol, atol=atol)
+
+
 # ---- comparison -----------------------------------------------------------------------------------
 
 
 def expected_dtype(host_dtype):
-    """The dtype deepblocks gives where NumPy gives ``host_dtype``. Deliberate deviation:
-    deepblocks has no float16, so float math on bool/uint8 input gives float32."""
+    """The dtype deepblocks gives where NumPy gives ``host_dtype``. Deliberate deviations:
+    deepblocks has no float16 (float math on bool/uint8 gives float32) and no uint64 (sums,
+    products and cumulative sums of uint8 give int64, as those of the signed types)."""
     d = onp.dtype(host_dtype)
-    return onp.dtype("float32") if d == onp.float16 else d
+    return {onp.dtype("float16"): onp.dtype("float32"), onp.dtype("uint64"): onp.dtype("int64")}.get(d, d)
 
 
 def tolerance(dtype):

@@ -18,13 +18,15 @@ import operator
 
 import numpy as onp
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from conftest import (
-    DTYPES,
     INT_DTYPES,
     assert_same,
+    compare,
+    expected_exception,
+    numpy_result,
     broadcast_shape_pairs,
     dtypes,
     float_dtypes,
@@ -36,51 +38,6 @@ from conftest import (
     views,
 )
 from deepblocks import np as dnp
-
-# ---- helpers ----------------------------------------------------------------------------------
-
-
-def numpy_result(fn, *args):
-    """NumPy's answer, or the exception it raises."""
-    with onp.errstate(all="ignore"):
-        try:
-            return fn(*args), None
-        except (TypeError, ValueError, OverflowError, ZeroDivisionError) as e:
-            return None, e
-
-
-def expected_exception(e):
-    """The exception class deepblocks must raise where NumPy raised ``e``."""
-    if isinstance(e, OverflowError):
-        return ValueError  # documented deviation: out-of-range Python ints give ValueError
-    if isinstance(e, TypeError):
-        return TypeError
-    return ValueError
-
-
-def float16_free(fn, host_args):
-    """Recomputes NumPy's answer in float32 where NumPy would compute in float16 (deepblocks
-    has no float16, so it computes float math on bool/uint8 in float32)."""
-    with onp.errstate(all="ignore"):
-        ref = onp.asarray(fn(*host_args))
-        if ref.dtype == onp.float16:
-            cast = [a.astype("float32") if isinstance(a, onp.ndarray) and a.dtype.kind in "bu" else a for a in host_args]
-            ref = onp.asarray(fn(*cast))
-            assert ref.dtype == onp.float32
-        if ref.dtype == onp.int8:
-            # Deliberate deviation: no int8, bool arithmetic that NumPy widens to int8 gives uint8.
-            ref = ref.astype("uint8")
-        return ref
-
-
-def compare(dev_fn, host_fn, dev_args, host_args, rtol=None, atol=0.0):
-    ref, err = numpy_result(host_fn, *host_args)
-    if err is not None:
-        raises(expected_exception(err), dev_fn, *dev_args)
-        return
-    ref = float16_free(host_fn, host_args)
-    assert_same(dev_fn(*dev_args), onp.asarray(ref), rtol=rtol, atol=atol)
-
 
 # ---- unary functions --------------------------------------------------------------------------
 
@@ -139,6 +96,10 @@ def test_round_decimals(data):
     host, dev = data.draw(views(dtype, data.draw(shapes(max_dims=2))))
     decimals = data.draw(st.integers(-2, 3))
     ref = onp.round(host, decimals)
+    if dtype == "uint8":
+        # Rounding 251 to hundreds gives 300, which NumPy wraps to 44 in the cast back to uint8
+        # (an out-of-range float-to-int cast, undefined in C); deepblocks saturates instead.
+        assume(onp.all(onp.round(host.astype("float64"), decimals) <= 255))
     got = dnp.round(dev, decimals)
     assert got.dtype == ref.dtype
     assert_same(got, ref)
@@ -218,6 +179,11 @@ def test_operator_with_python_scalar_nep50(op, data):
     host, dev = data.draw(views(dtype, data.draw(shapes(max_dims=3)), small=op == "**"))
     s = data.draw(python_scalars(small=op == "**"))
     f = OPERATORS[op]
+    if op == "**" and dtype == "bool" and s == 2 and not isinstance(s, float):
+        # NumPy quirk: `bool_array ** 2` takes a fast path through `square` and gives int8,
+        # while `** 3` gives int64 (NEP 50); deepblocks gives int64 for both.
+        assert_same(f(dev, s), f(host.astype("int64"), s))
+        return
     compare(lambda x: f(x, s), lambda x: f(x, s), (dev,), (host,), atol=1e-6)
     compare(lambda x: f(s, x), lambda x: f(s, x), (dev,), (host,), atol=1e-6)
 
@@ -281,11 +247,13 @@ def test_inplace_operator_writes_through_views(op, data):
         other_shape = data.draw(st.sampled_from([shape, shape[1:], (1,) * len(shape), (2,) + shape]))
         hb, b = data.draw(views(data.draw(dtypes, label="dtype_b"), other_shape, small=op == "**"))
     f = INPLACE[op]
+    before = host_base.copy()
     ref, err = numpy_result(f, host, hb)
     if err is not None:
         raises(expected_exception(err), f, dev, b)
-        # A failed in-place operation leaves the array untouched.
-        assert_same(dev_base, host_base)
+        # A failed in-place operation leaves the array untouched (NumPy may have written
+        # part of its result before failing, so compare with the data from before).
+        assert_same(dev_base, before)
         return
     out = f(dev, b)
     assert out is dev, "in-place operators return the same array object"
@@ -313,7 +281,7 @@ def test_inplace_errors_name_dtypes_and_shapes():
     x = dnp.array([1, 2], dtype="int32")
     raises(TypeError, operator.itruediv, x, 2, contains=["float64", "int32"])
     raises(TypeError, operator.iadd, x, dnp.array([0.5, 1.0]), contains=["int32"])
-    raises(ValueError, operator.iadd, x, dnp.ones((3, 2)), contains=["(2,)", "(3, 2)"])
+    raises(ValueError, operator.iadd, x, dnp.ones((3, 2), dtype="int32"), contains=["(2,)", "(3, 2)"])
     b = dnp.array([True, False])
     raises(TypeError, operator.isub, b, b)
     assert x.tolist() == [1, 2]
@@ -386,5 +354,9 @@ def test_ufunc_dtype_keyword():
 def test_results_are_new_arrays(data):
     """An elementwise result never aliases its input (even when the op is an identity)."""
     host, dev = data.draw(views(data.draw(dtypes), data.draw(shapes(min_side=1))))
-    for r in [+dev, dnp.positive(dev), dnp.floor(dev), dnp.clip(dev, None, 10 ** 9 if dev.dtype != bool else True)]:
+    pairs = [(dnp.floor(dev), onp.floor(host)), (dnp.trunc(dev), onp.trunc(host)), (dnp.abs(dev), onp.abs(host))]
+    if dev.dtype != bool:
+        pairs += [(+dev, +host), (dnp.positive(dev), onp.positive(host))]
+    for r, ref in pairs:
         assert not shares_memory(r, dev)
+        assert_same(r, ref)

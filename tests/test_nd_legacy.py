@@ -623,6 +623,39 @@ def test_reshape_special_codes():
     assert_nd(y, onp.arange(24).reshape(6, 4))
 
 
+@pytest.mark.parametrize(
+    "src, target, reverse, want",
+    [  # all observed on MXNet 1.9.1
+        ((2, 3, 4), (4, 0, 2), False, (4, 3, 2)),
+        ((2, 3, 4), (2, 0, 0), False, (2, 3, 4)),
+        ((2, 3, 4), (6, 1, -1), False, (6, 1, 4)),
+        ((2, 3, 4), (3, -1, 8), False, (3, 1, 8)),
+        ((2, 3, 4), (-2,), False, (2, 3, 4)),
+        ((2, 3, 4), (2, -2), False, (2, 3, 4)),
+        ((2, 3, 4), (-2, 1, 1), False, (2, 3, 4, 1, 1)),
+        ((2, 3, 4, 5), (-3, -3), False, (6, 20)),
+        ((2, 3, 4), (0, -3), False, (2, 12)),
+        ((2, 3, 4), (-4, 1, 2, -2), False, (1, 2, 3, 4)),
+        ((2, 3, 4), (2, -4, -1, 3, -2), False, (2, 1, 3, 4)),
+        ((2, 3, 4), (-4, -1, 1, 0, 0), False, (2, 1, 3, 4)),
+        ((10, 5, 4), (-1, 0), False, (40, 5)),
+        ((10, 5, 4), (-1, 0), True, (50, 4)),
+        ((2, 3, 4), (-3, -1), True, (6, 4)),
+        ((2, 3, 4), (0, 0, 0, 0), False, ValueError),
+        ((2, 3, 4), (-4, 1, 2, -2), True, ValueError),
+        ((2, 3, 4), (5, -1), False, ValueError),
+    ],
+)
+def test_reshape_codes_match_mxnet(src, target, reverse, want):
+    x = nd.ones(src)
+    if want is ValueError:
+        with pytest.raises(ValueError):
+            x.reshape(target, reverse=reverse)
+    else:
+        assert x.reshape(target, reverse=reverse).shape == want
+        assert nd.reshape(x, target, reverse=reverse).shape == want
+
+
 def test_legacy_flatten_keeps_the_first_axis():
     assert nd.ones((2, 3, 4)).flatten().shape == (2, 12)  # MXNet 1.9.1
     assert nd.ones((3,)).flatten().shape == (3, 1)  # MXNet 1.9.1
@@ -666,6 +699,10 @@ def test_shape_functions():
         nd.flip(x)  # MXNet requires the axis
     with pytest.raises(IndexError):
         x.expand_dims(5)
+    with pytest.raises(IndexError):
+        nd.broadcast_axis(nd.ones((1, 2)), axis=5, size=2)
+    with pytest.raises(IndexError):
+        nd.slice_axis(x, axis=2, begin=0, end=1)
 
 
 def test_concat_defaults_to_dim_1():
@@ -747,6 +784,8 @@ def test_take_pick_one_hot():
     assert_nd(nd.one_hot(nd.array([1, -1, 5]), 3, on_value=5, off_value=-1),  # MXNet 1.9.1
               [[-1, 5, -1], [-1, -1, -1], [-1, -1, -1]])
     assert_nd(nd.array([2, 0]).one_hot(3), [[0, 0, 1], [1, 0, 0]])
+    with pytest.raises(ValueError):
+        nd.one_hot(nd.array([1]), -1)
 
 
 # ---- random -------------------------------------------------------------------------------------------------
@@ -838,6 +877,9 @@ def test_random_bad_input():
         nd.random.randint(5)  # MXNet 1.9.1: high is required
     with pytest.raises(ValueError):
         nd.random.randint(5, 5)
+    with pytest.raises(ValueError):
+        nd.random.randint(0, 2**70, shape=2)
+    assert nd.random.randint(0.0, 3.0, shape=2).shape == (2,)
     with pytest.raises(ValueError):
         nd.random.normal(0, -1, shape=(2,))
     with pytest.raises(ValueError):

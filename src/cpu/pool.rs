@@ -7,9 +7,16 @@ use std::sync::Arc;
 
 static POOL: Mutex<Option<(u32, Arc<rayon::ThreadPool>)>> = Mutex::new(None);
 
+static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+
 /// Threads used by parallel kernels: `DEEPBLOCKS_NUM_THREADS`, else `OMP_NUM_THREADS`, else
-/// the number of cores.
+/// the number of cores. Read once: finding the core count reads cgroup files, far too slow
+/// for every small operation.
 pub fn num_threads() -> usize {
+    *THREADS.get_or_init(detect_threads)
+}
+
+fn detect_threads() -> usize {
     ["DEEPBLOCKS_NUM_THREADS", "OMP_NUM_THREADS"]
         .iter()
         .find_map(|v| std::env::var(v).ok()?.trim().parse::<usize>().ok())

@@ -428,7 +428,7 @@ fn apply_bits<T: Bits>(op: BinaryOp, a: &Tensor, b: &Tensor, shape: &[usize]) ->
 
 /// Integer powers with a negative exponent have no integer result; NumPy refuses them too.
 fn check_int_pow(op: BinaryOp, compute: DType, exponent: &Tensor) -> Result<()> {
-    if op == BinaryOp::Pow && compute.is_int() && compute != DType::U8 {
+    if op == BinaryOp::Pow && exponent.numel() > 0 && compute.is_int() && compute != DType::U8 {
         let negative = exponent.binary_scalar(Scalar::Int(0), BinaryOp::Lt, false)?.any_true()?;
         if negative {
             return Err(Error::Value("Integers to negative integer powers are not allowed.".into()));
@@ -439,10 +439,13 @@ fn check_int_pow(op: BinaryOp, compute: DType, exponent: &Tensor) -> Result<()> 
 
 /// Fails when NumPy's `same_kind` rule forbids storing `from` into an array of dtype `to`.
 fn check_same_kind(op: BinaryOp, from: DType, to: DType) -> Result<()> {
+    // NumPy's kinds in casting order: bool, unsigned, signed, float (a signed result does
+    // not go into an unsigned array, while uint8 goes into int32 safely).
     let kind = |d: DType| match d {
         DType::Bool => 0,
-        DType::U8 | DType::I32 | DType::I64 => 1,
-        DType::F32 | DType::F64 => 2,
+        DType::U8 => 1,
+        DType::I32 | DType::I64 => 2,
+        DType::F32 | DType::F64 => 3,
     };
     if kind(from) > kind(to) {
         return Err(Error::DType(format!(
@@ -461,7 +464,9 @@ impl Tensor {
         let (compute, _) = op.dtypes(self.dtype(), other.dtype())?;
         let a = self.to_dtype(compute)?;
         let b = other.to_dtype(compute)?;
-        check_int_pow(op, compute, &b)?;
+        if shape.iter().product::<usize>() > 0 {
+            check_int_pow(op, compute, &b)?;
+        }
         if op.is_logical() || op.is_bitwise() {
             return match compute {
                 DType::Bool => apply_bits::<bool>(op, &a, &b, &shape),
@@ -476,9 +481,7 @@ impl Tensor {
 
     /// `self op scalar` (or `scalar op self` when `reflected`), with the scalar weakly typed.
     pub fn binary_scalar(&self, s: Scalar, op: BinaryOp, reflected: bool) -> Result<Tensor> {
-        let dtype = s.weak_dtype(self.dtype());
-        check_scalar_fits(s, dtype)?;
-        let other = Tensor::from_scalar(s, dtype, self.device())?;
+        let other = weak_scalar(s, op, self)?;
         if reflected {
             other.binary(self, op)
         } else {
@@ -489,6 +492,9 @@ impl Tensor {
     /// `self op= other`, in place (NumPy's `same_kind` casting of the result into `self`).
     pub fn binary_inplace(&self, other: &Tensor, op: BinaryOp) -> Result<()> {
         self.same_device(other, op.name())?;
+        // Casting is checked before shapes, as NumPy does.
+        let (compute, result) = op.dtypes(self.dtype(), other.dtype())?;
+        check_same_kind(op, result, self.dtype())?;
         let out_shape = broadcast_shapes(self.shape(), other.shape())?;
         if out_shape.as_slice() != self.shape() {
             return Err(Error::Shape(format!(
@@ -497,14 +503,14 @@ impl Tensor {
                 fmt_shape(&out_shape)
             )));
         }
-        let (compute, result) = op.dtypes(self.dtype(), other.dtype())?;
-        check_same_kind(op, result, self.dtype())?;
         let fast = compute == self.dtype() && !op.is_comparison() && !op.is_logical() && !op.is_bitwise();
         if fast {
             // A right operand that overlaps the destination is read from a private copy.
             let b = other.to_dtype(compute)?;
             let b = if b.shares_storage(self) { b.copy()? } else { b };
-            check_int_pow(op, compute, &b)?;
+            if self.numel() > 0 {
+                check_int_pow(op, compute, &b)?;
+            }
             return with_dtype!(compute, T => inplace_arith::<T>(op, self, &b));
         }
         let r = self.binary(other, op)?;
@@ -513,9 +519,7 @@ impl Tensor {
 
     /// `self op= scalar`, in place.
     pub fn binary_scalar_inplace(&self, s: Scalar, op: BinaryOp) -> Result<()> {
-        let dtype = s.weak_dtype(self.dtype());
-        check_scalar_fits(s, dtype)?;
-        let other = Tensor::from_scalar(s, dtype, self.device())?;
+        let other = weak_scalar(s, op, self)?;
         self.binary_inplace(&other, op)
     }
 
@@ -531,6 +535,31 @@ impl Tensor {
     pub fn div(&self, o: &Tensor) -> Result<Tensor> {
         self.binary(o, BinaryOp::Div)
     }
+}
+
+/// The 0-d tensor a weakly typed Python scalar becomes as the operand of `op` with `array`.
+/// NumPy 2 converts the scalar to the dtype the loop runs in, so an int that does not fit an
+/// integer array's dtype is refused, except where the loop is float (`/`) or bool (logical
+/// ops), and in comparisons, which NumPy evaluates exactly (`uint8_array == -1` is all false).
+fn weak_scalar(s: Scalar, op: BinaryOp, array: &Tensor) -> Result<Tensor> {
+    if op.is_logical() {
+        // Only the truth of the scalar matters (a tiny float is true even where float32 has
+        // no room for it).
+        return Tensor::from_scalar(s, DType::Bool, array.device());
+    }
+    let dtype = s.weak_dtype(array.dtype());
+    if let Err(e) = check_scalar_fits(s, dtype) {
+        let (compute, _) = op.dtypes(array.dtype(), dtype)?;
+        let exact = if op.is_comparison() {
+            DType::I64
+        } else if compute.is_float() || compute == DType::Bool {
+            compute
+        } else {
+            return Err(e);
+        };
+        return Tensor::from_scalar(s, exact, array.device());
+    }
+    Tensor::from_scalar(s, dtype, array.device())
 }
 
 /// NumPy 2 refuses Python integers that do not fit the array's integer dtype.
@@ -584,5 +613,40 @@ mod tests {
         let r = i.binary_scalar(Scalar::Int(10), BinaryOp::Sub, true).unwrap();
         assert_eq!(r.to_vec::<i32>().unwrap(), vec![9, 8]);
         assert_eq!(i.binary_scalar(Scalar::Float(0.5), BinaryOp::Mul, false).unwrap().dtype(), DType::F64);
+    }
+
+    #[test]
+    fn same_kind_separates_signed_from_unsigned() {
+        let u = Tensor::from_vec(vec![1u8, 2], &[2]).unwrap();
+        let i = Tensor::from_vec(vec![1i32, 1], &[2]).unwrap();
+        assert!(matches!(u.binary_inplace(&i, BinaryOp::Sub), Err(Error::DType(_))));
+        i.binary_inplace(&u, BinaryOp::Add).unwrap();
+        assert_eq!(i.to_vec::<i32>().unwrap(), vec![2, 3]);
+        // The dtype error wins over the shape error, as in NumPy.
+        let wide = Tensor::from_vec(vec![1i32; 4], &[2, 2]).unwrap();
+        assert!(matches!(u.binary_inplace(&wide, BinaryOp::Add), Err(Error::DType(_))));
+    }
+
+    #[test]
+    fn out_of_range_python_ints() {
+        let u = Tensor::from_vec(vec![0u8, 255], &[2]).unwrap();
+        // Comparisons are exact, true division runs in float64, logical ops in bool.
+        assert_eq!(u.binary_scalar(Scalar::Int(-1), BinaryOp::Eq, false).unwrap().to_vec::<bool>().unwrap(), vec![false, false]);
+        assert_eq!(u.binary_scalar(Scalar::Int(256), BinaryOp::Lt, false).unwrap().to_vec::<bool>().unwrap(), vec![true, true]);
+        assert_eq!(u.binary_scalar(Scalar::Int(-1), BinaryOp::Div, false).unwrap().to_vec::<f64>().unwrap(), vec![-0.0, -255.0]);
+        assert_eq!(u.binary_scalar(Scalar::Int(-1), BinaryOp::LogicalOr, false).unwrap().to_vec::<bool>().unwrap(), vec![true, true]);
+        let f = Tensor::from_vec(vec![1.0f32], &[1]).unwrap();
+        assert!(f.binary_scalar(Scalar::Float(1e-100), BinaryOp::LogicalAnd, false).unwrap().to_vec::<bool>().unwrap()[0]);
+        assert!(matches!(u.binary_scalar(Scalar::Int(-1), BinaryOp::Add, false), Err(Error::Value(_))));
+        assert!(matches!(u.binary_scalar_inplace(Scalar::Int(300), BinaryOp::Add), Err(Error::Value(_))));
+    }
+
+    #[test]
+    fn negative_integer_power_of_nothing_is_fine() {
+        let e = Tensor::from_vec(Vec::<i32>::new(), &[0]).unwrap();
+        assert_eq!(e.binary_scalar(Scalar::Int(-1), BinaryOp::Pow, false).unwrap().shape(), &[0]);
+        e.binary_scalar_inplace(Scalar::Int(-1), BinaryOp::Pow).unwrap();
+        let x = Tensor::from_vec(vec![2i32], &[1]).unwrap();
+        assert!(x.binary_scalar(Scalar::Int(-1), BinaryOp::Pow, false).is_err());
     }
 }

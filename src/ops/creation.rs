@@ -25,14 +25,14 @@ impl Tensor {
     pub fn zeros(shape: &[usize], dtype: DType, device: Device) -> Result<Tensor> {
         device.check_available()?;
         let n = checked_numel(shape)?;
-        Tensor::from_storage(crate::storage::CpuStorage::zeros(dtype, n), shape, device)
+        Tensor::from_storage(crate::storage::CpuStorage::zeros(dtype, n)?, shape, device)
     }
 
     /// A tensor of `shape` with every element `value` (converted to `dtype`).
     pub fn full(shape: &[usize], value: Scalar, dtype: DType, device: Device) -> Result<Tensor> {
         device.check_available()?;
         let n = checked_numel(shape)?;
-        with_dtype!(dtype, T => Tensor::from_storage(T::wrap(vec![value.cast::<T>(); n]), shape, device))
+        with_dtype!(dtype, T => Tensor::from_storage(T::wrap(crate::storage::filled_vec(n, value.cast::<T>())?), shape, device))
     }
 
     /// `start, start + step, ...` up to but excluding `stop`, as `np.arange`.
@@ -45,7 +45,10 @@ impl Tensor {
         checked_numel(&[n])?;
         with_dtype!(dtype, T => {
             if dtype.is_float() {
-                from_fn::<T>(n, device, |i| T::from_f64(start + i as f64 * step))
+                // NumPy's rule (in float64, then cast, as MXNet's float32 default does): the
+                // step is the difference of the first two values.
+                let delta = (start + step) - start;
+                from_fn::<T>(n, device, |i| T::from_f64(start + i as f64 * delta))
             } else {
                 // Integer ranges step exactly in integers.
                 let (s, d) = (start as i64, step as i64);

@@ -28,7 +28,7 @@ pub(crate) unsafe fn build<T: StorageElement>(
     init: impl FnOnce(*mut T) -> Result<()>,
 ) -> Result<Tensor> {
     let n = checked_numel(shape)?;
-    let mut v: Vec<T> = crate::storage::alloc_vec(n);
+    let mut v: Vec<T> = crate::storage::alloc_vec(n)?;
     init(v.as_mut_ptr())?;
     v.set_len(n);
     Tensor::from_storage(T::wrap(v), shape, device)

@@ -28,7 +28,8 @@ pub fn seed(seed: u64) {
 fn from_draws<T: StorageElement>(shape: &[usize], device: Device, draw: impl Fn(&mut StdRng) -> T) -> Result<Tensor> {
     device.check_available()?;
     let n = checked_numel(shape)?;
-    let v: Vec<T> = with_rng(|r| (0..n).map(|_| draw(r)).collect());
+    let mut v: Vec<T> = crate::storage::alloc_vec(n)?;
+    with_rng(|r| v.extend((0..n).map(|_| draw(r))));
     Tensor::from_storage(T::wrap(v), shape, device)
 }
 
@@ -60,6 +61,9 @@ impl Tensor {
 
     /// Integers uniform in `[low, high)`.
     pub fn rand_int(low: i64, high: i64, shape: &[usize], dtype: DType, device: Device) -> Result<Tensor> {
+        if !dtype.is_int() {
+            return Err(Error::DType(format!("randint needs an integer dtype, got {dtype}")));
+        }
         if low >= high {
             return Err(Error::Value(format!("randint: low >= high ({low} >= {high})")));
         }

@@ -234,17 +234,28 @@ impl Tensor {
 }
 
 impl Tensor {
-    /// Rounds half to even at `decimals` decimal places (negative: to tens, hundreds...).
+    /// Rounds half to even at `decimals` decimal places (negative: to tens, hundreds...), by
+    /// NumPy's method: `rint(x * 10**d) / 10**d`, or `rint(x / 10**-d) * 10**-d` for `d < 0`,
+    /// computed in float and cast back to the input's dtype. Bool input gives float32 (NumPy:
+    /// float16).
     pub fn round_decimals(&self, decimals: i32) -> Result<Tensor> {
-        if decimals == 0 || (decimals > 0 && !self.dtype().is_float()) {
-            return self.unary(UnaryOp::Round);
-        }
         use crate::ops::binary::BinaryOp;
         use crate::tensor::Scalar;
-        let scale = Scalar::Float(10f64.powi(decimals));
-        let x = self.to_dtype(self.dtype().to_float())?;
-        let r = x.binary_scalar(scale, BinaryOp::Mul, false)?.unary(UnaryOp::Round)?.binary_scalar(scale, BinaryOp::Div, false)?;
-        r.to_dtype(self.dtype())
+        let dt = self.dtype();
+        if dt == DType::Bool {
+            return self.to_dtype(DType::F32)?.round_decimals(decimals);
+        }
+        if decimals >= 0 && !dt.is_float() {
+            return self.copy();
+        }
+        if decimals == 0 {
+            return self.unary(UnaryOp::Round);
+        }
+        let (first, second) = if decimals > 0 { (BinaryOp::Mul, BinaryOp::Div) } else { (BinaryOp::Div, BinaryOp::Mul) };
+        let scale = Scalar::Float(10f64.powi(decimals.abs()));
+        let x = if dt.is_float() { self.clone() } else { self.to_dtype(DType::F64)? };
+        let r = x.binary_scalar(scale, first, false)?.unary(UnaryOp::Round)?.binary_scalar(scale, second, false)?;
+        r.to_dtype(dt)
     }
 }
 
@@ -264,5 +275,18 @@ mod tests {
         assert_eq!(f.unary(UnaryOp::Round).unwrap().to_vec::<f32>().unwrap(), vec![0.0, 2.0, 2.0, -0.0]);
         let b = Tensor::from_vec(vec![true, false], &[2]).unwrap();
         assert!(b.unary(UnaryOp::Neg).is_err());
+    }
+
+    #[test]
+    fn round_to_tens_divides_first() {
+        // 65 * 0.1 is 6.500000000000001 (which rounds to 7); 65 / 10 is 6.5 (which rounds to 6).
+        let x = Tensor::from_vec(vec![65i64, 75, -15, 14], &[4]).unwrap();
+        let r = x.round_decimals(-1).unwrap();
+        assert_eq!(r.dtype(), DType::I64);
+        assert_eq!(r.to_vec::<i64>().unwrap(), vec![60, 80, -20, 10]);
+        let b = Tensor::from_vec(vec![true, false], &[2]).unwrap();
+        assert_eq!(b.round_decimals(0).unwrap().dtype(), DType::F32);
+        let f = Tensor::from_vec(vec![2.675f64, -0.125], &[2]).unwrap();
+        assert_eq!(f.round_decimals(2).unwrap().to_vec::<f64>().unwrap(), vec![2.68, -0.12]);
     }
 }

@@ -202,6 +202,11 @@ impl PyArray {
         Ok(PyArray { t: to_tensor(obj, None, None)? })
     }
 
+    /// Arrays hash by identity, as MXNet's do (so they can key dicts and sit in sets).
+    fn __hash__(slf: &Bound<'_, Self>) -> isize {
+        slf.as_ptr() as isize
+    }
+
     // ---- NumPy interop --------------------------------------------------------------
 
     /// Makes NumPy defer to our reflected operators (`numpy_array + x` gives a deepblocks array).
@@ -767,20 +772,34 @@ impl PyArray {
     #[pyo3(signature = (min = None, max = None))]
     fn clip(slf: &Bound<'_, Self>, min: Option<&Bound<'_, PyAny>>, max: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
         let t = &slf.get().t;
-        let bound = |b: Option<&Bound<'_, PyAny>>| -> PyResult<Option<Tensor>> {
+        let given = |b: Option<&Bound<'_, PyAny>>| b.is_some_and(|o| !o.is_none());
+        if !given(min) && !given(max) {
+            return Err(PyValueError::new_err("clip: one of max or min must be given"));
+        }
+        let bound = |b: Option<&Bound<'_, PyAny>>, is_min: bool| -> PyResult<Option<Tensor>> {
             match b {
                 None => Ok(None),
                 Some(o) if o.is_none() => Ok(None),
                 Some(o) => match py_scalar(o) {
-                    Some(s) => Ok(Some(Tensor::from_scalar(s, s.weak_dtype(t.dtype()), t.device())?)),
+                    Some(s) => {
+                        let d = s.weak_dtype(t.dtype());
+                        if let (Scalar::Int(v), Some((lo, hi))) = (s, int_range(d)) {
+                            if v < lo || v > hi {
+                                // As NumPy 2: a Python int beyond the dtype's range on the side
+                                // it bounds clips nothing; beyond the other side it is an error.
+                                if (is_min && v < lo) || (!is_min && v > hi) {
+                                    return Ok(None);
+                                }
+                                return Err(PyValueError::new_err(format!("Python integer {v} out of bounds for {d}")));
+                            }
+                        }
+                        Ok(Some(Tensor::from_scalar(s, d, t.device())?))
+                    }
                     None => Ok(Some(to_tensor(o, None, Some(t.device()))?)),
                 },
             }
         };
-        let (lo, hi) = (bound(min)?, bound(max)?);
-        if lo.is_none() && hi.is_none() {
-            return Err(PyValueError::new_err("clip: one of max or min must be given"));
-        }
+        let (lo, hi) = (bound(min, true)?, bound(max, false)?);
         let r = run(slf.py(), t.numel(), || t.clip(lo.as_ref(), hi.as_ref()))?;
         wrap(slf.py(), Some(slf.as_any()), r)
     }
@@ -810,6 +829,16 @@ impl PyArray {
     #[getter]
     fn _storage_id(&self) -> usize {
         std::sync::Arc::as_ptr(self.t.storage()) as usize
+    }
+}
+
+/// The values of an integer dtype, as i64 (None for bool and floats).
+fn int_range(d: DType) -> Option<(i64, i64)> {
+    match d {
+        DType::U8 => Some((0, 255)),
+        DType::I32 => Some((i32::MIN as i64, i32::MAX as i64)),
+        DType::I64 => Some((i64::MIN, i64::MAX)),
+        _ => None,
     }
 }
 

@@ -42,6 +42,13 @@ pub fn dtype_arg(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<DType>> {
         return Ok(Some(DType::parse(s.to_str()?)?));
     }
     let py = obj.py();
+    // Fast path: the NumPy dtype objects and scalar types deepblocks hands out itself.
+    for d in DType::ALL {
+        let np_dtype = numpy_dtype(py, d)?;
+        if obj.is(&np_dtype) || obj.is(&np_dtype.getattr("type")?) {
+            return Ok(Some(d));
+        }
+    }
     if let Ok(name) = numpy(py)?.getattr("dtype")?.call1((obj,)).and_then(|d| d.getattr("name")) {
         let name: String = name.extract()?;
         return Ok(Some(DType::parse(&name)?));

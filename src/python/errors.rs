@@ -1,8 +1,8 @@
 //! Engine errors as Python exceptions: shapes and values → ValueError, dtypes → TypeError,
-//! indices → IndexError, devices → `MXNetError` (a RuntimeError, as in MXNet).
+//! indices → IndexError, allocation failures → MemoryError, devices → `MXNetError` (a RuntimeError, as in MXNet).
 
 use crate::error::Error;
-use pyo3::exceptions::{PyIndexError, PyRuntimeError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyIndexError, PyMemoryError, PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::PyErr;
 
 pyo3::create_exception!(
@@ -18,6 +18,7 @@ impl From<Error> for PyErr {
             Error::Shape(m) | Error::Value(m) => PyValueError::new_err(m),
             Error::DType(m) => PyTypeError::new_err(m),
             Error::Index(m) => PyIndexError::new_err(m),
+            Error::Memory(m) => PyMemoryError::new_err(m),
             Error::Device(m) => MXNetError::new_err(m),
         }
     }

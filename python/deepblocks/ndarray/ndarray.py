@@ -5,8 +5,9 @@ same tensor, the same operators, with MXNet 1.x's legacy conventions layered on 
 
 - there are no 0-d arrays: whatever would be 0-d (a full reduction, ``x[0]`` on a vector,
   a scalar source) has shape ``(1,)``;
-- comparisons give 0/1 in the array's own dtype (float32 for the usual float32 arrays),
-  ``argmax``/``argmin`` give indices as floats, reductions keep the input dtype;
+- comparisons give 0/1 in the array's own dtype (float32 for the usual float32 arrays, and
+  for bool), ``argmax``/``argmin`` give indices in it too (float32 for uint8/bool, which
+  would wrap), reductions of int32/int64 stay int32/int64 (uint8/bool widen as in NumPy);
 - ``dtype`` is a NumPy type (``numpy.float32``), as in MXNet;
 - ``repr`` and ``str`` are ``\\n[...]\\n<NDArray 2x3 @cpu(0)>``.
 
@@ -161,8 +162,8 @@ class NDArray(_base):
     """
 
     __slots__ = ()
-    # Same rule as the engine's array: `==` is elementwise, so arrays are not hashable.
-    __hash__ = None
+    # Overriding `__eq__` would drop the hash; keep the engine's identity hash (MXNet's rule).
+    __hash__ = _base.__hash__
 
     def __new__(cls, source_array):
         # Every engine result of an NDArray operation comes through here, so keep it lean.

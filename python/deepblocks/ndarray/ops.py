@@ -19,7 +19,6 @@ import numbers as _numbers
 import numpy as _onp
 
 from .. import _core
-from .. import numpy as _np
 from .. import numpy_extension as _npx
 from .ndarray import NDArray, _base, _cmp_dtype, _name, _nd, _np_dtype
 
@@ -434,7 +433,7 @@ def batch_dot(lhs, rhs, transpose_a=False, transpose_b=False, forward_stype=None
 # ---- shape and joining --------------------------------------------------------------------------
 
 
-def reshape(data, shape=None, reverse=False, **kwargs):
+def reshape(data, shape=None, reverse=False):
     """``data`` with a new shape; MXNet's codes 0, -1, -2, -3, -4 work (see NDArray.reshape)."""
     if shape is None:
         raise TypeError("reshape() needs a shape")
@@ -505,6 +504,7 @@ def broadcast_axis(data, axis, size):
         raise ValueError("broadcast_axis: axis and size must have the same length")
     shape = list(x.shape)
     for a, s in zip(axes, sizes):
+        a = _axis(a, x.ndim)
         if shape[a] != 1:
             raise ValueError(f"broadcast_axis: axis {a} has size {shape[a]}, only size-1 axes can be broadcast")
         shape[a] = s
@@ -518,8 +518,15 @@ def slice_axis(data, axis, begin, end):
     """``data[..., begin:end, ...]`` along ``axis`` (``end=None`` runs to the end)."""
     x = _nd(data)
     key = [slice(None)] * x.ndim
-    key[axis] = slice(begin, end)
+    key[_axis(axis, x.ndim)] = slice(begin, end)
     return x[tuple(key)]
+
+
+def _axis(axis, ndim):
+    """``axis`` as a non-negative index, or IndexError."""
+    if not -ndim <= axis < ndim:
+        raise IndexError(f"axis {axis} is out of bounds for array of dimension {ndim}")
+    return axis % ndim
 
 
 def _as_list(data):
@@ -645,6 +652,8 @@ def one_hot(indices, depth, on_value=1.0, off_value=0.0, dtype="float32"):
     array([[1., 0., 0.],
            [0., 0., 1.]], dtype=float32)
     """
+    if depth < 0:
+        raise ValueError(f"one_hot: depth must be non-negative, got {depth}")
     return _nd(_npx.one_hot(indices, depth, on_value, off_value, dtype))
 
 

@@ -143,10 +143,13 @@ def shuffle(data, **kwargs):
 
 
 def _int(v, name):
+    """An int64 bound (a float with an integral value is accepted, as MXNet parses it)."""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
     if isinstance(v, bool) or not isinstance(v, (int, _onp.integer)):
-        if isinstance(v, float) and v.is_integer():
-            return int(v)
         raise TypeError(f"randint: {name} must be an integer, got {v!r}")
+    if not -(2**63) <= int(v) < 2**63:
+        raise ValueError(f"randint: {name}={v} is outside the int64 range")
     return int(v)
 
 

@@ -130,10 +130,37 @@ def _no_out(out):
         raise TypeError("the out= argument is not supported; assign the result instead")
 
 
+# NumPy ufunc keywords whose default value changes nothing, so passing the default is fine.
+_UFUNC_DEFAULTS = {"where": True, "casting": "same_kind", "order": "K", "subok": True, "signature": None}
+
+
+def _is_default(key, value):
+    d = _UFUNC_DEFAULTS.get(key, object())
+    return value is d or (isinstance(value, str) and value == d)
+
+
+def _ufunc_dtype(name, out, kwargs):
+    """Checks a ufunc's keywords; returns its ``dtype=`` (None when absent). Keywords that
+    deepblocks does not implement raise TypeError instead of being silently ignored."""
+    _no_out(out)
+    dtype = kwargs.pop("dtype", None)
+    unsupported = sorted(k for k, v in kwargs.items() if not _is_default(k, v))
+    if unsupported:
+        raise TypeError(f"{name}() does not support the keyword argument(s) {', '.join(unsupported)}")
+    return dtype
+
+
+def _in_dtype(x, dtype):
+    """``x`` converted to ``dtype`` for a ufunc's ``dtype=`` (Python scalars stay weak)."""
+    if dtype is None or isinstance(x, (bool, int, float)):
+        return x
+    return asarray(x).astype(dtype)
+
+
 def _ufunc1(name, doc):
     def f(x, out=None, **kwargs):
-        _no_out(out)
-        return _core.unary(x, name)
+        dtype = _ufunc_dtype(name, out, kwargs)
+        return _core.unary(_in_dtype(x, dtype), name)
 
     f.__name__ = f.__qualname__ = name
     f.__doc__ = doc
@@ -142,8 +169,8 @@ def _ufunc1(name, doc):
 
 def _ufunc2(name, doc):
     def f(x1, x2, out=None, **kwargs):
-        _no_out(out)
-        return _core.binary(x1, x2, name)
+        dtype = _ufunc_dtype(name, out, kwargs)
+        return _core.binary(_in_dtype(x1, dtype), _in_dtype(x2, dtype), name)
 
     f.__name__ = f.__qualname__ = name
     f.__doc__ = doc
@@ -160,7 +187,14 @@ floor = _ufunc1("floor", "Largest integer not above x.")
 ceil = _ufunc1("ceil", "Smallest integer not below x.")
 trunc = _ufunc1("trunc", "x rounded toward zero.")
 fix = trunc
-rint = _ufunc1("rint", "x rounded to the nearest integer, halves to even.")
+def rint(x, out=None, **kwargs):
+    """x rounded to the nearest integer, halves to even; a float result, as NumPy's (integer
+    input computes in float64, bool and uint8 in float32 where NumPy uses float16)."""
+    x = _in_dtype(x, _ufunc_dtype("rint", out, kwargs))
+    x = asarray(x)
+    if x.dtype.kind != "f":
+        x = x.astype("float64" if x.dtype.itemsize >= 4 else "float32")
+    return _core.unary(x, "rint")
 exp = _ufunc1("exp", "``e ** x``. Integer input computes in float (float64 for int32/int64).")
 exp2 = _ufunc1("exp2", "``2 ** x``.")
 log = _ufunc1("log", "Natural logarithm.")
@@ -215,9 +249,8 @@ bitwise_or = _ufunc2("bitwise_or", "``x1 | x2`` for integers and bool.")
 bitwise_xor = _ufunc2("bitwise_xor", "``x1 ^ x2`` for integers and bool.")
 
 
-def positive(x, out=None):
-    _no_out(out)
-    return +asarray(x)
+def positive(x, out=None, **kwargs):
+    return +asarray(_in_dtype(x, _ufunc_dtype("positive", out, kwargs)))
 
 
 def round(x, decimals=0, out=None):
