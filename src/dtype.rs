@@ -138,6 +138,10 @@ pub trait Element: Copy + Send + Sync + PartialOrd + PartialEq + Default + Debug
 
 macro_rules! int_element {
     ($t:ty, $dt:ident) => {
+        int_element!($t, $dt, $t);
+    };
+    // `$via`: the type a float goes through on its way to `$t`.
+    ($t:ty, $dt:ident, $via:ty) => {
         impl Element for $t {
             const DTYPE: DType = DType::$dt;
             #[inline(always)]
@@ -146,7 +150,7 @@ macro_rules! int_element {
             }
             #[inline(always)]
             fn from_f64(v: f64) -> Self {
-                v as $t
+                v as $via as $t
             }
             #[inline(always)]
             fn to_i64(self) -> i64 {
@@ -167,7 +171,9 @@ macro_rules! int_element {
         }
     };
 }
-int_element!(u8, U8);
+// Floats reach uint8 through int32 and wrap, as NumPy's C cast does (-1.0 gives 255, 300.0
+// gives 44) rather than saturating.
+int_element!(u8, U8, i32);
 int_element!(i32, I32);
 int_element!(i64, I64);
 int_element!(f32, F32);
@@ -297,6 +303,9 @@ mod tests {
     fn casts() {
         assert_eq!(3.7f64.cast::<i32>(), 3);
         assert_eq!((-1i64).cast::<u8>(), 255);
+        assert_eq!((-1.0f64).cast::<u8>(), 255);
+        assert_eq!(300.0f32.cast::<u8>(), 44);
+        assert_eq!(2.9f64.cast::<u8>(), 2);
         assert!(0.5f32.cast::<bool>());
         assert_eq!(true.cast::<f32>(), 1.0);
     }

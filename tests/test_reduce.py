@@ -24,7 +24,10 @@ def axes(draw, ndim, allow_tuple=True, allow_bad=True):
         if allow_tuple:
             options.append(st.lists(st.integers(-ndim, ndim - 1), unique_by=lambda a: a % ndim, max_size=ndim).map(tuple))
     if allow_bad:
-        options.append(st.sampled_from([ndim, -ndim - 1]))
+        # Deliberate deviation: NumPy's ufunc reductions (sum, max, argmax, cumsum, ... but
+        # not mean or var) accept axis 0 and -1 on 0-d arrays; deepblocks refuses every axis of
+        # a 0-d array, consistently (see test_zero_d_arrays_have_no_axes).
+        options.append(st.sampled_from([ndim, -ndim - 1] if ndim else [1, -2]))
         if allow_tuple and ndim:
             options.append(st.just((0, -ndim)))  # repeated axis
     return draw(st.one_of(options))
@@ -154,6 +157,16 @@ def test_empty_reductions():
     raises(ValueError, dnp.argmin, dnp.zeros((0,)))
     with onp.errstate(all="ignore"):
         assert_same(e.mean(), onp.array(onp.nan, "float32"))
+
+
+def test_zero_d_arrays_have_no_axes():
+    x = dnp.array(5.0)
+    for f in [x.sum, x.max, x.argmax, x.cumsum, x.mean, x.var, x.all]:
+        raises(IndexError, f, axis=0, contains="dimension 0")
+    assert_same(x.sum(), onp.sum(onp.float32(5.0)))
+    assert_same(x.sum(axis=()), onp.sum(onp.float32(5.0), axis=()))
+    assert_same(x.cumsum(), onp.cumsum(onp.float32(5.0)))
+    assert_same(x.argmax(), onp.argmax(onp.float32(5.0)))
 
 
 def test_bad_axes():

@@ -73,14 +73,25 @@ pub fn slice_range(start: Option<isize>, stop: Option<isize>, step: Option<isize
 struct Parsed {
     view: Layout,
     arrays: Vec<(usize, Tensor)>,
+    /// How many of the view's other axes come before the index arrays' axes in the result.
+    insert_at: usize,
 }
 
 fn parse(t: &Tensor, items: &[Index]) -> Result<Parsed> {
-    // Boolean arrays stand for as many integer arrays as they have dimensions.
+    // Boolean arrays stand for as many integer arrays as they have dimensions. A 0-d boolean
+    // adds an axis of length 1 (true) or 0 (false) and indexes it, as in NumPy; `on_new_axis`
+    // marks those index arrays, which consume no axis of `t`.
     let mut expanded: Vec<Index> = Vec::with_capacity(items.len());
+    let mut on_new_axis: Vec<bool> = Vec::with_capacity(items.len());
     let mut consumed = 0usize;
     for it in items {
         match it {
+            Index::Array(a) if a.dtype() == DType::Bool && a.ndim() == 0 => {
+                let n = usize::from(a.item::<bool>()?);
+                expanded.push(Index::Array(Tensor::from_vec(vec![0i64; n], &[n])?));
+                on_new_axis.push(true);
+                continue;
+            }
             Index::Array(a) if a.dtype() == DType::Bool => {
                 for nz in a.nonzero()? {
                     expanded.push(Index::Array(nz));
@@ -99,6 +110,7 @@ fn parse(t: &Tensor, items: &[Index]) -> Result<Parsed> {
             }
             _ => expanded.push(it.clone()),
         }
+        on_new_axis.resize(expanded.len(), false);
     }
     let nd = t.ndim();
     if consumed > nd {
@@ -135,7 +147,23 @@ fn parse(t: &Tensor, items: &[Index]) -> Result<Parsed> {
     let mut src_axis = 0; // axis of `t` the next item indexes
     let mut out_axis = 0; // axis of the view being built
     let mut arrays = vec![];
-    for it in expanded {
+    // NumPy's placement rule: the advanced indices (arrays, and integers when there is an
+    // array) put their broadcast axes where the first of them stands when they are
+    // consecutive, and in front when a slice, `None` or `...` separates them.
+    let has_arrays = expanded.iter().any(|i| matches!(i, Index::Array(_)));
+    let (mut insert_at, mut seen_advanced, mut block_ended, mut consecutive) = (0, false, false, true);
+    for (it, new_axis) in expanded.into_iter().zip(on_new_axis) {
+        let is_advanced = matches!(it, Index::Array(_)) || (has_arrays && matches!(it, Index::Int(_)));
+        if is_advanced {
+            if !seen_advanced {
+                insert_at = out_axis;
+                seen_advanced = true;
+            } else if block_ended {
+                consecutive = false;
+            }
+        } else if seen_advanced {
+            block_ended = true;
+        }
         match it {
             Index::Int(i) => {
                 let n = t.shape()[src_axis];
@@ -161,6 +189,11 @@ fn parse(t: &Tensor, items: &[Index]) -> Result<Parsed> {
                 src_axis += skip;
                 out_axis += skip;
             }
+            Index::Array(a) if new_axis => {
+                l = l.insert_axis(out_axis);
+                arrays.push((out_axis, a));
+                out_axis += 1;
+            }
             Index::Array(a) => {
                 arrays.push((out_axis, a));
                 src_axis += 1;
@@ -168,7 +201,7 @@ fn parse(t: &Tensor, items: &[Index]) -> Result<Parsed> {
             }
         }
     }
-    Ok(Parsed { view: l, arrays })
+    Ok(Parsed { view: l, arrays, insert_at: if consecutive { insert_at } else { 0 } })
 }
 
 /// The gather/scatter plan of an advanced index: for each position of the broadcast index
@@ -186,7 +219,7 @@ struct Advanced {
     insert_at: usize,
 }
 
-fn advanced(view: &Layout, arrays: &[(usize, Tensor)]) -> Result<Advanced> {
+fn advanced(view: &Layout, arrays: &[(usize, Tensor)], insert_at: usize) -> Result<Advanced> {
     let mut index_shape: Dims = Dims::new();
     for (_, a) in arrays {
         index_shape = broadcast_shapes(&index_shape, a.shape()).map_err(|_| {
@@ -212,14 +245,12 @@ fn advanced(view: &Layout, arrays: &[(usize, Tensor)]) -> Result<Advanced> {
     }
     let is_indexed = |d: usize| arrays.iter().any(|(a, _)| *a == d);
     let rest: Vec<usize> = (0..view.ndim()).filter(|&d| !is_indexed(d)).collect();
-    let first = arrays[0].0;
-    let adjacent = arrays.windows(2).all(|w| w[1].0 == w[0].0 + 1);
     Ok(Advanced {
         index_shape,
         offsets,
         rest_shape: rest.iter().map(|&d| view.shape()[d]).collect(),
         rest_strides: rest.iter().map(|&d| view.strides()[d]).collect(),
-        insert_at: if adjacent { first } else { 0 },
+        insert_at,
     })
 }
 
@@ -275,7 +306,7 @@ impl Tensor {
         if p.arrays.is_empty() {
             return Ok(self.view(p.view));
         }
-        let adv = advanced(&p.view, &p.arrays)?;
+        let adv = advanced(&p.view, &p.arrays, p.insert_at)?;
         let (front, perm) = adv.front_shape_and_perm();
         let out = Tensor::zeros(&front, self.dtype(), self.device())?;
         with_dtype!(self.dtype(), T => with_ptr::<T, _>(self, |src| {
@@ -294,7 +325,7 @@ impl Tensor {
         if p.arrays.is_empty() {
             return self.view(p.view).assign(value);
         }
-        let adv = advanced(&p.view, &p.arrays)?;
+        let adv = advanced(&p.view, &p.arrays, p.insert_at)?;
         let (front, perm) = adv.front_shape_and_perm();
         // Broadcast the value to the result's NumPy-ordered shape, then view it in front order.
         let target: Dims = perm.iter().map(|&i| front[i]).collect();
@@ -395,5 +426,42 @@ mod tests {
         x.index_set(&[Index::Array(mask)], &Tensor::scalar(0i64)).unwrap();
         x.index_set(&[Index::Array(rows)], &Tensor::from_vec(vec![7i64; 4], &[4]).unwrap()).unwrap();
         assert_eq!(x.to_vec::<i64>().unwrap(), vec![7, 7, 7, 7, 4, 5, 0, 0, 7, 7, 7, 7]);
+    }
+
+    #[test]
+    fn zero_d_boolean_masks_add_an_axis() {
+        let x = arange(12, &[3, 4]);
+        let yes = x.index(&[Index::Array(Tensor::scalar(true))]).unwrap();
+        assert_eq!(yes.shape(), &[1, 3, 4]);
+        assert_eq!(yes.to_vec::<i64>().unwrap(), x.to_vec::<i64>().unwrap());
+        assert_eq!(x.index(&[Index::Array(Tensor::scalar(false))]).unwrap().shape(), &[0, 3, 4]);
+        let s = Tensor::scalar(5i64);
+        assert_eq!(s.index(&[Index::Array(Tensor::scalar(true))]).unwrap().to_vec::<i64>().unwrap(), vec![5]);
+        s.index_set(&[Index::Array(Tensor::scalar(true))], &Tensor::scalar(7i64)).unwrap();
+        assert_eq!(s.item::<i64>().unwrap(), 7);
+        let col = x.index(&[full(), Index::Int(1), Index::Array(Tensor::scalar(true))]).unwrap();
+        assert_eq!(col.shape(), &[3, 1]);
+    }
+
+    #[test]
+    fn advanced_axes_go_in_front_when_separated() {
+        // NumPy: an integer next to an array index is advanced too; a slice between advanced
+        // indices sends the index axes to the front.
+        let x = arange(3 * 4 * 5, &[3, 4, 5]);
+        let i = Tensor::from_vec(vec![1i64, 2], &[2]).unwrap();
+        let sep = x.index(&[Index::Int(0), full(), Index::Array(i.clone())]).unwrap();
+        assert_eq!(sep.shape(), &[2, 4]);
+        assert_eq!(sep.to_vec::<i64>().unwrap(), vec![1, 6, 11, 16, 2, 7, 12, 17]);
+        assert_eq!(x.index(&[full(), Index::Int(0), Index::Array(i.clone())]).unwrap().shape(), &[3, 2]);
+        assert_eq!(x.index(&[full(), Index::Array(i.clone()), Index::Int(0)]).unwrap().shape(), &[3, 2]);
+        assert_eq!(x.index(&[Index::Array(i.clone()), full(), Index::Int(0)]).unwrap().shape(), &[2, 4]);
+        assert_eq!(x.index(&[full(), Index::Array(i.clone()), Index::NewAxis, Index::Array(i.clone())]).unwrap().shape(), &[2, 3, 1]);
+        // Without arrays, integers are basic indices (a view).
+        assert!(x.index(&[Index::Int(0), full(), Index::Int(1)]).unwrap().shares_storage(&x));
+        // Scatter follows the same placement.
+        let y = arange(3 * 4 * 5, &[3, 4, 5]);
+        let v = Tensor::from_vec((0..8i64).map(|k| -k).collect(), &[2, 4]).unwrap();
+        y.index_set(&[Index::Int(0), full(), Index::Array(i)], &v).unwrap();
+        assert_eq!(y.index(&[Index::Int(0), Index::Int(1)]).unwrap().to_vec::<i64>().unwrap(), vec![5, -1, -5, 8, 9]);
     }
 }

@@ -78,7 +78,13 @@ use crate::dtype::Element;
 fn batched<T: MatMul + StorageElement>(a: &Tensor, b: &Tensor) -> Result<Tensor> {
     let (na, nb) = (a.ndim(), b.ndim());
     let (m, k, n) = (a.shape()[na - 2], a.shape()[na - 1], b.shape()[nb - 1]);
-    let batch = broadcast_shapes(&a.shape()[..na - 2], &b.shape()[..nb - 2])?;
+    let batch = broadcast_shapes(&a.shape()[..na - 2], &b.shape()[..nb - 2]).map_err(|_| {
+        Error::Shape(format!(
+            "matmul: the batch axes of shapes {} and {} could not be broadcast together",
+            fmt_shape(a.shape()),
+            fmt_shape(b.shape())
+        ))
+    })?;
     let mut a_shape: Dims = batch.clone();
     a_shape.extend_from_slice(&[m, k]);
     let mut b_shape: Dims = batch.clone();
@@ -198,7 +204,8 @@ impl Tensor {
             )));
         }
         // (P, k) @ (k, Q) where Q gathers every axis of `other` except its second-to-last.
-        let a2 = self.reshape(&[self.numel() / k.max(1), k])?;
+        let p: usize = self.shape()[..na - 1].iter().product();
+        let a2 = self.reshape(&[p, k])?;
         let b_moved = other.moveaxis(&[nb as isize - 2], &[0])?;
         let q: usize = b_moved.shape()[1..].iter().product();
         let b2 = b_moved.reshape(&[k, q])?;
@@ -245,5 +252,12 @@ mod tests {
         assert!(r.to_vec::<f64>().unwrap().iter().all(|&v| v == 4.0));
         let c = Tensor::from_vec(vec![1.0f64; 2 * 4 * 5], &[2, 4, 5]).unwrap();
         assert_eq!(a.dot(&c).unwrap().shape(), &[2, 3, 2, 5]);
+        // An empty sum axis gives zeros of the full result shape.
+        let v = Tensor::from_vec(Vec::<f64>::new(), &[0]).unwrap();
+        let e = Tensor::from_vec(Vec::<f64>::new(), &[1, 0, 3]).unwrap();
+        assert_eq!(v.dot(&e).unwrap().to_vec::<f64>().unwrap(), vec![0.0; 3]);
+        let bad = Tensor::from_vec(vec![1.0f64; 3 * 4 * 5], &[3, 4, 5]).unwrap();
+        let msg = a.matmul(&bad).unwrap_err().to_string();
+        assert!(msg.contains("(2, 3, 4)") && msg.contains("(3, 4, 5)"), "{msg}");
     }
 }

@@ -132,9 +132,14 @@ impl Tensor {
         Ok(self.view(self.layout().broadcast_to(shape)?))
     }
 
-    /// A 1-D view when possible, else a 1-D copy.
+    /// A 1-D view of a contiguous tensor, else a 1-D copy (as NumPy's `ravel`, which copies a
+    /// strided 1-D array too, so writes through the result never reach such a base).
     pub fn ravel(&self) -> Result<Tensor> {
-        self.reshape(&[self.numel()])
+        if self.is_contiguous() {
+            self.reshape(&[self.numel()])
+        } else {
+            self.flatten()
+        }
     }
 
     /// A 1-D copy.
@@ -319,6 +324,9 @@ mod tests {
         let x = arange(6, &[2, 3]);
         let r = x.reshape_requested(&[3, -1]).unwrap();
         assert!(r.shares_storage(&x));
+        let strided = x.view(x.layout().slice(1, 0, 2, 2));
+        assert!(!strided.ravel().unwrap().shares_storage(&x));
+        assert!(x.ravel().unwrap().shares_storage(&x));
         let t = x.transpose(None).unwrap().reshape(&[6]).unwrap();
         assert!(!t.shares_storage(&x));
         assert_eq!(t.to_vec::<i64>().unwrap(), vec![0, 3, 1, 4, 2, 5]);

@@ -4,7 +4,8 @@
 
 use super::context::Context;
 use super::convert::{
-    axes_arg, axis_arg, dims_arg, dtype_arg, index_int, numpy, numpy_dtype, py_scalar, shape_arg, to_tensor, varargs_shape,
+    axes_arg, axis_arg, dims_arg, dtype_arg, index_int, numpy, numpy_dtype, py_scalar, shape_arg, stored_scalar, to_tensor,
+    varargs_shape,
 };
 use super::index::parse_key;
 use crate::dtype::DType;
@@ -287,11 +288,13 @@ impl PyArray {
         Ok(self.t.item::<f64>()?)
     }
 
-    fn __int__(&self) -> PyResult<i64> {
+    fn __int__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         if self.t.dtype().is_float() {
-            return Ok(self.t.item::<f64>()?.trunc() as i64);
+            // Python's own conversion: NaN is a ValueError and infinity an OverflowError, as
+            // in NumPy, rather than a silently wrong number.
+            return pyo3::types::PyFloat::new(py, self.t.item::<f64>()?).call_method0("__int__");
         }
-        Ok(self.t.item::<i64>()?)
+        Ok(self.t.item::<i64>()?.into_pyobject(py)?.into_any())
     }
 
     fn __index__(&self) -> PyResult<i64> {
@@ -302,6 +305,12 @@ impl PyArray {
     }
 
     fn __bool__(&self) -> PyResult<bool> {
+        if self.t.numel() == 0 {
+            return Err(PyValueError::new_err(format!(
+                "The truth value of an empty array is ambiguous (shape {}). Use `array.size > 0` to check that an array is not empty.",
+                fmt_shape(self.t.shape())
+            )));
+        }
         if self.t.numel() != 1 {
             return Err(PyValueError::new_err(format!(
                 "The truth value of an array with more than one element is ambiguous. Use a.any() or a.all() (shape {})",
@@ -494,7 +503,7 @@ impl PyArray {
         let t = &slf.get().t;
         let items = parse_key(key, t.device())?;
         let v = match py_scalar(value) {
-            Some(s) => Tensor::from_scalar(s, t.dtype(), t.device())?,
+            Some(s) => stored_scalar(s, t.dtype(), t.device(), true)?,
             None => to_tensor(value, None, Some(t.device()))?,
         };
         run(slf.py(), t.numel(), || t.index_set(&items, &v))
@@ -650,9 +659,19 @@ impl PyArray {
     /// The CPU engine runs synchronously; kept for MXNet code that waits on results.
     fn wait_to_read(&self) {}
 
+    /// Sets every element to `value` (a Python or NumPy scalar, or a size-1 array).
     fn fill(&self, value: &Bound<'_, PyAny>) -> PyResult<()> {
-        let s = py_scalar(value).ok_or_else(|| PyTypeError::new_err("fill() takes a Python scalar"))?;
-        Ok(self.t.fill(s)?)
+        if let Some(s) = py_scalar(value) {
+            return Ok(self.t.assign(&stored_scalar(s, self.t.dtype(), self.t.device(), true)?)?);
+        }
+        let v = to_tensor(value, None, Some(self.t.device()))?;
+        if v.numel() != 1 {
+            return Err(PyValueError::new_err(format!(
+                "fill() takes a scalar, got an array of shape {}",
+                fmt_shape(v.shape())
+            )));
+        }
+        Ok(self.t.assign(&v.reshape(&[])?)?)
     }
 
     // ---- reductions -----------------------------------------------------------------
@@ -776,30 +795,42 @@ impl PyArray {
         if !given(min) && !given(max) {
             return Err(PyValueError::new_err("clip: one of max or min must be given"));
         }
-        let bound = |b: Option<&Bound<'_, PyAny>>, is_min: bool| -> PyResult<Option<Tensor>> {
+        // Python scalars are weak: the result dtype comes from the array and any array bound.
+        let operand = |b: Option<&Bound<'_, PyAny>>| -> PyResult<Option<Operand>> {
             match b {
-                None => Ok(None),
-                Some(o) if o.is_none() => Ok(None),
-                Some(o) => match py_scalar(o) {
-                    Some(s) => {
-                        let d = s.weak_dtype(t.dtype());
-                        if let (Scalar::Int(v), Some((lo, hi))) = (s, int_range(d)) {
-                            if v < lo || v > hi {
-                                // As NumPy 2: a Python int beyond the dtype's range on the side
-                                // it bounds clips nothing; beyond the other side it is an error.
-                                if (is_min && v < lo) || (!is_min && v > hi) {
-                                    return Ok(None);
-                                }
-                                return Err(PyValueError::new_err(format!("Python integer {v} out of bounds for {d}")));
-                            }
-                        }
-                        Ok(Some(Tensor::from_scalar(s, d, t.device())?))
-                    }
-                    None => Ok(Some(to_tensor(o, None, Some(t.device()))?)),
+                Some(o) if !o.is_none() => match py_scalar(o) {
+                    Some(s) => Ok(Some(Operand::Scalar(s))),
+                    None => Ok(Some(Operand::Array(to_tensor(o, None, Some(t.device()))?))),
                 },
+                _ => Ok(None),
             }
         };
-        let (lo, hi) = (bound(min, true)?, bound(max, false)?);
+        let (lo, hi) = (operand(min)?, operand(max)?);
+        let result = [&lo, &hi].iter().fold(t.dtype(), |d, b| match b {
+            Some(Operand::Scalar(s)) => DType::promote(d, s.weak_dtype(d)),
+            Some(Operand::Array(a)) => DType::promote(d, a.dtype()),
+            None => d,
+        });
+        let bound = |b: Option<Operand>, is_min: bool| -> PyResult<Option<Tensor>> {
+            match b {
+                None => Ok(None),
+                Some(Operand::Array(a)) => Ok(Some(a)),
+                Some(Operand::Scalar(s)) => {
+                    if let (Scalar::Int(v), Some((lo, hi))) = (s, int_range(result)) {
+                        if v < lo || v > hi {
+                            // As NumPy 2: a Python int beyond the result dtype's range on the
+                            // side it bounds clips nothing; beyond the other side, an error.
+                            if (is_min && v < lo) || (!is_min && v > hi) {
+                                return Ok(None);
+                            }
+                            return Err(PyValueError::new_err(format!("Python integer {v} out of bounds for {result}")));
+                        }
+                    }
+                    Ok(Some(Tensor::from_scalar(s, s.weak_dtype(result), t.device())?))
+                }
+            }
+        };
+        let (lo, hi) = (bound(lo, true)?, bound(hi, false)?);
         let r = run(slf.py(), t.numel(), || t.clip(lo.as_ref(), hi.as_ref()))?;
         wrap(slf.py(), Some(slf.as_any()), r)
     }

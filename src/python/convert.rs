@@ -95,7 +95,26 @@ pub fn index_int(obj: &Bound<'_, PyAny>) -> PyResult<isize> {
             return Ok(t.item::<i64>()? as isize);
         }
     }
-    obj.call_method0("__index__")?.extract()
+    // `__index__` conversion; objects without one (lists, strings, arrays) are a TypeError.
+    obj.extract::<isize>().map_err(|e| {
+        if e.is_instance_of::<PyTypeError>(obj.py()) {
+            let name = obj.get_type().name().map(|n| n.to_string()).unwrap_or_default();
+            PyTypeError::new_err(format!("'{name}' object cannot be interpreted as an integer"))
+        } else {
+            e
+        }
+    })
+}
+
+/// Indices given as Python data (`take(x, 0)`, `take(x, [0, 2])`, `take(x, [])`) are
+/// integers, not MXNet's float32 default; arrays keep their dtype.
+pub fn index_tensor(obj: &Bound<'_, PyAny>, device: Option<Device>) -> PyResult<Tensor> {
+    if obj.cast::<PyArray>().is_ok() {
+        return to_tensor(obj, None, device);
+    }
+    let parsed = numpy(obj.py())?.getattr("asarray")?.call1((obj,))?;
+    let empty = parsed.getattr("size")?.extract::<usize>()? == 0;
+    to_tensor(&parsed, if empty { Some(DType::I64) } else { None }, device)
 }
 
 /// An `axis` argument: None, an int, or a tuple/list of ints.
@@ -168,6 +187,36 @@ pub fn py_scalar(obj: &Bound<'_, PyAny>) -> Option<Scalar> {
         }
     }
     None
+}
+
+/// A Python scalar stored into an array of `dtype` (`x[i] = v`, `x.fill(v)`, `full`), checked
+/// as NumPy 2 checks it: into an integer dtype, an int must fit and a float goes through
+/// Python's `int()` (so NaN and infinity are errors) when `floats_as_int`; never a silent wrap.
+pub fn stored_scalar(s: Scalar, dtype: DType, device: Device, floats_as_int: bool) -> PyResult<Tensor> {
+    let range = match dtype {
+        DType::U8 => Some((0i128, 255i128)),
+        DType::I32 => Some((i32::MIN as i128, i32::MAX as i128)),
+        DType::I64 => Some((i64::MIN as i128, i64::MAX as i128)),
+        _ => None,
+    };
+    if let Some((lo, hi)) = range {
+        let v = match s {
+            Scalar::Int(v) => Some(v as i128),
+            Scalar::Float(f) if floats_as_int => {
+                if !f.is_finite() {
+                    return Err(PyValueError::new_err(format!("cannot convert float {f} to integer (dtype {dtype})")));
+                }
+                Some(f.trunc() as i128)
+            }
+            _ => None,
+        };
+        if let Some(v) = v {
+            if v < lo || v > hi {
+                return Err(PyValueError::new_err(format!("Python integer {v} out of bounds for {dtype}")));
+            }
+        }
+    }
+    Ok(Tensor::from_scalar(s, dtype, device)?)
 }
 
 /// NumPy's dtype for a NumPy dtype name; unsupported widths map to the nearest supported type.

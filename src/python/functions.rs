@@ -3,7 +3,7 @@
 
 use super::array::{run, wrap, PyArray};
 use super::convert::{
-    axes_arg, axis_arg, device_arg, dims_arg, dtype_arg, index_int, py_scalar, shape_arg, to_tensor,
+    axes_arg, axis_arg, device_arg, dims_arg, dtype_arg, index_int, index_tensor, py_scalar, shape_arg, stored_scalar, to_tensor,
 };
 use crate::device::Device;
 use crate::dtype::DType;
@@ -70,6 +70,7 @@ fn full(
         Some(s) => {
             let fallback = if matches!(s, Scalar::Bool(_)) { DType::Bool } else { DType::F32 };
             let d = default_dtype(dtype, fallback)?;
+            stored_scalar(s, d, dev, false)?;
             wrap(py, None, Tensor::full(&dims, s, d, dev)?)
         }
         None => {
@@ -380,7 +381,7 @@ fn outer(py: Python<'_>, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> PyResult
 #[pyo3(signature = (a, indices, axis = None))]
 fn take(py: Python<'_>, a: &Bound<'_, PyAny>, indices: &Bound<'_, PyAny>, axis: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
     let t = to_tensor(a, None, None)?;
-    let i = to_tensor(indices, None, None)?;
+    let i = index_tensor(indices, None)?;
     if !i.dtype().is_int() {
         return Err(PyTypeError::new_err(format!("take: indices must be integers, got {}", i.dtype())));
     }

@@ -6,6 +6,7 @@ use super::convert::{numpy, to_tensor};
 use crate::device::Device;
 use crate::dtype::DType;
 use crate::ops::index::Index;
+use crate::tensor::Tensor;
 use pyo3::exceptions::PyIndexError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyEllipsis, PyInt, PyList, PySlice, PyTuple};
@@ -44,13 +45,16 @@ fn item(obj: &Bound<'_, PyAny>, device: Device) -> PyResult<Index> {
     if obj.cast::<PyEllipsis>().is_ok() {
         return Ok(Index::Ellipsis);
     }
-    if obj.cast::<PyBool>().is_ok() {
-        return Err(PyIndexError::new_err("boolean scalar indices are not supported; use a boolean array"));
+    if let Ok(b) = obj.cast::<PyBool>() {
+        // `x[True]` adds an axis (a 0-d mask), as in NumPy.
+        return Ok(Index::Array(Tensor::scalar(b.is_true())));
     }
     if let Ok(a) = obj.cast::<PyArray>() {
         let t = &a.get().t;
         return match t.dtype() {
             DType::F32 | DType::F64 => Err(invalid()),
+            // A 0-d integer array is an integer index (a view), as in NumPy.
+            d if d.is_int() && t.ndim() == 0 => Ok(Index::Int(t.item::<i64>()? as isize)),
             _ => Ok(Index::Array(t.clone())),
         };
     }

@@ -24,6 +24,8 @@ def norm(x, ord=None, axis=None, keepdims=False):
     if ord is None or (ord in ("fro", "f") and nd_axes == 2) or (ord == 2 and nd_axes == 1):
         return _core.unary((x * x).sum(axis=axis, keepdims=keepdims), "sqrt")
     if nd_axes == 1 or (axis is None and x.ndim == 1):
+        if isinstance(ord, str):
+            raise ValueError(f"norm: invalid norm order {ord!r} for vectors")
         a = _core.unary(x, "absolute")
         if ord == _onp.inf:
             return a.max(axis=axis, keepdims=keepdims)
@@ -44,6 +46,7 @@ def norm(x, ord=None, axis=None, keepdims=False):
             s = a.sum(axis=c, keepdims=True)
             out = s.max(axis=r, keepdims=True) if ord > 0 else s.min(axis=r, keepdims=True)
         else:
+            # 2, -2 and 'nuc' need singular values, which deepblocks does not compute.
             raise ValueError(f"norm: ord={ord!r} is not supported for matrices")
         return out if keepdims else out.squeeze(axis=(r, c))
     raise ValueError(f"norm: improper number of dimensions to norm ({nd_axes})")
