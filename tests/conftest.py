@@ -8,6 +8,8 @@ The pattern of a differential test:
     assert_same(dnp.exp(dev), onp.exp(host))  # values, shape and dtype must agree
 """
 
+import os
+
 import numpy as onp
 import pytest
 from hypothesis import HealthCheck, settings
@@ -16,14 +18,12 @@ from hypothesis.extra import numpy as hnp
 
 from deepblocks import np as dnp
 
-settings.register_profile(
-    "deepblocks",
-    max_examples=40,
-    deadline=None,
-    derandomize=False,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
-)
-settings.load_profile("deepblocks")
+_HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
+# `deepblocks` (default) keeps the suite within a few minutes on two cores; select `thorough`
+# with DEEPBLOCKS_HYPOTHESIS=thorough for a long bug hunt.
+settings.register_profile("deepblocks", max_examples=100, deadline=None, suppress_health_check=_HEALTH)
+settings.register_profile("thorough", max_examples=2000, deadline=None, suppress_health_check=_HEALTH)
+settings.load_profile(os.environ.get("DEEPBLOCKS_HYPOTHESIS", "deepblocks"))
 
 def pytest_configure(config):
     # NumPy's reference answers warn about empty means, zero divisions and the like.

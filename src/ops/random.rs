@@ -44,7 +44,18 @@ impl Tensor {
     /// Uniform samples in `[low, high)`.
     pub fn rand_uniform(low: f64, high: f64, shape: &[usize], dtype: DType, device: Device) -> Result<Tensor> {
         float_only(dtype, "uniform")?;
-        with_dtype!(dtype, T => from_draws::<T>(shape, device, |r| T::from_f64(low + (high - low) * r.random::<f64>())))
+        // Rounding to float32 can carry a draw just below `high` onto or past it; such draws
+        // are redrawn so that the interval stays half-open (a few tries: an interval holding
+        // no float32 at all gives `low`).
+        with_dtype!(dtype, T => from_draws::<T>(shape, device, |r| {
+            for _ in 0..64 {
+                let v = T::from_f64(low + (high - low) * r.random::<f64>());
+                if !(low < high && v.to_f64() >= high) {
+                    return v;
+                }
+            }
+            T::from_f64(low)
+        }))
     }
 
     /// Normal samples with mean `loc` and standard deviation `scale`.
@@ -66,6 +77,16 @@ impl Tensor {
         }
         if low >= high {
             return Err(Error::Value(format!("randint: low >= high ({low} >= {high})")));
+        }
+        let range: Option<(i64, i64)> = match dtype {
+            DType::U8 => Some((0, 255)),
+            DType::I32 => Some((i32::MIN as i64, i32::MAX as i64)),
+            _ => None,
+        };
+        if let Some((lo, hi)) = range {
+            if low < lo || high - 1 > hi {
+                return Err(Error::Value(format!("randint: [{low}, {high}) is out of bounds for {dtype}")));
+            }
         }
         with_dtype!(dtype, T => from_draws::<T>(shape, device, |r| T::from_i64(r.random_range(low..high))))
     }
@@ -121,6 +142,13 @@ impl Tensor {
                     return Err(Error::Value(format!(
                         "cannot take a larger sample ({count}) than population ({n}) when replace=False"
                     )));
+                }
+                if let Some(w) = &w {
+                    if w.iter().filter(|&&x| x > 0.0).count() < count {
+                        return Err(Error::Value(format!(
+                            "fewer non-zero entries in p than size ({count}) when replace=False"
+                        )));
+                    }
                 }
                 match w {
                     None => Tensor::rand_permutation(n)?.to_vec::<i64>()?.into_iter().take(count).collect(),
@@ -180,5 +208,16 @@ mod tests {
         s.sort();
         assert_eq!(s, vec![0, 1, 2, 3, 4]);
         assert!(Tensor::rand_int(3, 3, &[1], DType::I64, Device::Cpu(0)).is_err());
+        let p = Tensor::from_vec(vec![0.5f64, 0.5, 0.0], &[3]).unwrap();
+        assert!(Tensor::rand_choice(3, &[3], false, Some(&p)).is_err());
+        let two = Tensor::rand_choice(3, &[2], false, Some(&p)).unwrap().to_vec::<i64>().unwrap();
+        assert!(two == vec![0, 1] || two == vec![1, 0]);
+        assert!(Tensor::rand_int(0, 300, &[1], DType::U8, Device::Cpu(0)).is_err());
+        assert!(Tensor::rand_int(0, 3, &[1], DType::F32, Device::Cpu(0)).is_err());
+        let u = Tensor::rand_int(250, 256, &[64], DType::U8, Device::Cpu(0)).unwrap().to_vec::<u8>().unwrap();
+        assert!(u.iter().all(|&v| v >= 250));
+        // A float32 interval narrower than float32 spacing: never `high`.
+        let tight = Tensor::rand_uniform(1.0, 1.0 + 1e-7, &[1000], DType::F32, Device::Cpu(0)).unwrap();
+        assert!(tight.to_vec::<f32>().unwrap().iter().all(|&v| v == 1.0));
     }
 }
