@@ -72,6 +72,11 @@ def test_reduction_special_floats(name, data):
     shape = data.draw(shapes(min_dims=1, max_dims=3, min_side=1))
     host, dev = data.draw(views(dtype, shape, special=True))
     axis = data.draw(st.none() | st.integers(-len(shape), len(shape) - 1))
+    if name == "prod":
+        # A product that overflows depends on the order of the factors (inf * 0 is NaN, 0 * inf
+        # after underflow is 0), and NumPy and deepblocks may order them differently.
+        magnitudes = onp.abs(host.astype(onp.float64))
+        assume(onp.prod(magnitudes[magnitudes > 1]) < onp.finfo(dtype).max)
     compare(lambda x: getattr(dnp, name)(x, axis=axis), lambda x: getattr(onp, name)(x, axis=axis),
             (dev,), (host,), atol=0, rtol=1e-5)
 

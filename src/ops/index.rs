@@ -127,7 +127,8 @@ fn parse(t: &Tensor, items: &[Index]) -> Result<Parsed> {
         match it {
             Index::Array(a) if a.dtype() == DType::Bool => {
                 for (k, &d) in a.shape().iter().enumerate() {
-                    if axis + k < nd && t.shape()[axis + k] != d {
+                    // NumPy lets any mask index an empty array (the result is empty anyway).
+                    if t.numel() > 0 && axis + k < nd && t.shape()[axis + k] != d {
                         return Err(Error::Index(format!(
                             "boolean index did not match indexed array along axis {}; size of axis is {} but size of corresponding boolean axis is {d}",
                             axis + k,
@@ -389,6 +390,14 @@ mod tests {
     }
     fn full() -> Index {
         Index::Slice { start: None, stop: None, step: None }
+    }
+
+    #[test]
+    fn any_mask_indexes_an_empty_array() {
+        let x = Tensor::from_vec(Vec::<i64>::new(), &[0, 1]).unwrap();
+        let mask = Tensor::from_vec(Vec::<bool>::new(), &[0]).unwrap();
+        let r = x.index(&[Index::Ellipsis, Index::Array(mask)]).unwrap();
+        assert_eq!(r.shape(), &[0, 0]);
     }
 
     #[test]
