@@ -164,6 +164,25 @@ fn reduce_axes(axis: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<isize>>> 
 }
 
 impl PyArray {
+    /// mean/var/std: a float statistic over `axis`, cast to `dtype` when given.
+    fn statistic(
+        slf: &Bound<'_, Self>,
+        axis: Option<&Bound<'_, PyAny>>,
+        dtype: Option<&Bound<'_, PyAny>>,
+        out: Option<&Bound<'_, PyAny>>,
+        f: impl FnOnce(&Tensor, Option<&[isize]>) -> crate::Result<Tensor> + Send,
+    ) -> PyResult<Py<PyAny>> {
+        no_out(out)?;
+        let t = &slf.get().t;
+        let axes = axes_arg(axis)?;
+        let dt = dtype_arg(dtype)?;
+        let r = run(slf.py(), t.numel(), || {
+            let r = f(t, axes.as_deref())?;
+            r.to_dtype(dt.unwrap_or(r.dtype()))
+        })?;
+        wrap(slf.py(), Some(slf.as_any()), r)
+    }
+
     fn unary(slf: &Bound<'_, Self>, op: UnaryOp) -> PyResult<Py<PyAny>> {
         let t = &slf.get().t;
         let r = run(slf.py(), t.numel(), || t.unary(op))?;
@@ -714,41 +733,17 @@ impl PyArray {
 
     #[pyo3(signature = (axis = None, dtype = None, out = None, keepdims = false))]
     fn mean(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, dtype: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, keepdims: bool) -> PyResult<Py<PyAny>> {
-        no_out(out)?;
-        let t = &slf.get().t;
-        let axes = axes_arg(axis)?;
-        let dt = dtype_arg(dtype)?;
-        let r = run(slf.py(), t.numel(), || {
-            let r = t.mean(axes.as_deref(), keepdims)?;
-            r.to_dtype(dt.unwrap_or(r.dtype()))
-        })?;
-        wrap(slf.py(), Some(slf.as_any()), r)
+        Self::statistic(slf, axis, dtype, out, |t, axes| t.mean(axes, keepdims))
     }
 
     #[pyo3(signature = (axis = None, dtype = None, out = None, ddof = 0, keepdims = false))]
     fn var(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, dtype: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, ddof: usize, keepdims: bool) -> PyResult<Py<PyAny>> {
-        no_out(out)?;
-        let t = &slf.get().t;
-        let axes = axes_arg(axis)?;
-        let dt = dtype_arg(dtype)?;
-        let r = run(slf.py(), t.numel(), || {
-            let r = t.var(axes.as_deref(), ddof, keepdims)?;
-            r.to_dtype(dt.unwrap_or(r.dtype()))
-        })?;
-        wrap(slf.py(), Some(slf.as_any()), r)
+        Self::statistic(slf, axis, dtype, out, |t, axes| t.var(axes, ddof, keepdims))
     }
 
     #[pyo3(signature = (axis = None, dtype = None, out = None, ddof = 0, keepdims = false))]
     fn std(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, dtype: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, ddof: usize, keepdims: bool) -> PyResult<Py<PyAny>> {
-        no_out(out)?;
-        let t = &slf.get().t;
-        let axes = axes_arg(axis)?;
-        let dt = dtype_arg(dtype)?;
-        let r = run(slf.py(), t.numel(), || {
-            let r = t.std(axes.as_deref(), ddof, keepdims)?;
-            r.to_dtype(dt.unwrap_or(r.dtype()))
-        })?;
-        wrap(slf.py(), Some(slf.as_any()), r)
+        Self::statistic(slf, axis, dtype, out, |t, axes| t.std(axes, ddof, keepdims))
     }
 
     #[pyo3(signature = (axis = None, out = None, keepdims = false))]
