@@ -22,6 +22,10 @@ pub enum Error {
     /// A device that is missing or mismatched (Python `MXNetError`).
     #[error("{0}")]
     Device(String),
+    /// Misuse of autograd: differentiating outside a graph, a freed graph, a value changed
+    /// in place (Python `MXNetError`).
+    #[error("{0}")]
+    Graph(String),
 }
 
 pub type Result<T> = std::result::Result<T, Error>;

@@ -10,6 +10,7 @@
 //! assert_eq!(b.sum(None, false).unwrap().dtype(), DType::F32);
 //! ```
 
+pub mod autograd;
 pub mod cpu;
 pub mod device;
 pub mod dtype;

@@ -4,6 +4,7 @@
 use crate::dtype::{DType, Element};
 use crate::error::{Error, Result};
 use parking_lot::RwLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Buffers at least this big ask the kernel for transparent huge pages: first-touch page
 /// faults, not arithmetic, dominate large elementwise operations (NumPy does the same).
@@ -166,11 +167,13 @@ impl CpuStorage {
 #[derive(Debug)]
 pub struct Storage {
     data: RwLock<CpuStorage>,
+    /// Bumped by every write, so autograd can tell that a value it saved has changed.
+    version: AtomicU64,
 }
 
 impl Storage {
     pub fn new(data: CpuStorage) -> Storage {
-        Storage { data: RwLock::new(data) }
+        Storage { data: RwLock::new(data), version: AtomicU64::new(0) }
     }
 
     pub fn dtype(&self) -> DType {
@@ -190,7 +193,13 @@ impl Storage {
     }
 
     pub fn write(&self) -> parking_lot::RwLockWriteGuard<'_, CpuStorage> {
+        self.version.fetch_add(1, Ordering::Relaxed);
         self.data.write()
+    }
+
+    /// How many writes this storage has seen.
+    pub fn version(&self) -> u64 {
+        self.version.load(Ordering::Relaxed)
     }
 }
 

@@ -7,6 +7,7 @@ use crate::dtype::{DType, Element};
 use crate::error::{fmt_shape, Error, Result};
 use crate::layout::{checked_numel, Layout};
 use crate::storage::{typed, CpuStorage, Storage, StorageElement};
+use crate::autograd::graph::MetaCell;
 use std::sync::Arc;
 
 #[derive(Clone)]
@@ -17,6 +18,8 @@ struct TensorInner {
     layout: Layout,
     dtype: DType,
     device: Device,
+    /// Gradient buffer and producing node (see `autograd`); empty for most tensors.
+    autograd: MetaCell,
 }
 
 /// A Python-style scalar: the weakly typed operand of `x + 1`, a fill value, a clip bound.
@@ -89,6 +92,7 @@ impl Tensor {
             layout: Layout::contiguous(shape),
             dtype,
             device,
+            autograd: MetaCell::default(),
         })))
     }
 
@@ -104,6 +108,7 @@ impl Tensor {
             layout: Layout::contiguous(&[]),
             dtype: T::DTYPE,
             device: Device::Cpu(0),
+            autograd: MetaCell::default(),
         }))
     }
 
@@ -120,6 +125,7 @@ impl Tensor {
             layout,
             dtype: self.0.dtype,
             device: self.0.device,
+            autograd: MetaCell::default(),
         }))
     }
 
@@ -151,6 +157,16 @@ impl Tensor {
 
     pub fn numel(&self) -> usize {
         self.0.layout.numel()
+    }
+
+    /// This tensor's autograd state.
+    pub(crate) fn meta(&self) -> &MetaCell {
+        &self.0.autograd
+    }
+
+    /// Another handle to the same data and layout, with no autograd state.
+    pub(crate) fn fresh_handle(&self) -> Tensor {
+        self.view(self.0.layout.clone())
     }
 
     pub fn storage(&self) -> &Arc<Storage> {

@@ -12,7 +12,7 @@ array([[ 4.,  6.],
 
 import sys as _sys
 
-from . import _core, base, context, util
+from . import _core, autograd, base, context, util
 from . import numpy
 from . import numpy_extension
 from . import ndarray
@@ -31,6 +31,6 @@ _sys.modules[__name__ + ".npx"] = numpy_extension
 _sys.modules[__name__ + ".nd"] = ndarray
 
 __all__ = [
-    "np", "npx", "nd", "numpy", "numpy_extension", "ndarray", "base", "context", "util",
+    "np", "npx", "nd", "autograd", "numpy", "numpy_extension", "ndarray", "base", "context", "util",
     "MXNetError", "Context", "cpu", "gpu", "current_context", "current_device", "num_gpus",
 ]

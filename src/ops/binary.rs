@@ -459,6 +459,14 @@ fn check_same_kind(op: BinaryOp, from: DType, to: DType) -> Result<()> {
 impl Tensor {
     /// `self op other` with broadcasting and NumPy type promotion.
     pub fn binary(&self, other: &Tensor, op: BinaryOp) -> Result<Tensor> {
+        use crate::autograd::{derivatives::binary as d, track};
+        if !d::differentiable(op) {
+            return self.binary_raw(other, op);
+        }
+        track(op.name(), &[self, other], || self.binary_raw(other, op), |s| d::rule(op, s, self, other))
+    }
+
+    fn binary_raw(&self, other: &Tensor, op: BinaryOp) -> Result<Tensor> {
         self.same_device(other, op.name())?;
         let shape = broadcast_shapes(self.shape(), other.shape())?;
         let (compute, _) = op.dtypes(self.dtype(), other.dtype())?;
@@ -502,6 +510,11 @@ impl Tensor {
                 fmt_shape(self.shape()),
                 fmt_shape(&out_shape)
             )));
+        }
+        if crate::autograd::graph::records_inplace(self, &[other])? {
+            // While recording: a recorded out-of-place result, copied in.
+            let r = self.binary(other, op)?;
+            return crate::autograd::graph::commit_inplace(self, &r);
         }
         let fast = compute == self.dtype() && !op.is_comparison() && !op.is_logical() && !op.is_bitwise();
         if fast {

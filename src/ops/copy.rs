@@ -39,6 +39,10 @@ impl Tensor {
 
     /// A dense copy converted to `dtype` (always a new storage).
     pub fn astype(&self, dtype: DType) -> Result<Tensor> {
+        crate::autograd::track("astype", &[self], || self.astype_raw(dtype), |_| crate::autograd::derivatives::copy::rule())
+    }
+
+    fn astype_raw(&self, dtype: DType) -> Result<Tensor> {
         with_dtype!(dtype, D => unsafe {
             build::<D>(self.shape(), self.device(), |p| {
                 copy_cast(p, &Layout::contiguous(self.shape()), self, self.layout())

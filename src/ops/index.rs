@@ -2,7 +2,8 @@
 //! ("advanced" indices) gather into a copy, and assignment scatters through the same plan.
 
 use super::{with_mut_ptr, with_ptr};
-use crate::cpu::strided::{map1, Plan};
+use crate::cpu::strided::{map1, map2, Plan};
+use crate::ops::binary::Arith;
 use crate::dtype::{DType, Element};
 use crate::error::{fmt_shape, normalize_axis, Error, Result};
 use crate::layout::{broadcast_shapes, contiguous_strides, Dims, Layout};
@@ -277,16 +278,7 @@ unsafe fn move_blocks<D: Element, S: Element>(adv: &Advanced, tensor_ptr: *mut D
     let block: usize = adv.rest_shape.iter().product();
     let dense_rest = &dense.strides()[adv.index_shape.len()..];
     for (b, &off) in adv.offsets.iter().enumerate() {
-        let base = dense.offset() as isize + {
-            // Position b of the index shape within the dense operand.
-            let mut rem = b;
-            let mut o = 0isize;
-            for d in (0..adv.index_shape.len()).rev() {
-                o += (rem % adv.index_shape[d]) as isize * dense.strides()[d];
-                rem /= adv.index_shape[d];
-            }
-            o
-        };
+        let base = dense_base(adv, dense, b);
         if block == 0 {
             continue;
         }
@@ -300,9 +292,46 @@ unsafe fn move_blocks<D: Element, S: Element>(adv: &Advanced, tensor_ptr: *mut D
     }
 }
 
+/// Storage offset, within the dense operand, of position `b` of the index shape.
+fn dense_base(adv: &Advanced, dense: &Layout, b: usize) -> isize {
+    let mut rem = b;
+    let mut o = dense.offset() as isize;
+    for d in (0..adv.index_shape.len()).rev() {
+        o += (rem % adv.index_shape[d]) as isize * dense.strides()[d];
+        rem /= adv.index_shape[d];
+    }
+    o
+}
+
+/// Adds each row `b` of `dense` into the sub-block it selects, one block after another, so
+/// that repeated indices accumulate.
+///
+/// # Safety
+/// As `move_blocks`.
+unsafe fn add_blocks<T: Arith>(adv: &Advanced, tensor_ptr: *mut T, dense_ptr: *const T, dense: &Layout) {
+    let dense_rest = &dense.strides()[adv.index_shape.len()..];
+    if adv.rest_shape.iter().product::<usize>() == 0 {
+        return;
+    }
+    for (b, &off) in adv.offsets.iter().enumerate() {
+        let base = dense_base(adv, dense, b);
+        let plan = Plan::<3>::new(
+            &adv.rest_shape,
+            [&adv.rest_strides, &adv.rest_strides, dense_rest],
+            [off as usize, off as usize, base as usize],
+        );
+        map2(&plan, tensor_ptr, tensor_ptr as *const T, dense_ptr, |a: T, v: T| T::add(a, v));
+    }
+}
+
 impl Tensor {
     /// `self[items]`.
     pub fn index(&self, items: &[Index]) -> Result<Tensor> {
+        use crate::autograd::{derivatives::index as d, track};
+        track("index", &[self], || self.index_raw(items), |_| d::index(self, items))
+    }
+
+    fn index_raw(&self, items: &[Index]) -> Result<Tensor> {
         let p = parse(self, items)?;
         if p.arrays.is_empty() {
             return Ok(self.view(p.view));
@@ -321,6 +350,21 @@ impl Tensor {
 
     /// `self[items] = value`, broadcasting `value` and casting it to this dtype.
     pub fn index_set(&self, items: &[Index], value: &Tensor) -> Result<()> {
+        use crate::autograd::{derivatives::index as d, graph, track};
+        if graph::records_inplace(self, &[value])? {
+            // While recording: the result is a recorded copy with the values written in.
+            let updated = || {
+                let c = self.copy()?;
+                c.index_set_raw(items, value)?;
+                Ok(c)
+            };
+            let r = track("setitem", &[self, value], updated, |s| d::update(s, items))?;
+            return graph::commit_inplace(self, &r);
+        }
+        self.index_set_raw(items, value)
+    }
+
+    fn index_set_raw(&self, items: &[Index], value: &Tensor) -> Result<()> {
         self.same_device(value, "assignment")?;
         let p = parse(self, items)?;
         if p.arrays.is_empty() {
@@ -349,6 +393,44 @@ impl Tensor {
                 Ok(())
             })
         })))
+    }
+
+    /// A zero tensor of `shape` with this tensor added at `items`, repeated positions adding
+    /// up: the gradient of `x[items]` for an `x` of `shape`.
+    pub fn index_scatter(&self, shape: &[usize], items: &[Index]) -> Result<Tensor> {
+        use crate::autograd::{derivatives::index as d, track};
+        let raw = || {
+            let z = Tensor::zeros(shape, self.dtype(), self.device())?;
+            z.index_add_raw(items, self)?;
+            Ok(z)
+        };
+        track("index_scatter", &[self], raw, |_| d::scatter(items))
+    }
+
+    /// `self[items] += value` where repeated positions accumulate (unlike `x[i] += v`).
+    fn index_add_raw(&self, items: &[Index], value: &Tensor) -> Result<()> {
+        let p = parse(self, items)?;
+        let v = value.to_dtype(self.dtype())?;
+        let v = if v.shares_storage(self) { v.copy()? } else { v };
+        if p.arrays.is_empty() {
+            let dst = self.view(p.view);
+            return dst.assign(&dst.binary(&v, crate::BinaryOp::Add)?);
+        }
+        let adv = advanced(&p.view, &p.arrays, p.insert_at)?;
+        let (front, perm) = adv.front_shape_and_perm();
+        let target: Dims = perm.iter().map(|&i| front[i]).collect();
+        let vb = v.layout().broadcast_to(&target)?;
+        let mut inverse = vec![0; perm.len()];
+        for (i, &p) in perm.iter().enumerate() {
+            inverse[p] = i;
+        }
+        let vf = vb.permute(&inverse)?;
+        crate::with_numeric_dtype!(self.dtype(), T => with_ptr::<T, _>(&v, |src| {
+            with_mut_ptr::<T, _>(self, |dst| unsafe {
+                add_blocks::<T>(&adv, dst, src, &vf);
+                Ok(())
+            })
+        }), else Err(Error::DType("index_add: boolean arrays cannot be added to".into())))
     }
 
     /// Indices of the nonzero elements, one int64 tensor per axis (`np.nonzero`).

@@ -167,7 +167,12 @@ impl Tensor {
         }
         let dtype = DType::promote(a.dtype(), b.dtype());
         let (a, b) = (a.to_dtype(dtype)?, b.to_dtype(dtype)?);
-        let r = with_dtype!(dtype, T => batched::<T>(&a, &b))?;
+        let r = crate::autograd::track(
+            "matmul",
+            &[&a, &b],
+            || with_dtype!(dtype, T => batched::<T>(&a, &b)),
+            |s| crate::autograd::derivatives::matmul::rule(s, &a, &b),
+        )?;
         let mut drop = vec![];
         if self.ndim() == 1 {
             drop.push(r.ndim() as isize - 2);

@@ -296,7 +296,19 @@ fn finish(r: Tensor, axes: &[usize], keepdims: bool) -> Result<Tensor> {
 impl Tensor {
     /// Reduces over `axes` (all when `None`).
     pub fn reduce(&self, op: ReduceOp, axes: Option<&[isize]>, keepdims: bool) -> Result<Tensor> {
+        use crate::autograd::{derivatives::reduce as d, track};
         let ax = reduced_axes(self.ndim(), axes)?;
+        let raw = || self.reduce_raw(op, &ax, keepdims);
+        match op {
+            ReduceOp::Sum => track("sum", &[self], raw, |_| d::sum(self, &ax)),
+            ReduceOp::Prod => track("prod", &[self], raw, |s| d::prod(s, self, &ax)),
+            ReduceOp::Max | ReduceOp::Min => track(op.name(), &[self], raw, |s| d::extreme(s, self, &ax)),
+            ReduceOp::All | ReduceOp::Any => raw(),
+        }
+    }
+
+    fn reduce_raw(&self, op: ReduceOp, ax: &[usize], keepdims: bool) -> Result<Tensor> {
+        let ax = ax.to_vec();
         let dt = self.dtype();
         if matches!(op, ReduceOp::Max | ReduceOp::Min) && ax.iter().any(|&a| self.shape()[a] == 0) {
             return Err(Error::Value(format!(
@@ -325,9 +337,12 @@ impl Tensor {
         let ax = reduced_axes(self.ndim(), axes)?;
         let count: usize = ax.iter().map(|&a| self.shape()[a]).product();
         let out = if self.dtype() == DType::F32 { DType::F32 } else { DType::F64 };
-        let s = with_dtype!(self.dtype(), A => with_dtype!(out, O => reduce_with::<A, O>(self, &ax, SumFold)))?;
-        let m = s.binary_scalar(Scalar::Float(count as f64), BinaryOp::Div, false)?;
-        finish(m, &ax, keepdims)
+        let raw = || {
+            let s = with_dtype!(self.dtype(), A => with_dtype!(out, O => reduce_with::<A, O>(self, &ax, SumFold)))?;
+            let m = s.binary_scalar(Scalar::Float(count as f64), BinaryOp::Div, false)?;
+            finish(m, &ax, keepdims)
+        };
+        crate::autograd::track("mean", &[self], raw, |_| crate::autograd::derivatives::reduce::mean(self, &ax))
     }
 
     /// Variance with `ddof` delta degrees of freedom.
@@ -399,7 +414,8 @@ impl Tensor {
         };
         let acc = x.dtype().accumulate();
         let shape: Dims = x.shape().into();
-        with_dtype!(x.dtype(), A => with_dtype!(acc, O => cumsum_lines::<A, O>(&x, axis, &shape)))
+        let raw = || with_dtype!(x.dtype(), A => with_dtype!(acc, O => cumsum_lines::<A, O>(&x, axis, &shape)));
+        crate::autograd::track("cumsum", &[&x], raw, |_| crate::autograd::derivatives::reduce::cumsum(x.shape(), axis))
     }
 }
 

@@ -5,6 +5,8 @@
 use crate::dtype::DType;
 use crate::error::{fmt_shape, normalize_axis, Error, Result};
 use crate::layout::{checked_numel, normalize_axes, resolve_shape, Dims, Layout};
+use crate::autograd::{derivatives as d, track};
+use crate::ops::index::Index;
 use crate::tensor::Tensor;
 
 /// How `split` divides an axis.
@@ -30,10 +32,10 @@ impl Tensor {
                 fmt_shape(shape)
             )));
         }
-        match self.layout().reshape(shape) {
+        track("reshape", &[self], || match self.layout().reshape(shape) {
             Some(l) => Ok(self.view(l)),
             None => Ok(self.copy()?.view(Layout::contiguous(shape))),
-        }
+        }, |_| d::shape::reshape(self))
     }
 
     /// `reshape` with NumPy's `-1` for one inferred dimension.
@@ -57,14 +59,25 @@ impl Tensor {
                 normalize_axes(a, n)?
             }
         };
-        Ok(self.view(self.layout().permute(&perm)?))
+        self.permuted(&perm)
+    }
+
+    /// The axes reordered by `perm` (a view).
+    fn permuted(&self, perm: &[usize]) -> Result<Tensor> {
+        track("transpose", &[self], || Ok(self.view(self.layout().permute(perm)?)), |_| d::shape::permute(perm))
+    }
+
+    /// The same elements in the order given by `layout` (a view that only adds or removes
+    /// size-1 axes).
+    fn regrouped(&self, layout: Layout) -> Result<Tensor> {
+        track("reshape", &[self], || Ok(self.view(layout)), |_| d::shape::reshape(self))
     }
 
     pub fn swapaxes(&self, a: isize, b: isize) -> Result<Tensor> {
         let (a, b) = (normalize_axis(a, self.ndim())?, normalize_axis(b, self.ndim())?);
         let mut perm: Vec<usize> = (0..self.ndim()).collect();
         perm.swap(a, b);
-        Ok(self.view(self.layout().permute(&perm)?))
+        self.permuted(&perm)
     }
 
     pub fn moveaxis(&self, source: &[isize], destination: &[isize]) -> Result<Tensor> {
@@ -89,7 +102,7 @@ impl Tensor {
                 perm.push(a);
             }
         }
-        Ok(self.view(self.layout().permute(&perm)?))
+        self.permuted(&perm)
     }
 
     /// Inserts size-1 axes at `axes` (positions in the result).
@@ -101,7 +114,7 @@ impl Tensor {
         for p in pos {
             l = l.insert_axis(p);
         }
-        Ok(self.view(l))
+        self.regrouped(l)
     }
 
     /// Removes size-1 axes (all of them when `axes` is `None`).
@@ -124,12 +137,12 @@ impl Tensor {
         for &a in drop.iter().rev() {
             l = l.select(a, 0);
         }
-        Ok(self.view(l))
+        self.regrouped(l)
     }
 
     /// A read-only-in-spirit view repeating size-1 axes (stride 0).
     pub fn broadcast_to(&self, shape: &[usize]) -> Result<Tensor> {
-        Ok(self.view(self.layout().broadcast_to(shape)?))
+        track("broadcast_to", &[self], || Ok(self.view(self.layout().broadcast_to(shape)?)), |_| d::identity())
     }
 
     /// A 1-D view of a contiguous tensor, else a 1-D copy (as NumPy's `ravel`, which copies a
@@ -144,7 +157,7 @@ impl Tensor {
 
     /// A 1-D copy.
     pub fn flatten(&self) -> Result<Tensor> {
-        Ok(self.copy()?.view(Layout::contiguous(&[self.numel()])))
+        self.copy()?.reshape(&[self.numel()])
     }
 
     /// Reverses the order of elements along `axes` (all axes when `None`); a view.
@@ -154,10 +167,10 @@ impl Tensor {
             Some(a) => normalize_axes(a, self.ndim())?,
         };
         let mut l = self.layout().clone();
-        for a in ax {
+        for &a in &ax {
             l = l.flip(a);
         }
-        Ok(self.view(l))
+        track("flip", &[self], || Ok(self.view(l)), |_| d::shape::flip(&ax))
     }
 
     /// Joins tensors along an existing axis (of the flattened tensors when `axis` is `None`).
@@ -204,14 +217,18 @@ impl Tensor {
         }
         let mut shape: Dims = first.shape().into();
         shape[axis] = total;
-        let out = Tensor::zeros(&shape, dtype, first.device())?;
-        let mut start = 0;
-        for t in tensors {
-            let len = t.shape()[axis];
-            out.view(out.layout().slice(axis, start, len, 1)).assign(t)?;
-            start += len;
-        }
-        Ok(out)
+        let inputs: Vec<&Tensor> = tensors.iter().collect();
+        let join = || {
+            let out = Tensor::zeros(&shape, dtype, first.device())?;
+            let mut start = 0;
+            for t in tensors {
+                let len = t.shape()[axis];
+                out.view(out.layout().slice(axis, start, len, 1)).assign(t)?;
+                start += len;
+            }
+            Ok(out)
+        };
+        track("concatenate", &inputs, join, |_| d::shape::concatenate(tensors, axis))
     }
 
     /// Joins same-shape tensors along a new axis.
@@ -266,14 +283,18 @@ impl Tensor {
                 b
             }
         };
-        Ok(bounds
+        bounds
             .windows(2)
             .map(|w| {
                 let (s, e) = (w[0].min(n), w[1].min(n));
                 let len = e.saturating_sub(s);
-                self.view(self.layout().slice(axis, if len > 0 { s } else { 0 }, len, 1))
+                let start = if len > 0 { s } else { 0 };
+                // Through indexing, so that each part is recorded as a slice of the whole.
+                let mut items = vec![Index::Slice { start: None, stop: None, step: None }; axis];
+                items.push(Index::Slice { start: Some(start as isize), stop: Some((start + len) as isize), step: None });
+                self.index(&items)
             })
-            .collect())
+            .collect()
     }
 
     /// Repeats the whole array `reps` times along each axis (`np.tile`).
@@ -283,7 +304,11 @@ impl Tensor {
         shape.extend_from_slice(self.shape());
         let mut r: Vec<usize> = vec![1; nd - reps.len()];
         r.extend_from_slice(reps);
-        let x = self.reshape(&shape)?;
+        track("tile", &[self], || self.tile_raw(&shape, &r, nd), |_| d::shape::tile(self, &shape, &r))
+    }
+
+    fn tile_raw(&self, shape: &[usize], r: &[usize], nd: usize) -> Result<Tensor> {
+        let x = self.reshape(shape)?;
         // View as (1, d0, 1, d1, ...), broadcast to (r0, d0, r1, d1, ...), then merge pairs.
         let mut l = x.layout().clone();
         for i in (0..nd).rev() {
@@ -301,6 +326,11 @@ impl Tensor {
             None => (self.ravel()?, 0),
             Some(a) => (self.clone(), normalize_axis(a, self.ndim())?),
         };
+        track("repeat", &[&x], || x.repeat_raw(repeats, axis), |_| d::shape::repeat(&x, x.shape(), axis, repeats))
+    }
+
+    fn repeat_raw(&self, repeats: usize, axis: usize) -> Result<Tensor> {
+        let x = self;
         let l = x.layout().insert_axis(axis + 1);
         let mut wide: Dims = l.shape().into();
         wide[axis + 1] = repeats;

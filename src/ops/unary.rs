@@ -201,6 +201,14 @@ impl Tensor {
     /// Applies an elementwise function. Float functions of integer input compute in float64
     /// (int32/int64) or float32 (bool/uint8; NumPy would use float16, which deepblocks lacks).
     pub fn unary(&self, op: UnaryOp) -> Result<Tensor> {
+        use crate::autograd::{derivatives::unary as d, track};
+        if !d::differentiable(op) {
+            return self.unary_raw(op);
+        }
+        track(op.name(), &[self], || self.unary_raw(op), |s| d::rule(op, s, self))
+    }
+
+    fn unary_raw(&self, op: UnaryOp) -> Result<Tensor> {
         use UnaryOp::*;
         let dt = self.dtype();
         let unsupported = || Error::DType(format!("ufunc '{}' not supported for the input type {dt}", op.name()));

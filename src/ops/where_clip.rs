@@ -40,8 +40,12 @@ impl Tensor {
         x.same_device(y, "where")?;
         let shape = broadcast_shapes(&broadcast_shapes(cond.shape(), x.shape())?, y.shape())?;
         let dtype = DType::promote(x.dtype(), y.dtype());
-        let (c, x, y) = (cond.to_dtype(DType::Bool)?, x.to_dtype(dtype)?, y.to_dtype(dtype)?);
-        with_dtype!(dtype, T => select::<T>(&c, &x, &y, &shape))
+        let c = cond.to_dtype(DType::Bool)?;
+        let raw = || {
+            let (xd, yd) = (x.to_dtype(dtype)?, y.to_dtype(dtype)?);
+            with_dtype!(dtype, T => select::<T>(&c, &xd, &yd, &shape))
+        };
+        crate::autograd::track("where", &[x, y], raw, |s| crate::autograd::derivatives::where_clip::rule(s, &c))
     }
 
     /// Limits the values to `[lo, hi]`; either bound may be absent.

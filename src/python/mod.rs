@@ -2,6 +2,7 @@
 //! wrapping and error mapping live here; all computation is in the engine.
 
 mod array;
+mod autograd;
 mod context;
 mod convert;
 mod errors;
@@ -19,6 +20,7 @@ fn core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(context::current_context, m)?)?;
     m.add_function(wrap_pyfunction!(context::num_gpus, m)?)?;
     functions::register(m)?;
+    autograd::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

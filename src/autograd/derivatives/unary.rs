@@ -1,0 +1,79 @@
+//! Gradients of the elementwise math functions. Rules that are cheapest in terms of the
+//! output (exp, sqrt, tanh, sigmoid, ...) use the saved output for first derivatives and
+//! recompute it from the recorded input when the backward pass is itself recorded.
+
+use super::{output_or, scalar_like, scale};
+use crate::autograd::graph::{BackwardFn, Saver};
+use crate::ops::binary::BinaryOp;
+use crate::ops::unary::UnaryOp;
+use crate::tensor::{Scalar, Tensor};
+use crate::error::Result;
+
+/// Whether `op` has a nonzero gradient somewhere (rounding and sign are piecewise constant
+/// and are not recorded; predicates give booleans).
+pub(crate) fn differentiable(op: UnaryOp) -> bool {
+    use UnaryOp::*;
+    !matches!(op, Sign | Floor | Ceil | Trunc | Round | LogicalNot | Invert | IsNan | IsInf | IsFinite)
+}
+
+fn rsub1(t: &Tensor) -> Result<Tensor> {
+    t.binary_scalar(Scalar::Float(1.0), BinaryOp::Sub, true)
+}
+
+fn add1(t: &Tensor) -> Result<Tensor> {
+    t.binary_scalar(Scalar::Float(1.0), BinaryOp::Add, false)
+}
+
+/// `x op' (x, y)`: the derivative of `op` at `x`, where `y = op(x)`.
+fn derivative(op: UnaryOp, x: &Tensor, y: &Tensor) -> Result<Tensor> {
+    use UnaryOp::*;
+    let u = |o: UnaryOp, t: &Tensor| t.unary(o);
+    Ok(match op {
+        Neg => scalar_like(-1.0, x)?,
+        Abs => u(Sign, x)?,
+        Square => scale(x, 2.0)?,
+        Relu => x.binary_scalar(Scalar::Float(0.0), BinaryOp::Gt, false)?.astype(x.dtype())?,
+        Exp => y.clone(),
+        Exp2 => scale(y, std::f64::consts::LN_2)?,
+        Log => u(Reciprocal, x)?,
+        Log2 => u(Reciprocal, &scale(x, std::f64::consts::LN_2)?)?,
+        Log10 => u(Reciprocal, &scale(x, std::f64::consts::LN_10)?)?,
+        Log1p => u(Reciprocal, &add1(x)?)?,
+        Expm1 => add1(y)?,
+        Sqrt => u(Reciprocal, &scale(y, 2.0)?)?,
+        Cbrt => u(Reciprocal, &scale(&u(Square, y)?, 3.0)?)?,
+        Reciprocal => u(Neg, &u(Square, y)?)?,
+        Sin => u(Cos, x)?,
+        Cos => u(Neg, &u(Sin, x)?)?,
+        Tan => add1(&u(Square, y)?)?,
+        Arcsin => u(Reciprocal, &u(Sqrt, &rsub1(&u(Square, x)?)?)?)?,
+        Arccos => u(Neg, &u(Reciprocal, &u(Sqrt, &rsub1(&u(Square, x)?)?)?)?)?,
+        Arctan => u(Reciprocal, &add1(&u(Square, x)?)?)?,
+        Sinh => u(Cosh, x)?,
+        Cosh => u(Sinh, x)?,
+        Tanh => rsub1(&u(Square, y)?)?,
+        Arcsinh => u(Reciprocal, &u(Sqrt, &add1(&u(Square, x)?)?)?)?,
+        Arccosh => u(Reciprocal, &u(Sqrt, &x.binary_scalar(Scalar::Float(1.0), BinaryOp::Sub, false)?.mul(&add1(x)?)?)?)?,
+        Arctanh => u(Reciprocal, &rsub1(&u(Square, x)?)?)?,
+        Sigmoid => y.mul(&rsub1(y)?)?,
+        Sign | Floor | Ceil | Trunc | Round | LogicalNot | Invert | IsNan | IsInf | IsFinite => scalar_like(0.0, x)?,
+    })
+}
+
+/// Whether the derivative reads the output.
+fn uses_output(op: UnaryOp) -> bool {
+    use UnaryOp::*;
+    matches!(op, Exp | Exp2 | Expm1 | Sqrt | Cbrt | Reciprocal | Tan | Tanh | Sigmoid)
+}
+
+pub(crate) fn rule(op: UnaryOp, s: &mut Saver, x: &Tensor) -> BackwardFn {
+    let x = s.keep(x);
+    let y = if uses_output(op) { Some(s.output()) } else { None };
+    Box::new(move |g, _| {
+        let y = match &y {
+            Some(saved) => output_or(saved, || x.unary(op))?,
+            None => x.clone(),
+        };
+        Ok(vec![Some(g.mul(&derivative(op, &x, &y)?)?)])
+    })
+}
