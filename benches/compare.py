@@ -164,12 +164,16 @@ ITEMS = {
     "matmul256": ("256^3 f32 matmul (a @ b)", {}),
     "sum16M": ("sum of 16M f32 (a.sum())", {}),
     "transpose_copy": ("4096x4096 f32 a.T.copy()", {}),
+    "chain100": ("fwd+bwd, 100-op chain, 100 elems", {"torch": 0.5}),
+    "mlp3": ("fwd+bwd MLP 784-256-256-10, b256", {"torch": 1.0}),
 }
 
 
 def setup(name, rng):
     """Returns {library: callable} for one work item (inputs created outside the timing)."""
     f32 = onp.float32
+    if name in AUTOGRAD_ITEMS:
+        return AUTOGRAD_ITEMS[name](rng)
     if name == "add100":
         shapes = [(100,), (100,)]
     elif name == "add16M":
@@ -214,11 +218,147 @@ def setup(name, rng):
     return fns
 
 
+# ---- autograd work items: deepblocks and PyTorch record and differentiate; the NumPy column
+# runs the same forward pass with a hand-written backward pass (no graph at all). Each
+# callable returns the gradients, so `check` compares them.
+
+
+def _chain_numpy(x, k):
+    """25 x (y * k, y + x, tanh(y), y * x), then sum: forward and hand-written backward."""
+    saved, y = [], x
+    for _ in range(25):
+        y = y * k
+        y = y + x
+        y = onp.tanh(y)
+        saved.append(y)
+        y = y * x
+    g, gx = onp.ones_like(y), onp.zeros_like(x)
+    for t in reversed(saved):
+        gx += g * t
+        g = g * x
+        g = g * (1 - t * t)
+        gx += g
+        g = g * k
+    return gx + g
+
+
+def chain_items(rng):
+    from deepblocks import autograd, np as dnp
+
+    host = rng.random(100, dtype=onp.float32) * 0.5
+    k = 1.001
+    x = dnp.array(host)
+    x.attach_grad()
+
+    def run_db():
+        with autograd.record():
+            y = x
+            for _ in range(25):
+                y = y * k
+                y = y + x
+                y = dnp.tanh(y)
+                y = y * x
+            s = y.sum()
+        s.backward()
+        return x.grad
+
+    fns = {"deepblocks": run_db, "numpy": lambda: _chain_numpy(host, onp.float32(k))}
+    if torch is not None:
+        tx = torch.from_numpy(host.copy()).requires_grad_()
+
+        def run_torch():
+            tx.grad = None
+            y = tx
+            for _ in range(25):
+                y = y * k
+                y = y + tx
+                y = torch.tanh(y)
+                y = y * tx
+            y.sum().backward()
+            return tx.grad
+
+        fns["torch"] = run_torch
+    return fns
+
+
+def _mlp_numpy(X, labels, params):
+    """Forward (ReLU MLP, mean softmax cross-entropy) and hand-written backward."""
+    (W1, b1), (W2, b2), (W3, b3) = params
+    z1 = X @ W1 + b1
+    h1 = onp.maximum(z1, 0)
+    z2 = h1 @ W2 + b2
+    h2 = onp.maximum(z2, 0)
+    out = h2 @ W3 + b3
+    shifted = out - out.max(axis=1, keepdims=True)
+    e = onp.exp(shifted)
+    p = e / e.sum(axis=1, keepdims=True)
+    n = X.shape[0]
+    d = p.copy()
+    d[onp.arange(n), labels] -= 1
+    d /= n
+    gW3, gb3 = h2.T @ d, d.sum(0)
+    d = (d @ W3.T) * (z2 > 0)
+    gW2, gb2 = h1.T @ d, d.sum(0)
+    d = (d @ W2.T) * (z1 > 0)
+    gW1, gb1 = X.T @ d, d.sum(0)
+    return gW1
+
+
+def mlp_items(rng):
+    from deepblocks import autograd, np as dnp, npx
+
+    sizes = [784, 256, 256, 10]
+    X = rng.random((256, 784), dtype=onp.float32)
+    labels = rng.integers(0, 10, 256)
+    params = [((rng.standard_normal((i, o)) * 0.05).astype(onp.float32), onp.zeros(o, onp.float32))
+              for i, o in zip(sizes, sizes[1:])]
+    dX, dlabels = dnp.array(X), dnp.array(labels)
+    dparams = [(dnp.array(W), dnp.array(b)) for W, b in params]
+    for W, b in dparams:
+        W.attach_grad()
+        b.attach_grad()
+
+    def run_db():
+        with autograd.record():
+            h = dX
+            for i, (W, b) in enumerate(dparams):
+                h = dnp.dot(h, W) + b
+                if i < 2:
+                    h = npx.relu(h)
+            loss = -npx.pick(npx.log_softmax(h), dlabels).mean()
+        loss.backward()
+        return dparams[0][0].grad
+
+    fns = {"deepblocks": run_db, "numpy": lambda: _mlp_numpy(X, labels, params)}
+    if torch is not None:
+        tX, tl = torch.from_numpy(X), torch.from_numpy(labels)
+        tparams = [(torch.from_numpy(W.copy()).requires_grad_(), torch.from_numpy(b.copy()).requires_grad_())
+                   for W, b in params]
+
+        def run_torch():
+            for W, b in tparams:
+                W.grad = None
+                b.grad = None
+            h = tX
+            for i, (W, b) in enumerate(tparams):
+                h = h @ W + b
+                if i < 2:
+                    h = torch.relu(h)
+            torch.nn.functional.cross_entropy(h, tl).backward()
+            return tparams[0][0].grad
+
+        fns["torch"] = run_torch
+    return fns
+
+
+AUTOGRAD_ITEMS = {"chain100": chain_items, "mlp3": mlp_items}
+
+
 def check(name, fns):
     """Sanity check (untimed): deepblocks agrees with NumPy."""
     got = onp.asarray(fns["deepblocks"]())
     want = fns["numpy"]()
-    rtol = 1e-3 if name.startswith(("sum", "matmul")) else 1e-6
+    rtol = 1e-3 if name.startswith(("sum", "matmul", "mlp", "chain")) else 1e-6
     if not onp.allclose(got, want, rtol=rtol, atol=1e-3):
         print(f"  WARNING: {name}: deepblocks result differs from NumPy's")
 
@@ -296,7 +436,7 @@ def main(argv=None):
         label, targets = ITEMS[name]
         fns = setup(name, rng)
         check(name, fns)
-        big = name != "add100"
+        big = name not in ("add100", "chain100")
         times = measure_group({lib: fns[lib] for lib in libs}, repeat=args.repeat,
                               min_loop=0.1 if big else 0.2, warmup=1 if big else 3)
         del fns

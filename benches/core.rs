@@ -105,12 +105,72 @@ fn bench_transpose_copy(c: &mut Criterion) {
     g.finish();
 }
 
+/// Autograd: forward + backward of a 100-op elementwise chain on 100 elements (graph
+/// bookkeeping dominates) and of a 3-layer ReLU MLP, batch 256, 784-256-256-10 (the
+/// matrix products dominate). The same work as `chain100` and `mlp3` in benches/compare.py.
+fn bench_autograd(c: &mut Criterion) {
+    use deepblocks::autograd::{self, GradReq};
+    use deepblocks::{BinaryOp, Scalar, UnaryOp};
+    let mut g = c.benchmark_group("autograd");
+    g.warm_up_time(Duration::from_millis(500)).sample_size(30).measurement_time(Duration::from_secs(3));
+
+    let x = rand(&[100]);
+    x.attach_grad(GradReq::Write).unwrap();
+    g.bench_function("chain100", |bch| {
+        bch.iter(|| {
+            let s = autograd::record(|| {
+                let mut y = x.clone();
+                for _ in 0..25 {
+                    y = y.binary_scalar(Scalar::Float(1.001), BinaryOp::Mul, false)?;
+                    y = y.add(&x)?;
+                    y = y.unary(UnaryOp::Tanh)?;
+                    y = y.mul(&x)?;
+                }
+                y.sum(None, false)
+            })
+            .unwrap();
+            autograd::backward(&[s], &[None], false).unwrap();
+        })
+    });
+
+    let sizes = [784, 256, 256, 10];
+    let input = rand(&[256, 784]);
+    let params: Vec<(Tensor, Tensor)> = sizes
+        .windows(2)
+        .map(|w| {
+            let (wt, b) = (rand(&[w[0], w[1]]), rand(&[w[1]]));
+            wt.attach_grad(GradReq::Write).unwrap();
+            b.attach_grad(GradReq::Write).unwrap();
+            (wt, b)
+        })
+        .collect();
+    g.bench_function("mlp3_b256", |bch| {
+        bch.iter(|| {
+            let loss = autograd::record(|| {
+                let mut h = input.clone();
+                for (i, (wt, b)) in params.iter().enumerate() {
+                    h = h.matmul(wt)?.add(b)?;
+                    if i < 2 {
+                        h = h.unary(UnaryOp::Relu)?;
+                    }
+                }
+                // Mean squared activation as a simple scalar loss.
+                h.mul(&h)?.mean(None, false)
+            })
+            .unwrap();
+            autograd::backward(&[loss], &[None], false).unwrap();
+        })
+    });
+    g.finish();
+}
+
 criterion_group!(
     benches,
     bench_add,
     bench_broadcast_add,
     bench_matmul,
     bench_sum,
-    bench_transpose_copy
+    bench_transpose_copy,
+    bench_autograd
 );
 criterion_main!(benches);

@@ -14,6 +14,7 @@ MODULES = [
     "deepblocks.numpy.linalg",
     "deepblocks.numpy_extension",
     "deepblocks.ndarray",
+    "deepblocks.autograd",
 ]
 
 

@@ -140,17 +140,6 @@ impl MetaCell {
     pub fn node(&self) -> Option<(Arc<Node>, u64)> {
         self.0.lock().node.clone()
     }
-
-    /// The edge a new node would get, without the staleness check.
-    pub fn edge_for_check(&self) -> Option<Edge> {
-        let m = self.0.lock();
-        match (&m.leaf, &m.node) {
-            (Some(l), _) if l.req != GradReq::Null => Some(Edge::Leaf(l.clone())),
-            (Some(_), _) => None,
-            (None, Some((n, _))) => Some(Edge::Node(n.clone())),
-            (None, None) => None,
-        }
-    }
 }
 
 pub(crate) fn stale_error(name: &str, shape: &[usize]) -> Error {
@@ -164,13 +153,16 @@ pub(crate) fn stale_error(name: &str, shape: &[usize]) -> Error {
 
 impl Tensor {
     /// The edge for this tensor as an input of a new node; an error when its value was
-    /// changed in place after the node that produced it recorded it.
+    /// changed in place after the node that produced it recorded it. A result whose graph
+    /// was freed by a backward pass is a constant now, as in MXNet (d2l relies on this when
+    /// it carries an RNN state from one batch to the next).
     pub(crate) fn edge(&self) -> Result<Option<Edge>> {
         let m = self.meta().0.lock();
         if let Some(l) = &m.leaf {
             return Ok((l.req != GradReq::Null).then(|| Edge::Leaf(l.clone())));
         }
         match &m.node {
+            Some((n, _)) if n.payload.lock().is_none() => Ok(None),
             Some((n, v)) if *v != self.storage().version() => Err(stale_error(n.name, self.shape())),
             Some((n, _)) => Ok(Some(Edge::Node(n.clone()))),
             None => Ok(None),

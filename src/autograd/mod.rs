@@ -84,6 +84,6 @@ impl Tensor {
 
     /// True when an operation on this tensor would be recorded (while recording).
     pub fn requires_grad(&self) -> bool {
-        self.meta().edge_for_check().is_some()
+        matches!(self.edge(), Ok(Some(_)))
     }
 }

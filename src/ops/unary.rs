@@ -3,7 +3,7 @@
 //! predicates.
 
 use super::{binary::Arith, build, with_ptr};
-use crate::cpu::strided::{map1, Plan};
+use crate::cpu::strided::{map1, map2, Plan};
 use crate::dtype::DType;
 use crate::error::{Error, Result};
 use crate::layout::contiguous_strides;
@@ -122,9 +122,36 @@ pub(crate) fn map_new<A: StorageElement, O: StorageElement>(x: &Tensor, f: impl 
     }
 }
 
+/// `out[i] = f(a[i], b[i])` for two tensors of one shape, into a new dense tensor.
+fn zip_new<A: StorageElement, B: StorageElement, O: StorageElement>(a: &Tensor, b: &Tensor, f: impl Fn(A, B) -> O + Sync) -> Result<Tensor> {
+    let shape = a.shape();
+    let out_strides = contiguous_strides(shape);
+    let (la, lb) = (a.layout(), b.layout());
+    unsafe {
+        build::<O>(shape, a.device(), |po| {
+            with_ptr::<A, _>(a, |pa| {
+                with_ptr::<B, _>(b, |pb| {
+                    let plan = Plan::<3>::new(shape, [&out_strides, la.strides(), lb.strides()], [0, la.offset(), lb.offset()]);
+                    map2(&plan, po, pa, pb, f);
+                    Ok(())
+                })
+            })
+        })
+    }
+}
+
 /// Float functions of f32 and f64, by name.
 pub trait FloatMath: Arith + Copy {
     fn apply(op: UnaryOp, x: &Tensor) -> Result<Tensor>;
+    /// `g * op'(x)` in one pass, for the common activations; `v` is the input `x` or, for the
+    /// functions whose derivative is cheaper in terms of the output, `y = op(x)`
+    /// (`grad_from_output`). `None` for the other functions.
+    fn grad(op: UnaryOp, g: &Tensor, v: &Tensor) -> Result<Option<Tensor>>;
+}
+
+/// Whether the fused gradient of `op` reads the output rather than the input.
+pub(crate) fn grad_from_output(op: UnaryOp) -> bool {
+    matches!(op, UnaryOp::Exp | UnaryOp::Sqrt | UnaryOp::Tanh | UnaryOp::Sigmoid | UnaryOp::Reciprocal | UnaryOp::Expm1)
 }
 
 macro_rules! float_math {
@@ -165,6 +192,27 @@ macro_rules! float_math {
                     IsFinite => map_new(x, |v: $t| v.is_finite()),
                     _ => Err(Error::DType(format!("internal: {} is not a float function", op.name()))),
                 }
+            }
+
+            fn grad(op: UnaryOp, g: &Tensor, v: &Tensor) -> Result<Option<Tensor>> {
+                use UnaryOp::*;
+                let r = match op {
+                    Relu => zip_new(g, v, |g: $t, x: $t| if x > 0.0 { g } else { 0.0 }),
+                    Sigmoid => zip_new(g, v, |g: $t, y: $t| g * y * (1.0 - y)),
+                    Tanh => zip_new(g, v, |g: $t, y: $t| g * (1.0 - y * y)),
+                    Exp => zip_new(g, v, |g: $t, y: $t| g * y),
+                    Expm1 => zip_new(g, v, |g: $t, y: $t| g * (y + 1.0)),
+                    Sqrt => zip_new(g, v, |g: $t, y: $t| g / (2.0 * y)),
+                    Reciprocal => zip_new(g, v, |g: $t, y: $t| -g * y * y),
+                    Log => zip_new(g, v, |g: $t, x: $t| g / x),
+                    Log1p => zip_new(g, v, |g: $t, x: $t| g / (1.0 + x)),
+                    Square => zip_new(g, v, |g: $t, x: $t| 2.0 * g * x),
+                    Neg => zip_new(g, v, |g: $t, _: $t| -g),
+                    Sin => zip_new(g, v, |g: $t, x: $t| g * x.cos()),
+                    Cos => zip_new(g, v, |g: $t, x: $t| -g * x.sin()),
+                    _ => return Ok(None),
+                };
+                r.map(Some)
             }
         }
     };
@@ -238,6 +286,19 @@ impl Tensor {
             Square if dt == DType::Bool => self.to_dtype(DType::U8)?.unary(Square),
             _ => with_dtype!(dt, T => int_like::<T>(op, self)),
         }
+    }
+}
+
+/// `g * op'(v)` in one pass when `op` has a fused gradient and `g` and `v` agree in shape
+/// and float dtype (see `FloatMath::grad`); `None` otherwise.
+pub(crate) fn fused_grad(op: UnaryOp, g: &Tensor, v: &Tensor) -> Result<Option<Tensor>> {
+    if g.shape() != v.shape() || g.dtype() != v.dtype() {
+        return Ok(None);
+    }
+    match g.dtype() {
+        DType::F32 => f32::grad(op, g, v),
+        DType::F64 => f64::grad(op, g, v),
+        _ => Ok(None),
     }
 }
 

@@ -5,7 +5,7 @@
 use super::{output_or, scalar_like, scale};
 use crate::autograd::graph::{BackwardFn, Saver};
 use crate::ops::binary::BinaryOp;
-use crate::ops::unary::UnaryOp;
+use crate::ops::unary::{fused_grad, grad_from_output, UnaryOp};
 use crate::tensor::{Scalar, Tensor};
 use crate::error::Result;
 
@@ -70,6 +70,13 @@ pub(crate) fn rule(op: UnaryOp, s: &mut Saver, x: &Tensor) -> BackwardFn {
     let x = s.keep(x);
     let y = if uses_output(op) { Some(s.output()) } else { None };
     Box::new(move |g, _| {
+        if !crate::autograd::is_recording() {
+            // First derivatives of the common activations: one fused pass.
+            let v = if grad_from_output(op) { y.as_ref().unwrap_or(&x) } else { &x };
+            if let Some(r) = fused_grad(op, g, v)? {
+                return Ok(vec![Some(r)]);
+            }
+        }
         let y = match &y {
             Some(saved) => output_or(saved, || x.unary(op))?,
             None => x.clone(),
