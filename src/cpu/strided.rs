@@ -5,11 +5,10 @@
 //! loops over the thread pool.
 
 use crate::layout::{Dims, Strides};
-use rayon::prelude::*;
 use smallvec::{smallvec, SmallVec};
 
 /// Elements below which a loop runs on the calling thread: waking workers costs more.
-pub const PARALLEL_THRESHOLD: usize = 1 << 15;
+pub const PARALLEL_THRESHOLD: usize = 1 << 17;
 
 /// N same-shape strided operands, coalesced. Operand 0 is the output by convention.
 #[derive(Clone, Debug)]
@@ -151,7 +150,7 @@ impl<const N: usize> Plan<N> {
         // Aim for a few pieces per thread, each with enough work to amortize the handoff.
         let parts = (n / (PARALLEL_THRESHOLD / 2)).min(threads * 4);
         let pieces = self.split(parts);
-        crate::cpu::pool::install(|| pieces.par_iter().for_each(|p| f(p)));
+        crate::cpu::pool::for_each_shared(&pieces, |p| f(p));
     }
 }
 
