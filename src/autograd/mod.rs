@@ -20,6 +20,8 @@ pub mod derivatives;
 mod engine;
 pub(crate) mod graph;
 mod state;
+#[cfg(test)]
+mod tests;
 
 pub use engine::{backward, grad};
 pub use graph::GradReq;
@@ -52,6 +54,13 @@ impl Tensor {
         if !self.dtype().is_float() {
             return Err(Error::DType(format!(
                 "attach_grad: only floating-point arrays can have gradients; this one is {}",
+                self.dtype()
+            )));
+        }
+        if buffer.dtype() != self.dtype() {
+            return Err(Error::DType(format!(
+                "mark_variables: gradient buffer of dtype {} does not match the variable's dtype {}",
+                buffer.dtype(),
                 self.dtype()
             )));
         }

@@ -512,8 +512,13 @@ impl Tensor {
             )));
         }
         if crate::autograd::graph::records_inplace(self, &[other])? {
-            // While recording: a recorded out-of-place result, copied in.
-            let r = self.binary(other, op)?;
+            // While recording: a recorded out-of-place result, copied in. The result is
+            // computed from a recorded copy of the old value, so that the backward rule keeps
+            // that copy, not this handle (whose value the write replaces, and which will
+            // point at the new node).
+            let old = self.copy()?;
+            let other = if other.shares_storage(self) { other.copy()? } else { other.clone() };
+            let r = old.binary(&other, op)?;
             return crate::autograd::graph::commit_inplace(self, &r);
         }
         let fast = compute == self.dtype() && !op.is_comparison() && !op.is_logical() && !op.is_bitwise();

@@ -128,8 +128,9 @@ fn parse(t: &Tensor, items: &[Index]) -> Result<Parsed> {
         match it {
             Index::Array(a) if a.dtype() == DType::Bool => {
                 for (k, &d) in a.shape().iter().enumerate() {
-                    // NumPy lets any mask index an empty array (the result is empty anyway).
-                    if t.numel() > 0 && axis + k < nd && t.shape()[axis + k] != d {
+                    // NumPy lets an empty mask index an empty array of any shape.
+                    let both_empty = t.numel() == 0 && a.numel() == 0;
+                    if !both_empty && axis + k < nd && t.shape()[axis + k] != d {
                         return Err(Error::Index(format!(
                             "boolean index did not match indexed array along axis {}; size of axis is {} but size of corresponding boolean axis is {d}",
                             axis + k,
@@ -480,6 +481,11 @@ mod tests {
         let mask = Tensor::from_vec(Vec::<bool>::new(), &[0]).unwrap();
         let r = x.index(&[Index::Ellipsis, Index::Array(mask)]).unwrap();
         assert_eq!(r.shape(), &[0, 0]);
+        // A non-empty mask must still match the axis it covers, as in NumPy.
+        let y = Tensor::from_vec(Vec::<i64>::new(), &[1, 0]).unwrap();
+        let one = Tensor::from_vec(vec![false], &[1]).unwrap();
+        assert!(y.index(&[Index::Ellipsis, Index::Array(one.clone())]).is_err());
+        assert_eq!(y.index(&[Index::Array(one)]).unwrap().shape(), &[0, 0]);
     }
 
     #[test]

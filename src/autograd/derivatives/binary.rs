@@ -57,9 +57,12 @@ pub(crate) fn rule(op: BinaryOp, s: &mut Saver, a: &Tensor, b: &Tensor) -> Backw
             let (a, b) = (keep_a(s), keep_b(s));
             Box::new(move |g, n| {
                 let ga = if n[0] {
-                    // b * a^(b-1); at a == 0 with b == 1 this is 1, as the limit says.
+                    // b * a^(b-1); at a == 0 with b == 1 this is 1, as the limit says. Where
+                    // b == 0, a^b is constant: zero, not 0 * 0^-1 = NaN at a == 0.
                     let bm1 = b.binary(&scalar_like(1.0, &b)?, Sub)?;
-                    Some(g.mul(&b)?.mul(&a.binary(&bm1, Pow)?)?)
+                    let d = g.mul(&b)?.mul(&a.binary(&bm1, Pow)?)?;
+                    let b_zero = b.binary(&scalar_like(0.0, &b)?, Eq)?;
+                    Some(Tensor::where_(&b_zero, &scalar_like(0.0, &d)?, &d)?)
                 } else {
                     None
                 };

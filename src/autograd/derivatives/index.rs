@@ -7,7 +7,9 @@ use super::scalar_like;
 use crate::autograd::graph::{BackwardFn, Saver};
 use crate::layout::Dims;
 use crate::ops::index::Index;
-use crate::tensor::Tensor;
+use crate::error::Result;
+use crate::tensor::{Scalar, Tensor};
+use crate::DType;
 
 /// For `y = x[items]`.
 pub(crate) fn index(x: &Tensor, items: &[Index]) -> BackwardFn {
@@ -27,9 +29,15 @@ pub(crate) fn update(s: &mut Saver, items: &[Index]) -> BackwardFn {
     let items = items.to_vec();
     Box::new(move |g, n| {
         let gx = if n[0] {
-            let keep = g.copy()?;
-            crate::autograd::paused(|| keep.index_set(&items, &scalar_like(0.0, g)?))?;
-            Some(keep)
+            // `g` with zeros at `items`, through a constant mask rather than by writing into a
+            // copy of `g`: with `create_graph` that copy is recorded, and modifying it in
+            // place would invalidate its graph.
+            let keep = crate::autograd::paused(|| -> Result<Tensor> {
+                let mask = Tensor::full(g.shape(), Scalar::Bool(true), DType::Bool, g.device())?;
+                mask.index_set(&items, &Tensor::from_scalar(Scalar::Bool(false), DType::Bool, g.device())?)?;
+                Ok(mask)
+            })?;
+            Some(Tensor::where_(&keep, g, &scalar_like(0.0, g)?)?)
         } else {
             None
         };
