@@ -27,18 +27,17 @@ struct Gemm {
 /// Multiplies matrices of the element type `Self`.
 trait MatMul: Arith {
     /// # Safety
-    /// The pointers must address valid `m x k` and `k x n` matrices and an `m x n` output
-    /// whose rows are `out_rs` elements apart (its columns are adjacent).
-    unsafe fn gemm(g: &Gemm, out: *mut Self, out_rs: isize, a: *const Self, b: *const Self, threads: usize);
+    /// The pointers must address valid `m x k`, `k x n` and dense `m x n` matrices.
+    unsafe fn gemm(g: &Gemm, out: *mut Self, a: *const Self, b: *const Self, threads: usize);
 }
 
 macro_rules! float_matmul {
     ($t:ty) => {
         impl MatMul for $t {
-            unsafe fn gemm(g: &Gemm, out: *mut Self, out_rs: isize, a: *const Self, b: *const Self, threads: usize) {
+            unsafe fn gemm(g: &Gemm, out: *mut Self, a: *const Self, b: *const Self, threads: usize) {
                 let par = if threads > 1 { gemm::Parallelism::Rayon(threads) } else { gemm::Parallelism::None };
                 gemm::gemm(
-                    g.m, g.n, g.k, out, 1, out_rs, false, a, g.a_cs, g.a_rs, b, g.b_cs, g.b_rs, 0.0, 1.0, false,
+                    g.m, g.n, g.k, out, 1, g.n as isize, false, a, g.a_cs, g.a_rs, b, g.b_cs, g.b_rs, 0.0, 1.0, false,
                     false, false, par,
                 );
             }
@@ -51,7 +50,7 @@ float_matmul!(f64);
 macro_rules! exact_matmul {
     ($t:ty) => {
         impl MatMul for $t {
-            unsafe fn gemm(g: &Gemm, out: *mut Self, out_rs: isize, a: *const Self, b: *const Self, _threads: usize) {
+            unsafe fn gemm(g: &Gemm, out: *mut Self, a: *const Self, b: *const Self, _threads: usize) {
                 for i in 0..g.m {
                     for j in 0..g.n {
                         let mut acc = <$t>::zero();
@@ -60,7 +59,7 @@ macro_rules! exact_matmul {
                             let y = *b.offset(p as isize * g.b_rs + j as isize * g.b_cs);
                             acc = <$t>::add(acc, <$t>::mul(x, y));
                         }
-                        *out.offset(i as isize * out_rs + j as isize) = acc;
+                        *out.add(i * g.n + j) = acc;
                     }
                 }
             }
@@ -127,7 +126,7 @@ fn batched<T: MatMul + StorageElement>(a: &Tensor, b: &Tensor) -> Result<Tensor>
                     let (o, pa, pb) = (Ptr(po), Ptr(pa as *mut T), Ptr(pb as *mut T));
                     let one = |i: usize, th: usize| {
                         let (oa, ob) = offsets[i];
-                        T::gemm(&g, o.at((i * m * n) as isize), n as isize, pa.at(oa), pb.at(ob), th);
+                        T::gemm(&g, o.at((i * m * n) as isize), pa.at(oa), pb.at(ob), th);
                     };
                     if count >= threads && flops < 1 << 20 && threads > 1 {
                         // Many small products: one per task.
