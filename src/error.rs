@@ -26,6 +26,10 @@ pub enum Error {
     /// in place (Python `MXNetError`).
     #[error("{0}")]
     Graph(String),
+    /// A file that cannot be read or written, or is not a valid tensor file (Python
+    /// `MXNetError`, as MXNet's loaders raise).
+    #[error("{0}")]
+    File(String),
 }
 
 pub type Result<T> = std::result::Result<T, Error>;

@@ -15,6 +15,7 @@ pub mod cpu;
 pub mod device;
 pub mod dtype;
 pub mod error;
+pub mod io;
 pub mod layout;
 pub mod ops;
 pub mod storage;

@@ -13,6 +13,7 @@ MODULES = [
     "deepblocks.numpy.random",
     "deepblocks.numpy.linalg",
     "deepblocks.numpy_extension",
+    "deepblocks.numpy_extension.serialization",
     "deepblocks.ndarray",
     "deepblocks.autograd",
 ]

@@ -19,7 +19,7 @@ impl From<Error> for PyErr {
             Error::DType(m) => PyTypeError::new_err(m),
             Error::Index(m) => PyIndexError::new_err(m),
             Error::Memory(m) => PyMemoryError::new_err(m),
-            Error::Device(m) | Error::Graph(m) => MXNetError::new_err(m),
+            Error::Device(m) | Error::Graph(m) | Error::File(m) => MXNetError::new_err(m),
         }
     }
 }

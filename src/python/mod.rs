@@ -8,6 +8,7 @@ mod convert;
 mod errors;
 mod functions;
 mod index;
+mod io;
 
 use pyo3::prelude::*;
 
@@ -21,6 +22,7 @@ fn core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(context::num_gpus, m)?)?;
     functions::register(m)?;
     autograd::register(m)?;
+    io::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -674,8 +674,6 @@ def waitall():
 
 def save(fname, data):
     """Saves an NDArray, a list or a dict of them (``npx.save``'s format)."""
-    if not hasattr(_npx, "save"):
-        raise NotImplementedError("nd.save needs npx.save, which this build does not have yet")
     if isinstance(data, _base):
         data = _base(data)
     elif isinstance(data, dict):
@@ -687,8 +685,6 @@ def save(fname, data):
 
 def load(fname):
     """Loads what ``save`` wrote: a list or a dict of NDArrays."""
-    if not hasattr(_npx, "load"):
-        raise NotImplementedError("nd.load needs npx.load, which this build does not have yet")
     out = _npx.load(fname)
     if isinstance(out, dict):
         return {k: _nd(v) for k, v in out.items()}

@@ -13,11 +13,12 @@ from .. import numpy as _np
 from ..context import cpu, current_context, gpu, num_gpus
 from ..util import is_np_array, is_np_shape, reset_np, set_np, use_np
 from . import random
+from .serialization import load, save
 
 __all__ = [
     "set_np", "reset_np", "is_np_array", "is_np_shape", "use_np", "relu", "sigmoid", "softmax",
     "log_softmax", "one_hot", "pick", "batch_dot", "waitall", "cpu", "gpu", "num_gpus",
-    "current_context", "current_device", "random",
+    "current_context", "current_device", "random", "save", "load",
 ]
 
 current_device = current_context
