@@ -16,6 +16,8 @@ MODULES = [
     "deepblocks.numpy_extension.serialization",
     "deepblocks.ndarray",
     "deepblocks.autograd",
+    "deepblocks.gluon.data",
+    "deepblocks.gluon.data.dataset",
 ]
 
 

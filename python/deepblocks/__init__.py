@@ -16,6 +16,7 @@ from . import _core, autograd, base, context, util
 from . import numpy
 from . import numpy_extension
 from . import ndarray
+from . import gluon
 from .base import MXNetError
 from .context import Context, cpu, current_context, current_device, gpu, num_gpus
 
@@ -31,6 +32,6 @@ _sys.modules[__name__ + ".npx"] = numpy_extension
 _sys.modules[__name__ + ".nd"] = ndarray
 
 __all__ = [
-    "np", "npx", "nd", "autograd", "numpy", "numpy_extension", "ndarray", "base", "context", "util",
+    "np", "npx", "nd", "autograd", "gluon", "numpy", "numpy_extension", "ndarray", "base", "context", "util",
     "MXNetError", "Context", "cpu", "gpu", "current_context", "current_device", "num_gpus",
 ]
