@@ -16,6 +16,7 @@ MODULES = [
     "deepblocks.numpy_extension.serialization",
     "deepblocks.ndarray",
     "deepblocks.autograd",
+    "deepblocks.initializer",
     "deepblocks.gluon.data",
     "deepblocks.gluon.data.dataset",
 ]

@@ -17,6 +17,7 @@ from . import numpy
 from . import numpy_extension
 from . import ndarray
 from . import gluon
+from . import initializer
 from .base import MXNetError
 from .context import Context, cpu, current_context, current_device, gpu, num_gpus
 
@@ -25,13 +26,15 @@ __version__ = _core.__version__
 np = numpy
 npx = numpy_extension
 nd = ndarray
+init = initializer
 
 # MXNet's short module names are importable as modules too (`import deepblocks.np`).
 _sys.modules[__name__ + ".np"] = numpy
 _sys.modules[__name__ + ".npx"] = numpy_extension
 _sys.modules[__name__ + ".nd"] = ndarray
+_sys.modules[__name__ + ".init"] = initializer
 
 __all__ = [
-    "np", "npx", "nd", "autograd", "gluon", "numpy", "numpy_extension", "ndarray", "base", "context", "util",
+    "np", "npx", "nd", "init", "initializer", "autograd", "gluon", "numpy", "numpy_extension", "ndarray", "base", "context", "util",
     "MXNetError", "Context", "cpu", "gpu", "current_context", "current_device", "num_gpus",
 ]
