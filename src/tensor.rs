@@ -164,6 +164,17 @@ impl Tensor {
         &self.0.autograd
     }
 
+    /// The same data labelled with another CPU device (every `cpu(i)` is host memory).
+    pub(crate) fn on_device(&self, device: Device) -> Tensor {
+        Tensor(Arc::new(TensorInner {
+            storage: self.0.storage.clone(),
+            layout: self.0.layout.clone(),
+            dtype: self.0.dtype,
+            device,
+            autograd: MetaCell::default(),
+        }))
+    }
+
     /// Another handle to the same data and layout, with no autograd state.
     pub(crate) fn fresh_handle(&self) -> Tensor {
         self.view(self.0.layout.clone())

@@ -1198,3 +1198,15 @@ def test_zero_d_and_empty_variables():
         y = (e * 2).sum()
     y.backward()
     assert e.grad.shape == (0, 3)
+
+
+def test_copies_to_another_cpu_pass_the_gradient():
+    from deepblocks import cpu
+
+    x = var([1.0, 2.0])
+    with autograd.record():
+        y = x.as_in_ctx(cpu(1))
+        z = (y * 2).sum()
+    assert y.ctx == cpu(1)
+    z.backward()
+    close(x.grad, [2.0, 2.0])

@@ -17,6 +17,7 @@ MODULES = [
     "deepblocks.ndarray",
     "deepblocks.autograd",
     "deepblocks.initializer",
+    "deepblocks.gluon.utils",
     "deepblocks.gluon.data",
     "deepblocks.gluon.data.dataset",
 ]

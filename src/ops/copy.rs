@@ -81,7 +81,8 @@ impl Tensor {
     /// A copy on `device` (this build has only CPU memory, so any other device fails).
     pub fn to_device(&self, device: crate::Device) -> Result<Tensor> {
         device.check_available()?;
-        self.copy()
+        let copy = || Ok(self.astype_raw(self.dtype())?.on_device(device));
+        crate::autograd::track("to_device", &[self], copy, |_| crate::autograd::derivatives::copy::rule())
     }
 
     /// Sets every element of this view to `value`.

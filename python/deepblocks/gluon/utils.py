@@ -1,0 +1,66 @@
+"""``gluon.utils``: splitting batches across devices and clipping gradients, as MXNet's.
+
+>>> from deepblocks import np, cpu
+>>> from deepblocks.gluon import utils
+>>> [p.shape for p in utils.split_and_load(np.ones((6, 2)), [cpu(0), cpu(1)])]
+[(3, 2), (3, 2)]
+"""
+
+import math
+import warnings
+
+from .. import _core
+from .. import numpy as _np
+
+__all__ = ["split_data", "split_and_load", "clip_global_norm"]
+
+
+def split_data(data, num_slice, batch_axis=0, even_split=True):
+    """``num_slice`` parts of ``data`` along ``batch_axis`` (views; the last part takes the
+    remainder when ``even_split=False``)."""
+    size = data.shape[batch_axis]
+    if even_split and size % num_slice != 0:
+        raise ValueError(
+            f"data with shape {data.shape} cannot be evenly split into {num_slice} slices along axis "
+            f"{batch_axis}. Use a batch size that's multiple of {num_slice} or set even_split=False "
+            "to allow uneven partitioning of data.")
+    if size < num_slice:
+        raise ValueError(
+            f"Too many slices for data with shape {data.shape}. Arguments are num_slice={num_slice} "
+            f"and batch_axis={batch_axis}.")
+    if num_slice == 1:
+        return [data]
+    step = size // num_slice
+    parts = []
+    for i in range(num_slice):
+        stop = (i + 1) * step if i < num_slice - 1 else size
+        key = (slice(None),) * batch_axis + (slice(i * step, stop),)
+        parts.append(data[key])
+    return parts
+
+
+def split_and_load(data, ctx_list, batch_axis=0, even_split=True):
+    """Splits ``data`` along ``batch_axis`` into one part per device of ``ctx_list`` and
+    copies each part there."""
+    if not isinstance(data, _core.ndarray):
+        data = _np.array(data, ctx=ctx_list[0])
+    if len(ctx_list) == 1:
+        return [data.as_in_context(ctx_list[0])]
+    parts = split_data(data, len(ctx_list), batch_axis, even_split)
+    return [p.as_in_context(ctx) for p, ctx in zip(parts, ctx_list)]
+
+
+def clip_global_norm(arrays, max_norm, check_isfinite=True):
+    """Rescales ``arrays`` in place so that their joint 2-norm is at most ``max_norm``;
+    returns that norm before rescaling (a float)."""
+    if not arrays:
+        raise ValueError("clip_global_norm: no arrays given")
+    total = math.sqrt(sum(float((a.astype("float64") ** 2).sum()) for a in arrays))
+    if check_isfinite and not math.isfinite(total):
+        warnings.warn(UserWarning("nan or inf is detected. Clipping results will be undefined."),
+                      stacklevel=2)
+    scale = max_norm / (total + 1e-8)
+    if scale < 1.0:
+        for a in arrays:
+            a *= scale
+    return total
