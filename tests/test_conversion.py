@@ -237,3 +237,13 @@ def test_fill(data):
     dev.fill(v)
     assert_same(db, hb)
     raises(ValueError, dev.fill, dnp.ones(3))
+
+
+def test_results_stay_on_the_inputs_cpu():
+    from deepblocks import cpu
+
+    y = dnp.ones((2, 3), ctx=cpu(1))
+    results = [y * 2, y + y, y.sum(), y.mean(axis=0), y.max(), y.argmax(), y.cumsum(), y.var(),
+               y.prod(), y.nonzero()[0], y.T, y[0], y.astype("int32"), y @ y.T, y.copy()]
+    assert [r.ctx for r in results] == [cpu(1)] * len(results)
+    assert y.as_in_ctx(cpu(2)).ctx == cpu(2)

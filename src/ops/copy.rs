@@ -82,7 +82,7 @@ impl Tensor {
     pub fn to_device(&self, device: crate::Device) -> Result<Tensor> {
         device.check_available()?;
         let copy = || Ok(self.astype_raw(self.dtype())?.on_device(device));
-        crate::autograd::track("to_device", &[self], copy, |_| crate::autograd::derivatives::copy::rule())
+        crate::autograd::track("to_device", &[self], copy, |_| crate::autograd::derivatives::copy::to_device(self))
     }
 
     /// Sets every element of this view to `value`.

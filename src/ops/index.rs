@@ -448,7 +448,7 @@ impl Tensor {
         }
         cols.into_iter().map(|c| {
             let n = c.len();
-            Tensor::from_vec(c, &[n])
+            Tensor::from_storage(crate::storage::CpuStorage::I64(c), &[n], self.device())
         }).collect()
     }
 

@@ -230,7 +230,7 @@ fn reduce_with<A: StorageElement, O: StorageElement>(
     let kept: Dims = x.shape().iter().enumerate().map(|(i, &d)| if axes.contains(&i) { 1 } else { d }).collect();
     let out_numel: usize = kept.iter().product();
     let init = fold.init();
-    let out = Tensor::from_vec(crate::storage::filled_vec(out_numel, init)?, &kept)?;
+    let out = Tensor::from_storage(O::wrap(crate::storage::filled_vec(out_numel, init)?), &kept, x.device())?;
     if x.numel() == 0 {
         return Ok(out);
     }
