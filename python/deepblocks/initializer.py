@@ -191,8 +191,6 @@ class Constant(Initializer):
     def _init_weight(self, _, arr):
         _fill(arr, self.value)
 
-    _init_default = _init_weight
-
 
 @register
 class Uniform(Initializer):
