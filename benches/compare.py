@@ -223,15 +223,22 @@ def setup(name, rng):
 # callable returns the gradients, so `check` compares them.
 
 
-def _chain_numpy(x, k):
-    """25 x (y * k, y + x, tanh(y), y * x), then sum: forward and hand-written backward."""
-    saved, y = [], x
+def _chain(x, k, tanh, saved=None):
+    """25 x (y * k, y + x, tanh(y), y * x) in any of the three libraries (the tanh outputs
+    go to ``saved`` when given: the hand-written NumPy backward needs them)."""
+    y = x
     for _ in range(25):
-        y = y * k
-        y = y + x
-        y = onp.tanh(y)
-        saved.append(y)
+        y = tanh(y * k + x)
+        if saved is not None:
+            saved.append(y)
         y = y * x
+    return y
+
+
+def _chain_numpy(x, k):
+    """``_chain`` then sum: forward and hand-written backward."""
+    saved = []
+    y = _chain(x, k, onp.tanh, saved)
     g, gx = onp.ones_like(y), onp.zeros_like(x)
     for t in reversed(saved):
         gx += g * t
@@ -252,13 +259,7 @@ def chain_items(rng):
 
     def run_db():
         with autograd.record():
-            y = x
-            for _ in range(25):
-                y = y * k
-                y = y + x
-                y = dnp.tanh(y)
-                y = y * x
-            s = y.sum()
+            s = _chain(x, k, dnp.tanh).sum()
         s.backward()
         return x.grad
 
@@ -268,13 +269,7 @@ def chain_items(rng):
 
         def run_torch():
             tx.grad = None
-            y = tx
-            for _ in range(25):
-                y = y * k
-                y = y + tx
-                y = torch.tanh(y)
-                y = y * tx
-            y.sum().backward()
+            _chain(tx, k, torch.tanh).sum().backward()
             return tx.grad
 
         fns["torch"] = run_torch

@@ -9,20 +9,21 @@ from deepblocks import nd, np, npx, util
 from deepblocks.gluon import data
 
 
-@pytest.fixture
-def np_mode():
+def _in_mode(switch):
     saved = dict(util._state)
-    npx.set_np()
+    switch()
     yield
     util._state.update(saved)
+
+
+@pytest.fixture
+def np_mode():
+    yield from _in_mode(npx.set_np)
 
 
 @pytest.fixture
 def legacy_mode():
-    saved = dict(util._state)
-    npx.reset_np()
-    yield
-    util._state.update(saved)
+    yield from _in_mode(npx.reset_np)
 
 
 def features(n=10, d=3):

@@ -75,6 +75,13 @@ def _fill(arr, value):
     arr[:] = value
 
 
+def _draw(kind, scale, shape, dtype):
+    """Uniform in [-scale, scale] or normal with deviation scale, from deepblocks' generator."""
+    if kind == "uniform":
+        return _np.random.uniform(-scale, scale, shape, dtype=dtype)
+    return _np.random.normal(0.0, scale, shape, dtype=dtype)
+
+
 class Initializer:
     """Base class: subclass and override ``_init_weight(self, name, data)`` (and the other
     ``_init_*`` hooks when needed)."""
@@ -201,7 +208,7 @@ class Uniform(Initializer):
         self.scale = scale
 
     def _init_weight(self, _, arr):
-        _fill(arr, _np.random.uniform(-self.scale, self.scale, arr.shape, dtype=arr.dtype))
+        _fill(arr, _draw("uniform", self.scale, arr.shape, arr.dtype))
 
 
 @register
@@ -213,7 +220,7 @@ class Normal(Initializer):
         self.sigma = sigma
 
     def _init_weight(self, _, arr):
-        _fill(arr, _np.random.normal(0.0, self.sigma, arr.shape, dtype=arr.dtype))
+        _fill(arr, _draw("normal", self.sigma, arr.shape, arr.dtype))
 
 
 @register
@@ -241,11 +248,7 @@ class Xavier(Initializer):
         fan_in, fan_out = shape[1] * window, shape[0] * window
         factor = {"avg": (fan_in + fan_out) / 2.0, "in": fan_in, "out": fan_out}[self.factor_type]
         scale = math.sqrt(self.magnitude / factor) if factor else 0.0
-        if self.rnd_type == "uniform":
-            values = _np.random.uniform(-scale, scale, shape, dtype=arr.dtype)
-        else:
-            values = _np.random.normal(0.0, scale, shape, dtype=arr.dtype)
-        _fill(arr, values)
+        _fill(arr, _draw(self.rnd_type, scale, shape, arr.dtype))
 
 
 @register
@@ -272,10 +275,7 @@ class Orthogonal(Initializer):
     def _init_weight(self, _, arr):
         nout = arr.shape[0] if arr.ndim else 1
         nin = math.prod(arr.shape[1:])
-        if self.rand_type == "uniform":
-            tmp = _np.random.uniform(-1.0, 1.0, (nout, nin), dtype="float64").asnumpy()
-        else:
-            tmp = _np.random.normal(0.0, 1.0, (nout, nin), dtype="float64").asnumpy()
+        tmp = _draw(self.rand_type, 1.0, (nout, nin), "float64").asnumpy()
         u, _, v = _onp.linalg.svd(tmp, full_matrices=False)
         q = u if u.shape == tmp.shape else v
         _fill(arr, _np.array((self.scale * q).reshape(arr.shape), dtype=arr.dtype))

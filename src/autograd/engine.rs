@@ -123,6 +123,8 @@ fn propagate(heads: &[Tensor], head_grads: &[Option<Tensor>], retain: bool, crea
     let _rec = Switch::recording(create);
     let mut acc: HashMap<(bool, usize), Tensor> = HashMap::new();
     let mut stack: Vec<Arc<Node>> = Vec::new();
+    let mut leaves: Vec<Arc<Leaf>> = Vec::new();
+    let mut leaf_seen: HashSet<usize> = HashSet::new();
     for (i, h) in heads.iter().enumerate() {
         let edge = h.edge()?.ok_or_else(|| Error::Graph(NOT_IN_GRAPH.into()))?;
         let hg = match head_grads.get(i).cloned().flatten() {
@@ -138,8 +140,13 @@ fn propagate(heads: &[Tensor], head_grads: &[Option<Tensor>], retain: bool, crea
             }
             None => Tensor::full(h.shape(), Scalar::Float(1.0), h.dtype(), h.device())?,
         };
-        if let Edge::Node(n) = &edge {
-            stack.push(n.clone());
+        match &edge {
+            Edge::Node(n) => stack.push(n.clone()),
+            Edge::Leaf(l) => {
+                if leaf_seen.insert(Arc::as_ptr(l) as usize) {
+                    leaves.push(l.clone());
+                }
+            }
         }
         accumulate(&mut acc, edge_key(&edge), hg)?;
     }
@@ -147,15 +154,6 @@ fn propagate(heads: &[Tensor], head_grads: &[Option<Tensor>], retain: bool, crea
     // Every node reachable from the heads; freed ones are an error.
     let mut seen: HashSet<u64> = HashSet::new();
     let mut order: Vec<Arc<Node>> = Vec::new();
-    let mut leaves: Vec<Arc<Leaf>> = Vec::new();
-    let mut leaf_seen: HashSet<usize> = HashSet::new();
-    for h in heads {
-        if let Some(Edge::Leaf(l)) = h.edge()? {
-            if leaf_seen.insert(Arc::as_ptr(&l) as usize) {
-                leaves.push(l);
-            }
-        }
-    }
     while let Some(n) = stack.pop() {
         if !seen.insert(n.id) {
             continue;

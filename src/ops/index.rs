@@ -268,6 +268,25 @@ impl Advanced {
         perm.extend(k + self.insert_at..k + r);
         (shape, perm)
     }
+
+    /// The layout of a value written through this index: broadcast to the result's
+    /// NumPy-ordered shape, then seen in front order (the order of `move_blocks`).
+    fn value_layout(&self, value: &Tensor) -> Result<Layout> {
+        let (front, perm) = self.front_shape_and_perm();
+        let target: Dims = perm.iter().map(|&i| front[i]).collect();
+        let vb = value.layout().broadcast_to(&target).map_err(|_| {
+            Error::Shape(format!(
+                "shape mismatch: value array of shape {} could not be broadcast to indexing result of shape {}",
+                fmt_shape(value.shape()),
+                fmt_shape(&target)
+            ))
+        })?;
+        let mut inverse = vec![0; perm.len()];
+        for (i, &p) in perm.iter().enumerate() {
+            inverse[p] = i;
+        }
+        vb.permute(&inverse)
+    }
 }
 
 /// Copies each selected sub-block of `src` into row `b` of `dst` (gather), or the reverse
@@ -372,22 +391,8 @@ impl Tensor {
             return self.view(p.view).assign(value);
         }
         let adv = advanced(&p.view, &p.arrays, p.insert_at)?;
-        let (front, perm) = adv.front_shape_and_perm();
-        // Broadcast the value to the result's NumPy-ordered shape, then view it in front order.
-        let target: Dims = perm.iter().map(|&i| front[i]).collect();
         let v = if value.shares_storage(self) { value.copy()? } else { value.clone() };
-        let vb = v.layout().broadcast_to(&target).map_err(|_| {
-            Error::Shape(format!(
-                "shape mismatch: value array of shape {} could not be broadcast to indexing result of shape {}",
-                fmt_shape(value.shape()),
-                fmt_shape(&target)
-            ))
-        })?;
-        let mut inverse = vec![0; perm.len()];
-        for (i, &p) in perm.iter().enumerate() {
-            inverse[p] = i;
-        }
-        let vf = vb.permute(&inverse)?;
+        let vf = adv.value_layout(&v)?;
         with_dtype!(self.dtype(), D => with_dtype!(v.dtype(), S => with_ptr::<S, _>(&v, |src| {
             with_mut_ptr::<D, _>(self, |dst| unsafe {
                 move_blocks::<D, S>(&adv, dst, src as *mut S, &vf, true);
@@ -418,14 +423,7 @@ impl Tensor {
             return dst.assign(&dst.binary(&v, crate::BinaryOp::Add)?);
         }
         let adv = advanced(&p.view, &p.arrays, p.insert_at)?;
-        let (front, perm) = adv.front_shape_and_perm();
-        let target: Dims = perm.iter().map(|&i| front[i]).collect();
-        let vb = v.layout().broadcast_to(&target)?;
-        let mut inverse = vec![0; perm.len()];
-        for (i, &p) in perm.iter().enumerate() {
-            inverse[p] = i;
-        }
-        let vf = vb.permute(&inverse)?;
+        let vf = adv.value_layout(&v)?;
         crate::with_numeric_dtype!(self.dtype(), T => with_ptr::<T, _>(&v, |src| {
             with_mut_ptr::<T, _>(self, |dst| unsafe {
                 add_blocks::<T>(&adv, dst, src, &vf);

@@ -169,7 +169,10 @@ fn grad(
     let like = variables.cast::<PyArray>().ok().map(|a| a.clone().into_any()).or_else(|| variables.try_iter().ok()?.next()?.ok());
     let wrapped: Vec<Py<PyAny>> = grads.into_iter().map(|g| wrap(py, like.as_ref(), g)).collect::<PyResult<_>>()?;
     if variables.cast::<PyArray>().is_ok() {
-        return Ok(wrapped.into_iter().next().expect("one variable gives one gradient"));
+        if let Some(g) = wrapped.into_iter().next() {
+            return Ok(g);
+        }
+        return Err(pyo3::exceptions::PyRuntimeError::new_err("autograd.grad: no gradient for the variable"));
     }
     Ok(PyList::new(py, wrapped)?.into_any().unbind())
 }
