@@ -436,6 +436,13 @@ impl PyArray {
         PyTuple::new(py, self.t.layout().strides().iter().map(|s| s * size))
     }
 
+    /// How many times the underlying storage has been written (the Trainer uses it to tell
+    /// a gradient that backward refreshed from a stale one).
+    #[getter]
+    fn _version(&self) -> u64 {
+        self.t.storage().version()
+    }
+
     #[getter]
     fn ctx(&self) -> Context {
         Context { device: self.t.device() }

@@ -1,6 +1,24 @@
-"""``deepblocks.gluon``: MXNet Gluon's high-level API. This build has ``gluon.data`` and
-``gluon.utils``; Blocks, Parameters, losses and the Trainer come with the Gluon issue."""
+"""``deepblocks.gluon``: MXNet Gluon's high-level API — Blocks and layers (``gluon.nn``),
+Parameters, losses, the Trainer, data loading and utilities.
 
-from . import data, utils
+>>> from deepblocks import gluon, np, npx, autograd
+>>> from deepblocks.gluon import nn
+>>> npx.set_np()
+>>> net = nn.Dense(1)
+>>> net.initialize()
+>>> trainer = gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': 0.1})
+>>> loss = gluon.loss.L2Loss()
+>>> with autograd.record():
+...     l = loss(net(np.ones((4, 2))), np.ones((4, 1)))
+>>> l.backward()
+>>> trainer.step(4)
+"""
 
-__all__ = ["data", "utils"]
+from . import parameter
+from .parameter import Constant, DeferredInitializationError, Parameter, ParameterDict, ParameterList
+from .block import Block, HybridBlock, SymbolBlock
+from . import nn, loss, utils, data
+from .trainer import Trainer
+
+__all__ = ["Block", "HybridBlock", "SymbolBlock", "Parameter", "Constant", "ParameterDict", "ParameterList",
+           "DeferredInitializationError", "Trainer", "nn", "loss", "data", "utils", "parameter"]

@@ -31,3 +31,8 @@ from .ops import *  # noqa: F401,F403  (the module functions: nd.array, nd.conca
 from .ops import __all__ as _ops_all
 
 __all__ = ["NDArray", "random"] + list(_ops_all)
+
+# Inside ``hybrid_forward(self, F, x)`` code reaches the numpy-mode operators as ``F.np`` and
+# ``F.npx`` (MXNet 1.9 passes this module as ``F``).
+from .. import numpy as np  # noqa: E402
+from .. import numpy_extension as npx  # noqa: E402

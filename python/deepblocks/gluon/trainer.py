@@ -1,0 +1,235 @@
+"""``gluon.Trainer``: applies an optimizer to a set of Parameters.
+
+``step(batch_size)`` divides the gradients by ``batch_size`` (a loss summed over the batch
+becomes a mean), sums the copies of multi-device parameters, and updates every parameter in
+place. A parameter whose gradient backward has not refreshed since the last step raises
+``StaleGradientError`` unless ``ignore_stale_grad=True`` (then it is skipped).
+
+>>> from deepblocks import gluon, np, npx, autograd
+>>> npx.set_np()
+>>> w = gluon.Parameter('w', shape=(2,))
+>>> w.initialize(init='ones')
+>>> trainer = gluon.Trainer([w], 'sgd', {'learning_rate': 0.5})
+>>> with autograd.record():
+...     loss = (w.data() * w.data()).sum()
+>>> loss.backward()
+>>> trainer.step(1)
+>>> w.data()
+array([0., 0.])
+"""
+
+import json
+import os
+from collections import OrderedDict
+
+from .. import _core
+from .. import autograd
+from ..base import MXNetError
+from .parameter import Parameter, ParameterDict
+
+__all__ = ["Trainer", "StaleGradientError"]
+
+_STATES_FORMAT = "deepblocks.trainer_states"
+
+
+class StaleGradientError(MXNetError, UserWarning):
+    """A parameter's gradient was not refreshed by backward since the last step. (MXNet raises
+    this as a bare ``UserWarning``; it still is one, so old ``except`` clauses keep working.)"""
+
+
+def _param_list(params):
+    if isinstance(params, (ParameterDict, dict)):
+        params = list(params.values())
+    elif isinstance(params, Parameter):
+        params = [params]
+    else:
+        try:
+            params = list(params)
+        except TypeError:
+            raise ValueError("First argument must be a list or dict of Parameters, "
+                             f"got {type(params).__name__}.") from None
+    out, seen = [], set()
+    for p in params:
+        if not isinstance(p, Parameter):
+            raise ValueError(f"First argument must be a list or dict of Parameters, got list of {type(p).__name__}.")
+        if id(p) not in seen:
+            seen.add(id(p))
+            out.append(p)
+    return out
+
+
+class Trainer:
+    """Updates ``params`` (a ParameterDict, dict or list) with ``optimizer`` (a name such as
+    'sgd' or 'adam', or an Optimizer) built from ``optimizer_params``."""
+
+    def __init__(self, params, optimizer, optimizer_params=None, kvstore="device", compression_params=None,
+                 update_on_kvstore=None):
+        from .. import optimizer as opt  # the optimizers import Gluon-free code only; load on use
+        self._params = _param_list(params)
+        optimizer_params = dict(optimizer_params or {})
+        self._scale = float(optimizer_params.get("rescale_grad", 1.0))
+        param_dict = {i: p for i, p in enumerate(self._params)}
+        if isinstance(optimizer, opt.Optimizer):
+            if optimizer_params:
+                raise ValueError("optimizer_params must be None if optimizer is an instance of Optimizer instead of str")
+            self._optimizer = optimizer
+            optimizer.param_dict = param_dict
+        else:
+            self._optimizer = opt.create(optimizer, param_dict=param_dict, **optimizer_params)
+        self._states = {}        # (index, device position) -> optimizer state
+        self._seen = {}          # (index, device position) -> gradient version after the last step
+        self._kvstore = kvstore
+
+    # ---- optimizer ---------------------------------------------------------------------
+
+    @property
+    def optimizer(self):
+        return self._optimizer
+
+    @property
+    def learning_rate(self):
+        return self._optimizer.learning_rate
+
+    def set_learning_rate(self, lr):
+        """Sets the learning rate of the optimizer."""
+        self._optimizer.set_learning_rate(lr)
+
+    # ---- steps ---------------------------------------------------------------------------
+
+    def step(self, batch_size, ignore_stale_grad=False):
+        """One update with gradients rescaled by ``1/batch_size``."""
+        self._optimizer.rescale_grad = self._scale / batch_size
+        self._allreduce_grads()
+        self._update(ignore_stale_grad)
+
+    def allreduce_grads(self):
+        """Sums the gradients of multi-device parameters into every copy."""
+        self._allreduce_grads()
+
+    def update(self, batch_size, ignore_stale_grad=False):
+        """The update half of ``step`` (after a manual ``allreduce_grads``)."""
+        self._optimizer.rescale_grad = self._scale / batch_size
+        self._update(ignore_stale_grad)
+
+    def zero_grad(self):
+        """Zeros every gradient (for ``grad_req='add'``)."""
+        for p in self._params:
+            p.zero_grad()
+
+    def _allreduce_grads(self):
+        with autograd.pause():
+            for p in self._params:
+                if p._grad_req == "null" or p._data is None or len(p._data) < 2:
+                    continue
+                arrays = list(p._data.values())
+                total = arrays[0].grad.copyto(arrays[0].ctx)
+                for a in arrays[1:]:
+                    total = total + a.grad.as_in_ctx(total.ctx)
+                for a in arrays:
+                    a.grad[...] = total.as_in_ctx(a.ctx)
+
+    def _update(self, ignore_stale_grad):
+        updates = []
+        for i, p in enumerate(self._params):
+            if p._grad_req == "null":
+                continue
+            arrays = list(p._check_and_get_all())
+            fresh = []
+            for j, arr in enumerate(arrays):
+                version = arr.grad._version
+                if self._seen.get((i, j), 0) == version or version == 0:
+                    if not ignore_stale_grad:
+                        raise StaleGradientError(
+                            f"Gradient of Parameter `{p.name}` on context {arr.ctx} has not been updated by backward "
+                            "since last `step`. This could mean a bug in your model that made it only use a subset "
+                            "of the Parameters (Blocks) for this iteration. If you are intentionally only using a "
+                            "subset, call step with ignore_stale_grad=True to suppress this warning and skip "
+                            "updating of Parameters with stale gradient")
+                    continue
+                fresh.append((j, arr))
+            if fresh:
+                updates.append((i, fresh))
+        update = self._optimizer.update
+        with autograd.pause():
+            for i, fresh in updates:
+                for j, arr in fresh:
+                    key = (i, j)
+                    state = self._states.get(key, _MISSING)
+                    if state is _MISSING:
+                        state = self._states[key] = self._optimizer.create_state(i, arr)
+                    update(i, arr, arr.grad, state)
+                    self._seen[key] = arr.grad._version
+
+    # ---- states ---------------------------------------------------------------------------
+
+    def _state_items(self):
+        items = []
+        for (i, j), state in self._states.items():
+            name = self._params[i]._path or self._params[i].name
+            parts = state if isinstance(state, (tuple, list)) else (() if state is None else (state,))
+            for k, s in enumerate(parts):
+                items.append((f"{name}/{j}/{k}", s))
+        return items
+
+    def state_dict(self):
+        """The optimizer state in memory: ``{'states': {key: array}, 'optimizer': {...}}``."""
+        return {"states": OrderedDict(self._state_items()), "optimizer": self._optimizer_meta()}
+
+    def _optimizer_meta(self):
+        o = self._optimizer
+        return {"name": type(o).__name__.lower(), "num_update": int(o.num_update),
+                "learning_rate": float(o.learning_rate),
+                "index_update_count": {str(k): int(v) for k, v in getattr(o, "_index_update_count", {}).items()}}
+
+    def save_states(self, fname):
+        """Writes the optimizer states (safetensors, keyed by parameter path; never pickle)."""
+        meta = {"format": _STATES_FORMAT, "optimizer": json.dumps(self._optimizer_meta())}
+        items = [(k, _core.ndarray(v)) for k, v in self._state_items()]
+        _core.save_tensors(os.fspath(fname), items, meta)
+
+    def load_states(self, fname):
+        """Reads states written by ``save_states`` for the same parameters."""
+        items, meta = _core.load_tensors(os.fspath(fname))
+        if meta.get("format") != _STATES_FORMAT:
+            raise MXNetError(f"'{os.fspath(fname)}' is not a deepblocks trainer-states file")
+        self.load_state_dict({"states": dict(items), "optimizer": json.loads(meta.get("optimizer", "{}"))})
+
+    def load_state_dict(self, state):
+        """Restores what ``state_dict`` returned."""
+        by_name = {(p._path or p.name): i for i, p in enumerate(self._params)}
+        grouped = {}
+        for key, arr in state["states"].items():
+            name, j, k = key.rsplit("/", 2)
+            if name not in by_name:
+                raise MXNetError(f"trainer states: parameter '{name}' is not among this Trainer's parameters")
+            grouped.setdefault((by_name[name], int(j)), {})[int(k)] = arr
+        new_states = {}
+        for (i, j), parts in grouped.items():
+            arrays = list(self._params[i]._check_and_get_all())
+            if j >= len(arrays):
+                raise MXNetError(f"trainer states: parameter '{self._params[i].name}' has no device copy {j}")
+            target = arrays[j]
+            template = self._optimizer.create_state(i, target)
+            slots = template if isinstance(template, (tuple, list)) else (() if template is None else (template,))
+            if len(slots) != len(parts):
+                raise MXNetError(f"trainer states: parameter '{self._params[i].name}' has {len(parts)} saved state "
+                                 f"arrays, the optimizer expects {len(slots)}")
+            for k, slot in enumerate(slots):
+                src = parts[k]
+                if tuple(src.shape) != tuple(slot.shape):
+                    raise MXNetError(f"trainer states: shape mismatch for '{self._params[i].name}': saved "
+                                     f"{tuple(src.shape)}, expected {tuple(slot.shape)}")
+                slot[...] = src
+            new_states[(i, j)] = template
+        self._states = new_states
+        meta = state.get("optimizer", {})
+        o = self._optimizer
+        if "num_update" in meta:
+            o.num_update = meta["num_update"]
+        if "index_update_count" in meta and hasattr(o, "_index_update_count"):
+            o._index_update_count.update({int(k): v for k, v in meta["index_update_count"].items()})
+        if "learning_rate" in meta and getattr(o, "lr_scheduler", None) is None:
+            o.set_learning_rate(meta["learning_rate"])
+
+
+_MISSING = object()
