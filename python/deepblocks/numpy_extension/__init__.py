@@ -14,11 +14,13 @@ from ..context import cpu, current_context, gpu, num_gpus
 from ..util import is_np_array, is_np_shape, reset_np, set_np, use_np
 from . import random
 from .serialization import load, save
+from .nn import activation, batch_norm, dropout, embedding, fully_connected, layer_norm, leaky_relu
 
 __all__ = [
     "set_np", "reset_np", "is_np_array", "is_np_shape", "use_np", "relu", "sigmoid", "softmax",
     "log_softmax", "one_hot", "pick", "batch_dot", "waitall", "cpu", "gpu", "num_gpus",
-    "current_context", "current_device", "random", "save", "load",
+    "current_context", "current_device", "random", "save", "load", "fully_connected", "activation",
+    "leaky_relu", "dropout", "batch_norm", "layer_norm", "embedding",
 ]
 
 current_device = current_context
