@@ -494,13 +494,27 @@ def test_center_crop(np_mode):
     assert onp.abs(big.asnumpy() - reference_resize(crop, 20, 24)).max() <= 0.5
 
 
-def test_reprs_follow_mxnet():
+def test_transforms_are_blocks_with_mxnet_reprs():
+    from deepblocks.gluon import nn
+
+    assert isinstance(transforms.ToTensor(), nn.HybridBlock)
+    assert isinstance(transforms.CenterCrop(3), nn.Block)
+    assert not isinstance(transforms.CenterCrop(3), nn.HybridBlock)
     assert repr(transforms.ToTensor()) == "ToTensor(\n\n)"
+    # Consecutive HybridBlocks are grouped into one HybridSequential, as in MXNet 1.9.
     t = transforms.Compose([transforms.Resize(28), transforms.ToTensor()])
-    assert repr(t) == "Compose(\n  (0): Resize(\n  \n  )\n  (1): ToTensor(\n  \n  )\n)"
-    assert len(t) == 2 and isinstance(t[0], transforms.Resize)
-    with pytest.raises(TypeError, match="callable"):
-        transforms.Compose([3])
+    assert isinstance(t, nn.Sequential) and len(t) == 1
+    assert repr(t) == ("Compose(\n  (0): HybridSequential(\n    (0): Resize(\n    \n    )\n"
+                       "    (1): ToTensor(\n    \n    )\n  )\n)")
+    t = transforms.Compose([transforms.Cast(), transforms.CenterCrop(2), transforms.CenterCrop(1),
+                            transforms.ToTensor(), transforms.Normalize()])
+    assert [type(b).__name__ for b in t] == ["Cast", "CenterCrop", "CenterCrop", "HybridSequential"]
+    out = t(np.array(onp.arange(27, dtype=onp.uint8).reshape(3, 3, 3), dtype="uint8"))
+    assert out.shape == (3, 1, 1) and out.dtype == onp.float32
+    onp.testing.assert_allclose(out.asnumpy().ravel(), onp.array([0.0, 1.0, 2.0]) / 255)
+    assert transforms.Compose([]) is not None and len(transforms.Compose([])) == 0
+    with pytest.raises(TypeError, match="Block"):
+        transforms.Compose([lambda x: x])
 
 
 # ---- the package ---------------------------------------------------------------------------------

@@ -3,7 +3,9 @@
 Images are ``(H, W, C)`` arrays, or ``(N, H, W, C)`` batches, until ``ToTensor`` turns them
 into ``(C, H, W)`` float32 tensors in [0, 1]; ``Normalize`` works on those. Each transform
 gives back the kind of array it was given (``np.ndarray`` or ``nd.NDArray``) on the same
-device; a plain NumPy array is taken as the current mode's array.
+device; a plain NumPy array is taken as the current mode's array. As in MXNet 1.9, the
+transforms are Blocks: ``Compose`` is a ``Sequential``, ``CenterCrop`` a ``Block`` and the
+others ``HybridBlock``s.
 
 >>> import numpy
 >>> from deepblocks import np
@@ -23,6 +25,8 @@ from .... import _core, ndarray as _nd
 from .... import numpy as _np
 from ....base import NotSupportedError
 from ....util import is_np_array
+from ...block import Block, HybridBlock
+from ...nn import HybridSequential, Sequential
 
 __all__ = [
     "Compose", "Cast", "ToTensor", "Normalize", "Resize", "CenterCrop", "RandomFlipLeftRight",
@@ -32,66 +36,53 @@ __all__ = [
 _INTER_NEAREST, _INTER_LINEAR = 0, 1  # OpenCV's codes, which MXNet's ``interpolation`` uses
 
 
-class _Transform:
-    """One transform: ``forward(x)`` applied by calling it."""
-
-    def __call__(self, x):
-        return self.forward(x)
-
-    def forward(self, x):
-        raise NotImplementedError
-
-    def __repr__(self):
-        return f"{type(self).__name__}(\n\n)"
-
-
-class Compose(_Transform):
-    """Applies ``transforms`` (a list) one after the other.
+class Compose(Sequential):
+    """Applies ``transforms`` (a list of transform Blocks) one after the other. As in MXNet,
+    each run of consecutive HybridBlocks is grouped into one (hybridized) HybridSequential.
 
     >>> from deepblocks import np
     >>> from deepblocks.gluon.data.vision import transforms
-    >>> t = transforms.Compose([transforms.Resize(28), transforms.ToTensor()])
-    >>> len(t), t[1]
-    (2, ToTensor(
-    <BLANKLINE>
-    ))
+    >>> t = transforms.Compose([transforms.CenterCrop(10), transforms.Resize(28),
+    ...                         transforms.ToTensor()])
+    >>> len(t), type(t[1]).__name__, len(t[1])
+    (2, 'HybridSequential', 2)
     >>> t(np.zeros((14, 14, 1), dtype="uint8")).shape
     (1, 28, 28)
     """
 
-    def __init__(self, transforms):
-        self._children = list(transforms)
-        for t in self._children:
-            if not callable(t):
-                raise TypeError(f"Compose: each transform must be callable, got {type(t).__name__}")
+    def __init__(self, transforms=(), prefix=None, params=None):
+        super().__init__(prefix=prefix, params=params)
+        run = []
+        for t in list(transforms) + [None]:
+            if isinstance(t, HybridBlock):
+                run.append(t)
+                continue
+            if len(run) == 1:
+                self.add(run[0])
+            elif run:
+                group = HybridSequential()
+                group.add(*run)
+                group.hybridize()
+                self.add(group)
+            run = []
+            if t is not None:
+                if not isinstance(t, Block):
+                    raise TypeError(f"Compose: each transform must be a Block, got {type(t).__name__}")
+                self.add(t)
 
-    def forward(self, x):
-        for t in self._children:
-            x = t(x)
-        return x
 
-    def __getitem__(self, key):
-        return self._children[key]
-
-    def __len__(self):
-        return len(self._children)
-
-    def __repr__(self):
-        lines = "\n".join(f"  ({i}): {_indent(repr(t), 2)}" for i, t in enumerate(self._children))
-        return f"{type(self).__name__}(\n{lines}\n)"
-
-
-class Cast(_Transform):
+class Cast(HybridBlock):
     """Casts the input to ``dtype`` (a name or a NumPy dtype)."""
 
     def __init__(self, dtype="float32"):
+        super().__init__()
         self._dtype = dtype
 
     def forward(self, x):
         return _as_array(x).astype(self._dtype)
 
 
-class ToTensor(_Transform):
+class ToTensor(HybridBlock):
     """An ``(H, W, C)`` image in [0, 255] (any dtype, uint8 usually) to a ``(C, H, W)``
     float32 tensor in [0, 1]; an ``(N, H, W, C)`` batch to ``(N, C, H, W)``.
 
@@ -118,12 +109,13 @@ class ToTensor(_Transform):
         return x.astype("float32").transpose(*axes) / 255
 
 
-class Normalize(_Transform):
+class Normalize(HybridBlock):
     """``(x[c] - mean[c]) / std[c]`` for each channel ``c`` of a ``(C, H, W)`` tensor or an
     ``(N, C, H, W)`` batch. ``mean`` and ``std`` are numbers (the same for every channel) or
     sequences of one value per channel."""
 
     def __init__(self, mean=0.0, std=1.0):
+        super().__init__()
         self._mean = mean
         self._std = std
 
@@ -152,7 +144,7 @@ class Normalize(_Transform):
         return values.astype(dtype).reshape(channels, 1, 1)
 
 
-class Resize(_Transform):
+class Resize(HybridBlock):
     """Resizes an ``(H, W, C)`` image or an ``(N, H, W, C)`` batch; apply it before ToTensor.
 
     ``size`` is ``(width, height)``, or one number: both sides, or with ``keep_ratio`` the
@@ -168,6 +160,7 @@ class Resize(_Transform):
     """
 
     def __init__(self, size, keep_ratio=False, interpolation=1):
+        super().__init__()
         self._size = size
         self._keep = keep_ratio
         if interpolation not in (_INTER_NEAREST, _INTER_LINEAR):
@@ -186,12 +179,13 @@ class Resize(_Transform):
         return _wrap(_resize(_host(x), out_h, out_w, self._interpolation), x)
 
 
-class CenterCrop(_Transform):
+class CenterCrop(Block):
     """Crops the centre of an ``(H, W, C)`` image to ``size`` (``(width, height)`` or one
     number for both). An image smaller than ``size`` gives the largest centred crop of the
     same aspect ratio, resized up to ``size`` with ``interpolation``."""
 
     def __init__(self, size, interpolation=1):
+        super().__init__()
         if isinstance(size, (int, _onp.integer)):
             size = (size, size)
         self._size = tuple(size)
@@ -220,7 +214,7 @@ class CenterCrop(_Transform):
         return _wrap(_onp.ascontiguousarray(out), x)
 
 
-class RandomFlipLeftRight(_Transform):
+class RandomFlipLeftRight(HybridBlock):
     """Flips an ``(H, W, C)`` image (or ``(N, H, W, C)`` batch) left to right with
     probability 0.5 (deepblocks' random generator: ``np.random.seed`` makes it repeatable)."""
 
@@ -229,7 +223,7 @@ class RandomFlipLeftRight(_Transform):
         return x[..., ::-1, :].copy() if _coin() else x
 
 
-class RandomFlipTopBottom(_Transform):
+class RandomFlipTopBottom(HybridBlock):
     """Flips an ``(H, W, C)`` image (or ``(N, H, W, C)`` batch) top to bottom with
     probability 0.5."""
 
@@ -239,12 +233,6 @@ class RandomFlipTopBottom(_Transform):
 
 
 # ---- helpers -----------------------------------------------------------------------------------
-
-
-def _indent(text, spaces):
-    """``text`` with every line but the first indented (MXNet's nested reprs)."""
-    first, *rest = text.split("\n")
-    return "\n".join([first] + [" " * spaces + line for line in rest])
 
 
 def _coin():
