@@ -12,7 +12,7 @@ array([[ 4.,  6.],
 
 import sys as _sys
 
-from . import _core, autograd, base, context, util
+from . import _core, autograd, base, context, runtime, util
 from . import numpy
 from . import numpy_extension
 from . import ndarray
@@ -35,6 +35,6 @@ _sys.modules[__name__ + ".nd"] = ndarray
 _sys.modules[__name__ + ".init"] = initializer
 
 __all__ = [
-    "np", "npx", "nd", "init", "initializer", "autograd", "gluon", "numpy", "numpy_extension", "ndarray", "base", "context", "util",
+    "np", "npx", "nd", "init", "initializer", "autograd", "gluon", "numpy", "numpy_extension", "ndarray", "base", "context", "runtime", "util",
     "MXNetError", "Context", "cpu", "gpu", "current_context", "current_device", "num_gpus",
 ]
