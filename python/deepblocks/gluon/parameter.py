@@ -113,6 +113,7 @@ class Parameter:
             grad_req = "null"
         self._grad_req = None
         self._data = None            # OrderedDict: Context -> engine array (the gradient leaf)
+        self._single = None          # that array when there is exactly one device (the fast path)
         self._set_grad_req(grad_req)
         self._deferred_init = ()     # (init, ctx_list, default_init, data) while deferred
         self._path = None            # structural path, recorded when a Block collects it
@@ -190,6 +191,7 @@ class Parameter:
                     self._data[ctx] = arr.detach()
                 else:
                     arr.attach_grad(req)
+            self._sync_single()
 
     @property
     def requires_grad(self):
@@ -214,7 +216,7 @@ class Parameter:
         ctx = _as_ctx_list(ctx)
         if init is None:
             init = default_init if self.init is None else self.init
-        self._data = None
+        self._data = self._single = None
         if not _known(self._shape):
             if self._allow_deferred_init:
                 self._set_deferred((init, ctx, default_init, None))
@@ -240,7 +242,8 @@ class Parameter:
         with _core_pause():
             if data is None:
                 data = _np.zeros(self._shape, dtype=self._dtype)
-                initializer.create(default_init)(initializer.InitDesc(self._name, {"__init__": init}), data)
+                # Custom initializers get the mode's array type (NDArray has .abs() etc. in nd mode).
+                initializer.create(default_init)(initializer.InitDesc(self._name, {"__init__": init}), _wrap(data))
             self._init_impl(data, ctx)
 
     def _init_impl(self, data, ctx_list):
@@ -253,6 +256,11 @@ class Parameter:
             if self._grad_req != "null":
                 arr.attach_grad(self._grad_req)
             self._data[ctx] = arr
+        self._sync_single()
+
+    def _sync_single(self):
+        data = self._data
+        self._single = next(iter(data.values())) if data is not None and len(data) == 1 else None
 
     # ---- data access ------------------------------------------------------------------
 
@@ -357,6 +365,7 @@ class Parameter:
             if self._grad_req != "null":
                 new.attach_grad(self._grad_req)
             self._data[ctx] = new
+        self._sync_single()
 
     def _reduce(self):
         """One host copy of the data (the mean over devices), for saving."""
@@ -449,7 +458,8 @@ class ParameterDict:
 
     def __repr__(self):
         body = "\n".join(f"  {v}" for v in self.values())
-        return f"{self._prefix} (\n{body}\n)"
+        head = f"{self._prefix} " if self._prefix else ""  # MXNet: no space without a prefix
+        return f"{head}(\n{body}\n)"
 
     @property
     def prefix(self):

@@ -23,15 +23,15 @@ _UNARY_ACT = {"relu": "relu", "sigmoid": "sigmoid", "tanh": "tanh"}
 def fully_connected(x, weight, bias=None, num_hidden=None, no_bias=False, flatten=True):
     """``x @ weight.T + bias``; with ``flatten`` the input is reshaped to ``(batch, -1)`` first,
     else the product runs over the last axis."""
-    if weight.ndim != 2:
-        raise ValueError(f"fully_connected: weight must be 2-D (num_hidden, in_units), got shape {weight.shape}")
-    if num_hidden is not None and weight.shape[0] != num_hidden:
-        raise ValueError(f"fully_connected: weight shape {weight.shape} does not match num_hidden={num_hidden}")
+    wshape = weight.shape
+    if len(wshape) != 2 or (num_hidden is not None and wshape[0] != num_hidden):
+        raise ValueError(f"fully_connected: weight must be 2-D (num_hidden={num_hidden}, in_units), got shape {wshape}")
     if flatten and x.ndim != 2:
         x = x.reshape(x.shape[0] if x.ndim else 1, -1)
-    if x.shape[-1] != weight.shape[1]:
-        raise ValueError(f"fully_connected: input shape {x.shape} does not fit weight shape {weight.shape} "
-                         f"(expected {weight.shape[1]} input features, got {x.shape[-1]})")
+    xshape = x.shape
+    if not xshape or xshape[-1] != wshape[1]:
+        raise ValueError(f"fully_connected: input shape {xshape} does not fit weight shape {wshape} "
+                         f"(expected {wshape[1]} input features)")
     out = _core.matmul(x, weight.T)
     if bias is not None and not no_bias:
         out = out + bias

@@ -24,9 +24,9 @@ __all__ = ["Dense", "Dropout", "Flatten", "Embedding", "Lambda", "HybridLambda",
 def param_value(param, x):
     """``param``'s engine array on ``x``'s device (the common single-device case is one
     dictionary lookup)."""
-    data = param._data
-    if data is not None and len(data) == 1:
-        return next(iter(data.values()))
+    single = param._single
+    if single is not None:
+        return single
     return param._check_and_get(getattr(x, "ctx", None))
 
 
@@ -64,12 +64,14 @@ class Dense(HybridBlock):
         self.weight.shape = (self._units, n)
 
     def forward(self, x):
-        w = param_value(self.weight, x)
-        b = param_value(self.bias, x) if self.bias is not None else None
+        w = self.weight._single
+        if w is None:
+            w = param_value(self.weight, x)
+        bias = self.bias
+        b = None if bias is None else (bias._single if bias._single is not None else param_value(bias, x))
         out = _npx.fully_connected(x, w, b, flatten=self._flatten)
-        if self._act_type is not None:
-            out = _npx.activation(out, self._act_type)
-        return out
+        act = self._act_type
+        return out if act is None else _npx.activation(out, act)
 
     def __repr__(self):
         shape = self.weight.shape
