@@ -307,9 +307,10 @@ class Block:
             else:
                 has = False
             if has:
-                warnings.warn(f'"{self.name}.{k}" is an unregistered container with Blocks. Note that Blocks inside '
-                              "the list, tuple or dict will not be registered automatically. Make sure to register "
-                              "them using register_child() or switching to nn.Sequential/nn.HybridSequential instead.",
+                warnings.warn(f'"{type(self).__name__}.{k}" is an unregistered container with Blocks. Note that '
+                              "Blocks inside the list, tuple or dict will not be registered automatically. Make sure "
+                              "to register them using register_child() or switching to "
+                              "nn.Sequential/nn.HybridSequential instead. ",
                               stacklevel=4)
         for child in self._children.values():
             child._warn_unregistered(seen)
