@@ -1,5 +1,6 @@
 //! Files of tensors: the safetensors format (a JSON header and raw little-endian data, so
-//! reading a file can never run code), written atomically.
+//! reading a file can never run code), written atomically; and MXNet's binary NDArray-list
+//! files (`.params` checkpoints), read by a safe parser in `mxnet`.
 //!
 //! ```
 //! use deepblocks::{io, Tensor};
@@ -13,6 +14,7 @@
 
 mod atomic;
 mod bytes;
+pub mod mxnet;
 
 use crate::error::{Error, Result};
 use crate::tensor::Tensor;

@@ -1,5 +1,6 @@
 //! File bindings: `_core.save_tensors` / `_core.load_tensors`, used by `npx.save`/`npx.load`
-//! and `nd.save`/`nd.load` (which add the list/dict structure in the metadata).
+//! and `nd.save`/`nd.load` (which add the list/dict structure in the metadata), and
+//! `_core.is_mxnet_file` / `_core.load_mxnet` for MXNet's own `.params` files.
 
 use super::array::{run, wrap, PyArray};
 use crate::tensor::Tensor;
@@ -39,8 +40,27 @@ fn load_tensors<'py>(py: Python<'py>, path: PathBuf) -> PyResult<Bound<'py, PyTu
     PyTuple::new(py, [items.into_any(), meta.into_any()])
 }
 
+/// Whether `path` is an MXNet NDArray-list file (`nd.save`, `save_parameters`).
+#[pyfunction]
+fn is_mxnet_file(path: PathBuf) -> bool {
+    crate::io::mxnet::is_mxnet_file(&path)
+}
+
+/// Loads an MXNet NDArray-list file: `(arrays, names)`, names empty when it holds a list.
+#[pyfunction]
+fn load_mxnet<'py>(py: Python<'py>, path: PathBuf) -> PyResult<Bound<'py, PyTuple>> {
+    let (tensors, names) = py.detach(|| crate::io::mxnet::load(&path))?;
+    let arrays = PyList::empty(py);
+    for t in tensors {
+        arrays.append(wrap(py, None, t)?)?;
+    }
+    PyTuple::new(py, [arrays.into_any(), PyList::new(py, names)?.into_any()])
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(save_tensors, m)?)?;
     m.add_function(wrap_pyfunction!(load_tensors, m)?)?;
+    m.add_function(wrap_pyfunction!(is_mxnet_file, m)?)?;
+    m.add_function(wrap_pyfunction!(load_mxnet, m)?)?;
     Ok(())
 }

@@ -684,7 +684,8 @@ def save(fname, data):
 
 
 def load(fname):
-    """Loads what ``save`` wrote: a list or a dict of NDArrays."""
+    """Loads what ``save`` or MXNet (``mx.nd.save``, ``.params`` files) wrote: a list or a
+    dict of NDArrays."""
     out = _npx.load(fname)
     if isinstance(out, dict):
         return {k: _nd(v) for k, v in out.items()}

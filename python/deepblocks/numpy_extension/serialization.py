@@ -5,6 +5,11 @@ The format holds only a JSON header and raw numbers, so loading a file never run
 metadata; any other safetensors file loads as a dict. Saving replaces the file atomically:
 if it fails, the previous file is still there.
 
+``load`` also reads MXNet's own binary files (``mx.nd.save``, ``mx.npx.save``, Gluon's
+``save_parameters`` and ``export``), recognised by their first bytes, with a parser that
+only copies numbers: a dict when the file has names (its keys exactly as stored, such as
+``'0.weight'`` or ``'arg:dense0_weight'``), else a list.
+
 >>> import os, tempfile
 >>> from deepblocks import np, npx
 >>> path = os.path.join(tempfile.mkdtemp(), "arrays")
@@ -57,14 +62,18 @@ def save(file, arr):
 
 
 def load(file):
-    """Loads a file written by ``save``: a list or a dict of arrays (on the CPU)."""
-    items, meta = _core.load_tensors(os.fspath(file))
+    """Loads a file written by ``save`` or by MXNet: a list or a dict of arrays (on the CPU)."""
+    path = os.fspath(file)
+    if _core.is_mxnet_file(path):
+        arrays, names = _core.load_mxnet(path)
+        return dict(zip(names, arrays)) if names else arrays
+    items, meta = _core.load_tensors(path)
     by_name = dict(items)
     if meta.get("format") != _FORMAT:
         return by_name
     keys = json.loads(meta.get("keys", "[]"))
     if sorted(keys) != sorted(by_name):
-        raise _core.MXNetError(f"{os.fspath(file)}: the file's index does not match its arrays")
+        raise _core.MXNetError(f"{path}: the file's index does not match its arrays")
     if meta.get("container") == "dict":
         return {k: by_name[k] for k in keys}
     return [by_name[k] for k in keys]
