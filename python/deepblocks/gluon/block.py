@@ -355,7 +355,13 @@ class Block:
             src = dict(shared)
         used = set()
         self._share_into("", src, used)
-        left = [k for k in src if k not in used]
+        # A parameter is listed under its path and its display name: report each unused one once.
+        reported = {id(src[k]) for k in used}
+        left = []
+        for k, p in src.items():
+            if id(p) not in reported:
+                reported.add(id(p))
+                left.append(k)
         if left:
             warnings.warn(f"Parameter(s) {', '.join(left)} in the shared dict are not used by {self.name}", stacklevel=2)
         return self
