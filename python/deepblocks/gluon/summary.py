@@ -38,8 +38,11 @@ def print_summary(block, inputs):
             seen_params[id(p)] = p
         rows.append((f"{type(b).__name__}-{len(rows) + 1}", _shape(out), n, trainable, shared))
 
+    from .nn import HybridSequential, Sequential
+
     def attach(b):
-        if b is not block:      # MXNet lists the layers, not the model itself
+        # MXNet lists every Block but the Sequential containers (the model itself included).
+        if not isinstance(b, (Sequential, HybridSequential)):
             handles.append(b.register_forward_hook(hook))
 
     block.apply(attach)
