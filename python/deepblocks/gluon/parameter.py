@@ -431,8 +431,8 @@ class Constant(Parameter):
     @Parameter.grad_req.setter
     def grad_req(self, req):
         if req != "null":
-            warnings.warn(f"Constant parameter '{self.name}' does not support grad_req other than 'null', "
-                          f"and new value '{req}' is ignored.", stacklevel=2)
+            warnings.warn(f'Constant parameter "{self.name}" does not support grad_req other than "null", '
+                          f'and new value "{req}" is ignored.', stacklevel=2)
 
 
 class ParameterDict:
