@@ -58,7 +58,7 @@ class BatchNorm(HybridBlock):
                                use_global_stats=self._use_global_stats, axis=self._axis)
 
     def __repr__(self):
-        c = self.gamma.shape[0]
+        c = self.gamma.shape[0] or None     # MXNet prints None for legacy mode's unknown 0 (np mode: -1)
         return (f"{self.__class__.__name__}(axis={self._axis}, eps={self._epsilon}, momentum={self._momentum}, "
                 f"fix_gamma={not self._scale}, use_global_stats={self._use_global_stats}, in_channels={c})")
 
