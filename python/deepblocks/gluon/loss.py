@@ -29,11 +29,11 @@ def _reshape_like(label, pred):
     return label.reshape(pred.shape)
 
 
-def _batch_mean(loss, batch_axis):
+def _batch_mean(loss, batch_axis, reduce="mean"):
     if loss.ndim <= 1:
         return loss
     b = batch_axis % loss.ndim
-    return loss.mean(axis=tuple(a for a in range(loss.ndim) if a != b))
+    return getattr(loss, reduce)(axis=tuple(a for a in range(loss.ndim) if a != b))
 
 
 class Loss(HybridBlock):
@@ -189,7 +189,8 @@ class LogisticLoss(Loss):
 
 
 class KLDivLoss(Loss):
-    """``label * (log(label) - log_pred)``; ``from_logits=False`` applies log-softmax to ``pred``."""
+    """``label * (log(label) - log_pred)`` summed per example (MXNet sums here, unlike the
+    other losses); ``from_logits=False`` applies log-softmax to ``pred``."""
 
     def __init__(self, from_logits=True, axis=-1, weight=None, batch_axis=0, **kwargs):
         super().__init__(weight, batch_axis, **kwargs)
@@ -200,4 +201,4 @@ class KLDivLoss(Loss):
         if not self._from_logits:
             pred = _npx.log_softmax(pred, axis=self._axis)
         loss = label * (_np.log(label + 1e-12) - pred)
-        return _batch_mean(self._weighted(loss, sample_weight), self._batch_axis)
+        return _batch_mean(self._weighted(loss, sample_weight), self._batch_axis, "sum")
