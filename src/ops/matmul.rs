@@ -35,6 +35,10 @@ macro_rules! float_matmul {
     ($t:ty) => {
         impl MatMul for $t {
             unsafe fn gemm(g: &Gemm, out: *mut Self, a: *const Self, b: *const Self, threads: usize) {
+                if g.m * g.n * g.k <= SMALL_DOT && g.a_cs == 1 && g.b_rs == 1 {
+                    small_dot::<$t>(g, out, a, b);
+                    return;
+                }
                 let par = if threads > 1 { gemm::Parallelism::Rayon(threads) } else { gemm::Parallelism::None };
                 gemm::gemm(
                     g.m, g.n, g.k, out, 1, g.n as isize, false, a, g.a_cs, g.a_rs, b, g.b_cs, g.b_rs, 0.0, 1.0, false,
@@ -46,6 +50,48 @@ macro_rules! float_matmul {
 }
 float_matmul!(f32);
 float_matmul!(f64);
+
+/// Products up to this many multiply-adds whose operands run contiguously along `k` (a layer
+/// forward `x @ w.T` on a small batch) are plain dot products: the `gemm` crate's packing and
+/// dispatch cost more than the arithmetic at this size.
+const SMALL_DOT: usize = 1 << 16;
+
+/// `out[i, j] = dot(a[i, :], b[:, j])` where both run with stride 1 along `k`.
+///
+/// # Safety
+/// As `MatMul::gemm`, with `g.a_cs == 1` and `g.b_rs == 1`.
+unsafe fn small_dot<T: Copy + Default + std::ops::Add<Output = T> + std::ops::Mul<Output = T>>(
+    g: &Gemm,
+    out: *mut T,
+    a: *const T,
+    b: *const T,
+) {
+    for i in 0..g.m {
+        let row = std::slice::from_raw_parts(a.offset(i as isize * g.a_rs), g.k);
+        for j in 0..g.n {
+            let col = std::slice::from_raw_parts(b.offset(j as isize * g.b_cs), g.k);
+            *out.add(i * g.n + j) = dot(row, col);
+        }
+    }
+}
+
+/// A dot product with eight independent accumulators, which the compiler turns into SIMD.
+#[inline]
+fn dot<T: Copy + Default + std::ops::Add<Output = T> + std::ops::Mul<Output = T>>(x: &[T], y: &[T]) -> T {
+    let mut acc = [T::default(); 8];
+    let (xc, yc) = (x.chunks_exact(8), y.chunks_exact(8));
+    let (xr, yr) = (xc.remainder(), yc.remainder());
+    for (p, q) in xc.zip(yc) {
+        for l in 0..8 {
+            acc[l] = acc[l] + p[l] * q[l];
+        }
+    }
+    let mut s = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+    for (p, q) in xr.iter().zip(yr) {
+        s = s + *p * *q;
+    }
+    s
+}
 
 macro_rules! exact_matmul {
     ($t:ty) => {

@@ -5,6 +5,7 @@ pub mod binary;
 pub mod copy;
 pub mod creation;
 pub mod index;
+pub mod linear;
 pub mod matmul;
 pub mod random;
 pub mod reduce;

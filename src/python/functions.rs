@@ -9,6 +9,7 @@ use crate::device::Device;
 use crate::dtype::DType;
 use crate::error::Error;
 use crate::ops::binary::BinaryOp;
+use crate::ops::linear::LinearAct;
 use crate::ops::shape::Sections;
 use crate::ops::unary::UnaryOp;
 use crate::tensor::{Scalar, Tensor};
@@ -363,6 +364,31 @@ fn matmul(py: Python<'_>, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> PyResul
     wrap(py, like(&[a, b]), r)
 }
 
+/// `act(x @ weight.T + bias)` in one op (`act` is None or "relu"): the Dense layer's forward.
+#[pyfunction]
+#[pyo3(signature = (x, weight, bias = None, act = None))]
+fn linear(
+    py: Python<'_>,
+    x: &Bound<'_, PyAny>,
+    weight: &Bound<'_, PyAny>,
+    bias: Option<&Bound<'_, PyAny>>,
+    act: Option<&str>,
+) -> PyResult<Py<PyAny>> {
+    let act = match act {
+        None => LinearAct::Identity,
+        Some("relu") => LinearAct::Relu,
+        Some(other) => return Err(PyValueError::new_err(format!("linear: act must be None or 'relu', got {other:?}"))),
+    };
+    let (xt, wt) = (to_tensor(x, None, None)?, to_tensor(weight, None, None)?);
+    let bt = match bias {
+        Some(b) => Some(to_tensor(b, None, None)?),
+        None => None,
+    };
+    let work = xt.shape().first().copied().unwrap_or(1) * wt.numel();
+    let r = run(py, work, || xt.linear(&wt, bt.as_ref(), act))?;
+    wrap(py, like(&[x]), r)
+}
+
 #[pyfunction]
 fn dot(py: Python<'_>, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
     let (x, y) = (to_tensor(a, None, None)?, to_tensor(b, None, None)?);
@@ -543,6 +569,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(flip, m)?)?;
     m.add_function(wrap_pyfunction!(moveaxis, m)?)?;
     m.add_function(wrap_pyfunction!(matmul, m)?)?;
+    m.add_function(wrap_pyfunction!(linear, m)?)?;
     m.add_function(wrap_pyfunction!(dot, m)?)?;
     m.add_function(wrap_pyfunction!(outer, m)?)?;
     m.add_function(wrap_pyfunction!(take, m)?)?;

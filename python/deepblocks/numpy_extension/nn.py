@@ -32,10 +32,12 @@ def fully_connected(x, weight, bias=None, num_hidden=None, no_bias=False, flatte
     if not xshape or xshape[-1] != wshape[1]:
         raise ValueError(f"fully_connected: input shape {xshape} does not fit weight shape {wshape} "
                          f"(expected {wshape[1]} input features)")
+    if no_bias:
+        bias = None
+    if len(xshape) == 2:
+        return _core.linear(x, weight, bias)
     out = _core.matmul(x, weight.T)
-    if bias is not None and not no_bias:
-        out = out + bias
-    return out
+    return out if bias is None else out + bias
 
 
 def activation(data, act_type="relu"):

@@ -12,6 +12,7 @@ Dense(3 -> 2, linear)
 array([[3., 3.]])
 """
 
+from ... import _core
 from ... import numpy as _np
 from ... import numpy_extension as _npx
 from ...util import is_np_array
@@ -69,8 +70,11 @@ class Dense(HybridBlock):
             w = param_value(self.weight, x)
         bias = self.bias
         b = None if bias is None else (bias._single if bias._single is not None else param_value(bias, x))
-        out = _npx.fully_connected(x, w, b, flatten=self._flatten)
         act = self._act_type
+        if x.ndim == 2 and (act is None or act == "relu"):
+            # The common case in one engine op (product, bias and ReLU fused).
+            return _core.linear(x, w, b, act)
+        out = _npx.fully_connected(x, w, b, flatten=self._flatten)
         return out if act is None else _npx.activation(out, act)
 
     def __repr__(self):

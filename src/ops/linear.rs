@@ -1,0 +1,177 @@
+//! The fully connected layer as one op: `act(x @ wᵀ + b)`.
+//!
+//! A Gluon `Dense` forward would otherwise be three ops (product, bias, activation): three
+//! calls from Python, three graph nodes and two extra passes over the output. Here the bias
+//! and the ReLU are applied in the product's own fresh buffer, and one node carries the whole
+//! gradient.
+
+use super::unary::{fused_grad, UnaryOp};
+use super::{with_mut_ptr, with_ptr};
+use crate::autograd::graph::{BackwardFn, Saver};
+use crate::dtype::DType;
+use crate::error::{fmt_shape, Error, Result};
+use crate::storage::StorageElement;
+use crate::tensor::Tensor;
+
+/// The activation fused into `linear`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinearAct {
+    Identity,
+    Relu,
+}
+
+impl Tensor {
+    /// `act(self @ weight.T + bias)` for `self` of shape (n, k), `weight` (m, k) and `bias` (m,).
+    pub fn linear(&self, weight: &Tensor, bias: Option<&Tensor>, act: LinearAct) -> Result<Tensor> {
+        let (xs, ws) = (self.shape(), weight.shape());
+        if xs.len() != 2 || ws.len() != 2 || xs[1] != ws[1] {
+            return Err(Error::Shape(format!(
+                "linear: input shape {} does not fit weight shape {} (expected (batch, {}))",
+                fmt_shape(xs),
+                fmt_shape(ws),
+                ws.get(1).map_or("k".to_string(), |k| k.to_string())
+            )));
+        }
+        self.same_device(weight, "linear")?;
+        if let Some(b) = bias {
+            if b.shape() != [ws[0]] {
+                return Err(Error::Shape(format!(
+                    "linear: bias shape {} does not fit weight shape {} (expected ({},))",
+                    fmt_shape(b.shape()),
+                    fmt_shape(ws),
+                    ws[0]
+                )));
+            }
+            self.same_device(b, "linear")?;
+        }
+        let dtype = self.dtype();
+        let fused = dtype.is_float() && weight.dtype() == dtype && bias.map_or(true, |b| b.dtype() == dtype);
+        if !fused {
+            // Mixed or integer dtypes: the general ops promote as NumPy does.
+            let mut out = self.matmul(&weight.swapaxes(0, 1)?)?;
+            if let Some(b) = bias {
+                out = out.add(b)?;
+            }
+            return if act == LinearAct::Relu { out.unary(UnaryOp::Relu) } else { Ok(out) };
+        }
+        let mut inputs = vec![self, weight];
+        inputs.extend(bias);
+        crate::autograd::track(
+            "linear",
+            &inputs,
+            || forward(self, weight, bias, act),
+            |s| rule(s, self, weight, bias.is_some(), act),
+        )
+    }
+}
+
+fn forward(x: &Tensor, w: &Tensor, b: Option<&Tensor>, act: LinearAct) -> Result<Tensor> {
+    let out = x.matmul(&w.swapaxes(0, 1)?)?;
+    if b.is_none() && act == LinearAct::Identity {
+        return Ok(out);
+    }
+    match out.dtype() {
+        DType::F32 => epilogue::<f32>(&out, b, act)?,
+        DType::F64 => epilogue::<f64>(&out, b, act)?,
+        d => return Err(Error::Value(format!("linear: unsupported dtype {d}"))),
+    }
+    Ok(out)
+}
+
+/// Adds the bias to each row and applies the activation, in place. `out` is the product's
+/// fresh, dense (n, m) buffer, which nothing else references yet.
+fn epilogue<T: StorageElement + num_like::Float>(out: &Tensor, b: Option<&Tensor>, act: LinearAct) -> Result<()> {
+    let m = out.shape()[1];
+    let n = out.numel();
+    let relu = act == LinearAct::Relu;
+    let b = match b {
+        Some(b) => Some(b.contiguous()?),
+        None => None,
+    };
+    let apply = |bias: Option<&[T]>| {
+        with_mut_ptr::<T, _>(out, |po| {
+            // SAFETY: `out` is dense with `n` elements from its storage offset.
+            let data = unsafe { std::slice::from_raw_parts_mut(po.add(out.layout().offset()), n) };
+            for row in data.chunks_mut(m.max(1)) {
+                if let Some(bias) = bias {
+                    for (v, b) in row.iter_mut().zip(bias) {
+                        *v = v.add(*b);
+                    }
+                }
+                if relu {
+                    for v in row.iter_mut() {
+                        *v = v.max0();
+                    }
+                }
+            }
+            Ok(())
+        })
+    };
+    match &b {
+        // SAFETY: a contiguous bias holds `m` elements from its storage offset.
+        Some(b) => with_ptr::<T, _>(b, |pb| apply(Some(unsafe { std::slice::from_raw_parts(pb.add(b.layout().offset()), m) }))),
+        None => apply(None),
+    }
+}
+
+/// Gradients: with `g' = g * act'(out)`, `dx = g' @ w`, `dw = g'ᵀ @ x`, `db = sum(g', 0)`.
+fn rule(s: &mut Saver, x: &Tensor, w: &Tensor, has_bias: bool, act: LinearAct) -> BackwardFn {
+    let need_x = s.needs(0);
+    let need_w = s.needs(1);
+    let need_b = has_bias && s.needs(2);
+    let xs = need_w.then(|| s.keep(x));
+    let ws = need_x.then(|| s.keep(w));
+    let out = (act == LinearAct::Relu).then(|| s.output());
+    Box::new(move |g, _| {
+        let g = match &out {
+            Some(y) => match fused_grad(UnaryOp::Relu, g, y)? {
+                Some(t) => t,
+                None => g.mul(&y.binary_scalar(crate::tensor::Scalar::Float(0.0), crate::BinaryOp::Gt, false)?.astype(g.dtype())?)?,
+            },
+            None => g.clone(),
+        };
+        let gx = match &ws {
+            Some(w) => Some(g.matmul(w)?),
+            None => None,
+        };
+        let gw = match &xs {
+            Some(x) => Some(g.swapaxes(0, 1)?.matmul(x)?),
+            None => None,
+        };
+        let gb = if need_b { Some(g.sum(Some(&[0]), false)?) } else { None };
+        let mut grads = vec![gx, gw];
+        if has_bias {
+            grads.push(gb);
+        }
+        Ok(grads)
+    })
+}
+
+/// The two float operations the epilogue needs, for f32 and f64.
+mod num_like {
+    pub trait Float: Copy {
+        fn add(self, o: Self) -> Self;
+        fn max0(self) -> Self;
+    }
+    macro_rules! float {
+        ($t:ty) => {
+            impl Float for $t {
+                #[inline]
+                fn add(self, o: Self) -> Self {
+                    self + o
+                }
+                #[inline]
+                fn max0(self) -> Self {
+                    // NaN stays NaN, as in the unary relu.
+                    if self < 0.0 {
+                        0.0
+                    } else {
+                        self
+                    }
+                }
+            }
+        };
+    }
+    float!(f32);
+    float!(f64);
+}
