@@ -29,6 +29,12 @@ def _reshape_like(label, pred):
     return label.reshape(pred.shape)
 
 
+def _like(out, pred):
+    """npx operators answer with np arrays: a legacy-mode prediction gets an NDArray back."""
+    from ..ndarray import NDArray
+    return NDArray(out) if isinstance(pred, NDArray) and not isinstance(out, NDArray) else out
+
+
 def _batch_mean(loss, batch_axis, reduce="mean"):
     if loss.ndim <= 1:
         return loss
@@ -101,7 +107,7 @@ class SoftmaxCrossEntropyLoss(Loss):
             loss = -_npx.pick(logp, label, axis=self._axis, keepdims=True)
         else:
             loss = -(logp * _reshape_like(label, logp)).sum(axis=self._axis, keepdims=True)
-        return _batch_mean(self._weighted(loss, sample_weight), self._batch_axis)
+        return _like(_batch_mean(self._weighted(loss, sample_weight), self._batch_axis), pred)
 
 
 SoftmaxCELoss = SoftmaxCrossEntropyLoss
