@@ -459,6 +459,18 @@ def test_embedding_clips_indices_as_mxnet():
     onp.testing.assert_array_equal(net(np.array([0, 2, 5, -1])).asnumpy(), [[1, 2], [5, 6], [5, 6], [1, 2]])
 
 
+def test_layers_answer_ndarrays_in_legacy_mode():
+    npx.reset_np()
+    x = nd.array([[1.0, 2.0, 3.0], [0.0, 1.0, 5.0]])
+    for layer in [nn.Dense(2), nn.Dense(2, flatten=False), nn.Activation("softrelu"), nn.BatchNorm(),
+                  nn.LayerNorm(), nn.Embedding(6, 2), nn.Flatten(), nn.Dropout(0.5), nn.LeakyReLU(0.1), nn.PReLU(),
+                  nn.ELU(), nn.GELU(), nn.Swish(), nn.SELU(), nn.HybridLambda("tanh"), nn.Lambda("exp")]:
+        layer.initialize()
+        with autograd.record():
+            assert isinstance(layer(x), nd.NDArray), type(layer).__name__
+        assert isinstance(layer(x), nd.NDArray), type(layer).__name__
+
+
 def test_embedding_repr_and_params():
     assert repr(nn.Embedding(10, 4)) == "Embedding(10 -> 4, float32)"
     assert repr(nn.Embedding(10, 4, dtype="float64")) == "Embedding(10 -> 4, float64)"
