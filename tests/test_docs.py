@@ -5,22 +5,21 @@ import importlib
 
 import pytest
 
-MODULES = [
-    "deepblocks",
-    "deepblocks.context",
-    "deepblocks.util",
-    "deepblocks.numpy",
-    "deepblocks.numpy.random",
-    "deepblocks.numpy.linalg",
-    "deepblocks.numpy_extension",
-    "deepblocks.numpy_extension.serialization",
-    "deepblocks.ndarray",
-    "deepblocks.autograd",
-    "deepblocks.initializer",
-    "deepblocks.gluon.utils",
-    "deepblocks.gluon.data",
-    "deepblocks.gluon.data.dataset",
-]
+def _all_modules():
+    """Every module of the package (new modules are covered without editing this list)."""
+    import pkgutil
+
+    import deepblocks
+
+    names = ["deepblocks"]
+    for info in pkgutil.walk_packages(deepblocks.__path__, "deepblocks."):
+        if info.name.split(".")[-1] in ("__main__", "_core"):
+            continue
+        names.append(info.name)
+    return sorted(names)
+
+
+MODULES = _all_modules()
 
 
 @pytest.mark.parametrize("name", MODULES)
