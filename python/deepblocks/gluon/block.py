@@ -446,8 +446,13 @@ class Block:
         return OrderedDict((path, p._reduce()) for path, p in self._collect_params_with_prefix().items())
 
     def load_state_dict(self, state, strict=True):
-        """Loads ``state``; ``strict=False`` tolerates missing and unexpected keys."""
+        """Loads ``state``; ``strict=False`` tolerates missing and unexpected keys. Returns
+        ``(missing_keys, unexpected_keys)``, as PyTorch does (a shared parameter found under
+        any of its paths is not missing)."""
         self._load_dict(state, None, not strict, not strict, False, "current", "the given state dict")
+        paths = self._collect_params_with_prefix()
+        found = {id(p) for k, p in paths.items() if k in state}
+        return [k for k, p in paths.items() if id(p) not in found], [k for k in state if k not in paths]
 
     def named_parameters(self, prefix="", recurse=True):
         """(structural path, Parameter) pairs, each Parameter once."""
