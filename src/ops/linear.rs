@@ -175,3 +175,50 @@ mod num_like {
     float!(f32);
     float!(f64);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(v: Vec<f64>, shape: &[usize]) -> Tensor {
+        Tensor::from_vec(v, shape).unwrap()
+    }
+
+    #[test]
+    fn bias_and_relu_are_applied_to_each_row() {
+        let x = t(vec![1.0, 2.0, -1.0, -2.0], &[2, 2]);
+        let w = t(vec![1.0, 0.0, 0.0, 1.0, 1.0, 1.0], &[3, 2]);
+        let b = t(vec![0.5, -0.5, 0.0], &[3]);
+        let y = x.linear(&w, Some(&b), LinearAct::Identity).unwrap();
+        assert_eq!(y.to_vec::<f64>().unwrap(), vec![1.5, 1.5, 3.0, -0.5, -2.5, -3.0]);
+        let r = x.linear(&w, Some(&b), LinearAct::Relu).unwrap();
+        assert_eq!(r.to_vec::<f64>().unwrap(), vec![1.5, 1.5, 3.0, 0.0, 0.0, 0.0]);
+    }
+
+    #[test]
+    fn gradients_follow_the_relu_mask() {
+        let x = t(vec![1.0, -1.0], &[1, 2]);
+        let w = t(vec![1.0, 1.0, 2.0, 1.0], &[2, 2]);
+        let b = t(vec![0.0, 0.0], &[2]);
+        for v in [&x, &w, &b] {
+            v.attach_grad(crate::autograd::GradReq::Write).unwrap();
+        }
+        let y = crate::autograd::record(|| x.linear(&w, Some(&b), LinearAct::Relu).unwrap().sum(None, false).unwrap());
+        crate::autograd::backward(&[y], &[None], false).unwrap();
+        // Pre-activations: [0, 1]; only the second unit passes the gradient.
+        assert_eq!(x.grad().unwrap().to_vec::<f64>().unwrap(), vec![2.0, 1.0]);
+        assert_eq!(w.grad().unwrap().to_vec::<f64>().unwrap(), vec![0.0, 0.0, 1.0, -1.0]);
+        assert_eq!(b.grad().unwrap().to_vec::<f64>().unwrap(), vec![0.0, 1.0]);
+    }
+
+    #[test]
+    fn mismatched_shapes_are_errors() {
+        let x = t(vec![1.0; 6], &[2, 3]);
+        let w = t(vec![1.0; 8], &[2, 4]);
+        let msg = x.linear(&w, None, LinearAct::Identity).unwrap_err().to_string();
+        assert!(msg.contains("(2, 3)") && msg.contains("(2, 4)"), "{msg}");
+        let w = t(vec![1.0; 6], &[2, 3]);
+        let b = t(vec![1.0; 3], &[3]);
+        assert!(x.linear(&w, Some(&b), LinearAct::Identity).is_err());
+    }
+}
