@@ -117,6 +117,7 @@ class Parameter:
         self._set_grad_req(grad_req)
         self._deferred_init = ()     # (init, ctx_list, default_init, data) while deferred
         self._path = None            # structural path, recorded when a Block collects it
+        self._zeroed = {}            # id(data array) -> gradient version right after zero_grad
         self._stype = stype
 
     # ---- description -------------------------------------------------------------------
@@ -338,7 +339,10 @@ class Parameter:
         if self._data is None or self._grad_req == "null":
             return
         for arr in self._data.values():
-            arr.grad[...] = 0
+            g = arr.grad
+            g[...] = 0
+            # Zeroing writes the buffer; the Trainer must still see it as not refreshed.
+            self._zeroed[id(arr)] = g._version
 
     def reset_ctx(self, ctx=None, *, device=None):
         """Moves the data to ``ctx`` (a Context or a list of them)."""

@@ -137,7 +137,7 @@ class Trainer:
             fresh = []
             for j, arr in enumerate(arrays):
                 version = arr.grad._version
-                if self._seen.get((i, j), 0) == version or version == 0:
+                if version == 0 or self._seen.get((i, j)) == version or p._zeroed.get(id(arr)) == version:
                     if not ignore_stale_grad:
                         raise StaleGradientError(
                             f"Gradient of Parameter `{p.name}` on context {arr.ctx} has not been updated by backward "
