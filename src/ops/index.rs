@@ -128,9 +128,9 @@ fn parse(t: &Tensor, items: &[Index]) -> Result<Parsed> {
         match it {
             Index::Array(a) if a.dtype() == DType::Bool => {
                 for (k, &d) in a.shape().iter().enumerate() {
-                    // NumPy lets an empty mask index an empty array of any shape.
-                    let both_empty = t.numel() == 0 && a.numel() == 0;
-                    if !both_empty && axis + k < nd && t.shape()[axis + k] != d {
+                    // NumPy lets a mask axis of length 0 stand for an axis of any length.
+                    let lenient = d == 0;
+                    if !lenient && axis + k < nd && t.shape()[axis + k] != d {
                         return Err(Error::Index(format!(
                             "boolean index did not match indexed array along axis {}; size of axis is {} but size of corresponding boolean axis is {d}",
                             axis + k,
