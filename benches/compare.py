@@ -166,6 +166,8 @@ ITEMS = {
     "transpose_copy": ("4096x4096 f32 a.T.copy()", {}),
     "chain100": ("fwd+bwd, 100-op chain, 100 elems", {"torch": 0.5}),
     "mlp3": ("fwd+bwd MLP 784-256-256-10, b256", {"torch": 1.0}),
+    "optimizer_sgd": ("SGD momentum step, 256x784 f32", {}),
+    "optimizer_adam": ("Adam step, 256x784 f32", {}),
 }
 
 
@@ -174,6 +176,8 @@ def setup(name, rng):
     f32 = onp.float32
     if name in AUTOGRAD_ITEMS:
         return AUTOGRAD_ITEMS[name](rng)
+    if name in OPTIMIZER_ITEMS:
+        return optimizer_items(name, rng)
     if name == "add100":
         shapes = [(100,), (100,)]
     elif name == "add16M":
@@ -347,6 +351,68 @@ def mlp_items(rng):
 
 
 AUTOGRAD_ITEMS = {"chain100": chain_items, "mlp3": mlp_items}
+
+
+# ---- optimizer work items: one update of a 256x784 float32 weight (the first layer of the
+# MNIST MLP) through deepblocks.optimizer, a NumPy in-place implementation of the same rule,
+# and torch.optim. Each callable does one step and returns the weight, so `check` compares
+# the first step of each.
+
+OPTIMIZER_ITEMS = {"optimizer_sgd": "sgd", "optimizer_adam": "adam"}
+
+
+def optimizer_items(name, rng):
+    from deepblocks import optimizer
+
+    kind = OPTIMIZER_ITEMS[name]
+    lr, wd, momentum, b1, b2, eps = 1e-3, 1e-4, 0.9, 0.9, 0.999, 1e-8
+    w0 = rng.standard_normal((256, 784), dtype=onp.float32)
+    g0 = rng.standard_normal((256, 784), dtype=onp.float32)
+    w, g = dnp.array(w0), dnp.array(g0)
+    if kind == "sgd":
+        opt = optimizer.SGD(learning_rate=lr, wd=wd, momentum=momentum)
+    else:
+        opt = optimizer.Adam(learning_rate=lr, wd=wd, beta1=b1, beta2=b2, epsilon=eps)
+    state = opt.create_state(0, w)
+
+    def run_db():
+        opt.update(0, w, g, state)
+        return w
+
+    hw, hg = w0.copy(), g0
+    hm, hv, t = onp.zeros_like(hw), onp.zeros_like(hw), 0
+
+    def run_numpy():
+        nonlocal t, hw, hm, hv  # augmented assignments below rebind the names (in place)
+        if kind == "sgd":  # mom = momentum * mom - lr * (g + wd * w); w += mom
+            hm *= momentum
+            hm -= lr * (hg + wd * hw)
+            hw += hm
+            return hw
+        t += 1
+        G = hg + wd * hw
+        hm *= b1
+        hm += (1 - b1) * G
+        hv *= b2
+        hv += (1 - b2) * G * G
+        hw -= (lr * (1 - b2**t) ** 0.5 / (1 - b1**t)) * hm / (onp.sqrt(hv) + eps)
+        return hw
+
+    fns = {"deepblocks": run_db, "numpy": run_numpy}
+    if torch is not None:
+        tw = torch.from_numpy(w0.copy()).requires_grad_()
+        tw.grad = torch.from_numpy(g0.copy())
+        if kind == "sgd":
+            topt = torch.optim.SGD([tw], lr=lr, momentum=momentum, weight_decay=wd)
+        else:
+            topt = torch.optim.Adam([tw], lr=lr, betas=(b1, b2), eps=eps, weight_decay=wd)
+
+        def run_torch():
+            topt.step()
+            return tw
+
+        fns["torch"] = run_torch
+    return fns
 
 
 def check(name, fns):

@@ -18,6 +18,7 @@ pub mod error;
 pub mod io;
 pub mod layout;
 pub mod ops;
+pub mod optim;
 pub mod storage;
 pub mod tensor;
 

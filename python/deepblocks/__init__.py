@@ -18,6 +18,7 @@ from . import numpy_extension
 from . import ndarray
 from . import gluon
 from . import initializer
+from . import optimizer
 from .base import MXNetError
 from .context import Context, cpu, current_context, current_device, gpu, num_gpus
 
@@ -35,6 +36,6 @@ _sys.modules[__name__ + ".nd"] = ndarray
 _sys.modules[__name__ + ".init"] = initializer
 
 __all__ = [
-    "np", "npx", "nd", "init", "initializer", "autograd", "gluon", "numpy", "numpy_extension", "ndarray", "base", "context", "runtime", "util",
+    "np", "npx", "nd", "init", "initializer", "autograd", "gluon", "numpy", "numpy_extension", "ndarray", "optimizer", "base", "context", "runtime", "util",
     "MXNetError", "Context", "cpu", "gpu", "current_context", "current_device", "num_gpus",
 ]

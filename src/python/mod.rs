@@ -9,6 +9,7 @@ mod errors;
 mod functions;
 mod index;
 mod io;
+mod optim;
 
 use pyo3::prelude::*;
 
@@ -23,6 +24,7 @@ fn core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     functions::register(m)?;
     autograd::register(m)?;
     io::register(m)?;
+    optim::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
