@@ -338,8 +338,6 @@ def test_forward_without_initialize_is_the_mxnet_error():
     raises(RuntimeError, net, np.ones((2, 3)), contains=["Parameter 'dense0_weight'", NOT_INITIALIZED])
 
 
-@pytest.mark.xfail(strict=True, reason="the structural path is only known to a Parameter once a Block has "
-                                       "collected it; a never-initialized net's forward error has no path")
 def test_forward_without_initialize_names_the_path():
     class Outer(nn.Block):
         def __init__(self):

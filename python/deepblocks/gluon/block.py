@@ -497,13 +497,28 @@ class Block:
         if self._forward_pre_hooks:
             for hook in list(self._forward_pre_hooks.values()):
                 hook(self, args)
-        if _pending[0]:
-            self._finish_deferred(args, kwargs)
-        out = self.forward(*args, **kwargs)
+        try:
+            if _pending[0]:
+                self._finish_deferred(args, kwargs)
+            out = self.forward(*args, **kwargs)
+        except RuntimeError as err:
+            param = getattr(err, "_param", None)
+            if param is None:
+                raise
+            self._name_path(param)
+            raise param._not_ready(err._ctx) from None
         if self._forward_hooks:
             for hook in list(self._forward_hooks.values()):
                 hook(self, args, out)
         return out
+
+    def _name_path(self, param):
+        """Records ``param``'s structural path as seen from this Block (each enclosing Block an
+        error passes through makes the path longer, so the outermost call names it fully)."""
+        for path, p in self._collect_params_with_prefix().items():
+            if p is param:
+                param._path = path
+                return
 
     def _finish_deferred(self, args, kwargs):
         waiting = [p for _, p in self._own_params() if p._deferred_init]

@@ -15,7 +15,6 @@ Parameter w (shape=(2, 3), dtype=<class 'numpy.float32'>)
 5.0
 """
 
-import re
 import warnings
 from collections import OrderedDict
 
@@ -275,18 +274,27 @@ class Parameter:
             arr = data.get(ctx)
             if arr is not None:
                 return arr
-            raise RuntimeError(f"Parameter {self._where()} was not initialized on context {ctx}. "
-                               f"It was only initialized on {list(data)}.")
-        if self._deferred_init:
-            raise DeferredInitializationError(
+        raise self._not_ready(ctx)
+
+    def _not_ready(self, ctx=None):
+        """The error for reading data that is not there (yet, or on ``ctx``). It carries the
+        parameter, so that a Block the error passes through can add the structural path."""
+        if self._data is not None:
+            err = RuntimeError(f"Parameter {self._where()} was not initialized on context {ctx}. "
+                               f"It was only initialized on {list(self._data)}.")
+        elif self._deferred_init:
+            err = DeferredInitializationError(
                 f"Parameter {self._where()} has not been initialized yet because initialization was deferred. "
                 "Actual initialization happens during the first forward pass. Please pass one batch of data "
                 "through the network before accessing Parameters. You can also avoid deferred initialization "
                 "by specifying in_units, num_features, etc., for network layers.")
-        raise RuntimeError(
-            f"Parameter {self._where()} has not been initialized. Note that you should initialize parameters "
-            "and create Trainer with Block.collect_params() instead of Block.params because the later does not "
-            "include Parameters of nested child Blocks")
+        else:
+            err = RuntimeError(
+                f"Parameter {self._where()} has not been initialized. Note that you should initialize parameters "
+                "and create Trainer with Block.collect_params() instead of Block.params because the later does "
+                "not include Parameters of nested child Blocks")
+        err._param, err._ctx = self, ctx
+        return err
 
     def data(self, ctx=None, *, device=None):
         """The live data array on ``ctx``: in-place edits change the parameter."""
@@ -677,9 +685,3 @@ class ParameterList:
     def __repr__(self):
         body = "\n".join(f"  ({i}): {p}" for i, p in enumerate(self._list))
         return f"ParameterList(\n{body}\n)"
-
-
-def _select(params, select):
-    """Parameters whose display name or structural path ``re.match``-es ``select``."""
-    pattern = re.compile(select)
-    return [(k, p) for k, p in params if pattern.match(k) or (p._path and pattern.match(p._path))]
