@@ -11,18 +11,23 @@ Two work items from the Gluon issue, each the same model in every library:
 Usage::
 
     python benches/gluon_compare.py
-    PYTHONPATH=python /tmp/torchvenv/bin/python benches/gluon_compare.py   # with PyTorch
-    PYTHONPATH=python /tmp/mxvenv/bin/python benches/gluon_compare.py      # with MXNet 1.9.1
+    # PyTorch from a venv that has it, MXNet 1.9.1 from another (numpy 1.23.5):
+    PYTHONPATH=python /tmp/torchvenv/bin/python benches/gluon_compare.py --mxnet-python /tmp/mxvenv/bin/python
 
-Timing uses ``compare.measure_group`` (interleaved repeats, best per-call time).
+Each library runs in its own process, one after the other (best per-call time of
+``compare.measure``-style repeats).
 """
 
+import argparse
+import json
 import os
+import subprocess
 import sys
 
 import numpy as onp
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "benches"))
 from compare import fmt_time, loadavg, measure_group  # noqa: E402
 
 import deepblocks  # noqa: E402
@@ -109,26 +114,60 @@ def mxnet_items(mx, X2, Xb, yb):
     return {"mlp_forward": lambda: fwd(x2).wait_to_read(), "train_step": step}
 
 
-def main():
+def _worker(lib):
+    """Measures one library's items in this process and prints them as JSON."""
     rng = onp.random.default_rng(0)
     X2 = rng.random((2, 20), dtype=onp.float32)
     Xb = rng.random((256, 784), dtype=onp.float32)
     yb = rng.integers(0, 10, 256).astype(onp.int32)
-    libs = {"deepblocks": deepblocks_items(rng, X2, Xb, yb)}
-    torch = _try_import("torch")
-    if torch is not None:
-        libs["torch"] = torch_items(torch, X2, Xb, yb)
-    mx = _try_import("mxnet")
-    if mx is not None:
-        libs["mxnet"] = mxnet_items(mx, X2, Xb, yb)
-    print(f"deepblocks {deepblocks.__version__}; torch {getattr(torch, '__version__', 'absent')}; "
-          f"mxnet {getattr(mx, '__version__', 'absent')}; load {loadavg()}")
-    print(f"{'item':<14}" + "".join(f"{lib:>14}" for lib in libs) + "   ratios (deepblocks / other)")
+    if lib == "deepblocks":
+        fns, version = deepblocks_items(rng, X2, Xb, yb), deepblocks.__version__
+    else:
+        mod = _try_import(lib)
+        if mod is None:
+            print(json.dumps(None))
+            return
+        fns = (torch_items if lib == "torch" else mxnet_items)(mod, X2, Xb, yb)
+        version = mod.__version__
+    out = {"version": version}
+    for item, fn in fns.items():
+        out[item] = measure_group({item: fn})[item][0]
+    print(json.dumps(out))
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("--mxnet-python", help="interpreter of a venv with mxnet==1.9.1 (numpy 1.23.5)")
+    args = ap.parse_args(argv)
+    if args.worker:
+        _worker(args.worker)
+        return
+    # One process per library, one after the other: each thread pool (rayon, OpenMP) then has
+    # the cores to itself, as in real use. (In one process, PyTorch's spinning OpenMP threads
+    # slow whatever runs right after them.)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [os.path.join(ROOT, "python"), os.environ.get("PYTHONPATH")])))
+    runs = [("deepblocks", sys.executable), ("torch", sys.executable)]
+    if args.mxnet_python:
+        runs.append(("mxnet", args.mxnet_python))
+    else:
+        runs.append(("mxnet", sys.executable))
+    results = {}
+    print(f"load at the start: {loadavg()}")
+    for lib, python in runs:
+        proc = subprocess.run([python, os.path.abspath(__file__), "--worker", lib], env=env, capture_output=True, text=True)
+        if proc.returncode != 0:
+            print(f"{lib}: failed\n{proc.stderr[-2000:]}")
+            continue
+        res = json.loads(proc.stdout.strip().splitlines()[-1])
+        if res is not None:
+            results[lib] = res
+    print("versions: " + ", ".join(f"{lib} {r['version']}" for lib, r in results.items()))
+    print(f"{'item':<14}" + "".join(f"{lib:>14}" for lib in results) + "   ratios (deepblocks / other)")
     for item in ("mlp_forward", "train_step"):
-        times = measure_group({lib: fns[item] for lib, fns in libs.items()})
-        best = {lib: t[0] for lib, t in times.items()}
+        best = {lib: r[item] for lib, r in results.items()}
         ratios = []
-        for lib in libs:
+        for lib in results:
             if lib == "deepblocks":
                 continue
             r = best["deepblocks"] / best[lib]
@@ -136,7 +175,7 @@ def main():
             if lib == "torch":
                 mark = " met" if r <= TARGETS[item] else f" MISSED (target {TARGETS[item]})"
             ratios.append(f"{lib} {r:.2f}x{mark}")
-        print(f"{item:<14}" + "".join(f"{fmt_time(best[lib]):>14}" for lib in libs) + "   " + ", ".join(ratios))
+        print(f"{item:<14}" + "".join(f"{fmt_time(best[lib]):>14}" for lib in results) + "   " + ", ".join(ratios))
     print(f"load at the end: {loadavg()}")
 
 

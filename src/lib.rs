@@ -25,6 +25,11 @@ pub mod tensor;
 #[cfg(feature = "python")]
 mod python;
 
+/// Every Rust allocation, tensor buffers above all, goes through mimalloc, which keeps freed
+/// memory for the next step of a loop instead of returning it to the kernel (see Cargo.toml).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub use device::Device;
 pub use dtype::{DType, Element};
 pub use error::{Error, Result};

@@ -51,6 +51,9 @@ macro_rules! float_matmul {
 float_matmul!(f32);
 float_matmul!(f64);
 
+/// Products from this many multiply-adds up use every thread.
+const PARALLEL_MACS: usize = 1 << 21;
+
 /// Products up to this many multiply-adds whose operands run contiguously along `k` (a layer
 /// forward `x @ w.T` on a small batch) are plain dot products: the `gemm` crate's packing and
 /// dispatch cost more than the arithmetic at this size.
@@ -178,7 +181,7 @@ fn batched<T: MatMul + StorageElement>(a: &Tensor, b: &Tensor) -> Result<Tensor>
                         // Many small products: one per task.
                         let batches: Vec<usize> = (0..count).collect();
                         crate::cpu::pool::for_each_shared(&batches, |&i| one(i, 1));
-                    } else if flops >= 1 << 21 && threads > 1 {
+                    } else if flops >= PARALLEL_MACS && threads > 1 {
                         crate::cpu::pool::install(|| (0..count).for_each(|i| one(i, threads)));
                     } else {
                         (0..count).for_each(|i| one(i, 1));
