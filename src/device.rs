@@ -27,15 +27,33 @@ impl Device {
     pub fn check_available(self) -> Result<()> {
         match self {
             Device::Cpu(_) => Ok(()),
-            Device::Gpu(_) => Err(Error::Device(format!(
-                "cannot use device {self}: no GPU is available (deepblocks found 0 GPUs)"
-            ))),
+            Device::Gpu(id) => Err(Error::Device(format!("cannot use device {self}: {}", gpu_unavailable(id)))),
         }
     }
 
-    /// Number of usable GPUs.
+    /// Number of usable GPUs. Devices the driver reports count once the CUDA storage can
+    /// hold arrays; until then code that checks `num_gpus()` first (d2l's `try_gpu`) stays
+    /// on the CPU instead of failing.
     pub fn num_gpus() -> usize {
         0
+    }
+}
+
+/// Why GPU `id` cannot hold arrays in this build.
+fn gpu_unavailable(id: usize) -> String {
+    #[cfg(feature = "cuda")]
+    {
+        match crate::cuda::unavailable_reason(id) {
+            Some(why) => format!("no GPU is available ({why})"),
+            None => format!(
+                "CUDA sees gpu({id}), but this build of deepblocks cannot hold arrays on GPUs yet (the CUDA backend's storage is not in place)"
+            ),
+        }
+    }
+    #[cfg(not(feature = "cuda"))]
+    {
+        let _ = id;
+        "no GPU is available (deepblocks was built without its CUDA backend)".to_string()
     }
 }
 

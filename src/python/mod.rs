@@ -5,6 +5,7 @@ mod array;
 mod autograd;
 mod context;
 mod convert;
+mod cuda;
 mod errors;
 mod functions;
 mod index;
@@ -25,6 +26,7 @@ fn core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     autograd::register(m)?;
     io::register(m)?;
     optim::register(m)?;
+    cuda::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
