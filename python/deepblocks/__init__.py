@@ -12,7 +12,7 @@ array([[ 4.,  6.],
 
 import sys as _sys
 
-from . import _core, autograd, base, context, runtime, util
+from . import _core, autograd, base, context, cuda, runtime, util
 from . import numpy
 from . import numpy_extension
 from . import ndarray
@@ -36,6 +36,6 @@ _sys.modules[__name__ + ".nd"] = ndarray
 _sys.modules[__name__ + ".init"] = initializer
 
 __all__ = [
-    "np", "npx", "nd", "init", "initializer", "autograd", "gluon", "numpy", "numpy_extension", "ndarray", "optimizer", "base", "context", "runtime", "util",
+    "np", "npx", "nd", "init", "initializer", "autograd", "gluon", "numpy", "numpy_extension", "ndarray", "optimizer", "base", "context", "cuda", "runtime", "util",
     "MXNetError", "Context", "cpu", "gpu", "current_context", "current_device", "num_gpus",
 ]
