@@ -27,7 +27,7 @@ def fully_connected(x, weight, bias=None, num_hidden=None, no_bias=False, flatte
     if len(wshape) != 2 or (num_hidden is not None and wshape[0] != num_hidden):
         raise ValueError(f"fully_connected: weight must be 2-D (num_hidden={num_hidden}, in_units), got shape {wshape}")
     if flatten and x.ndim != 2:
-        x = x.reshape(x.shape[0] if x.ndim else 1, -1)
+        x = _flat2d(x)
     xshape = x.shape
     if not xshape or xshape[-1] != wshape[1]:
         raise ValueError(f"fully_connected: input shape {xshape} does not fit weight shape {wshape} "
@@ -38,6 +38,17 @@ def fully_connected(x, weight, bias=None, num_hidden=None, no_bias=False, flatte
         return _core.linear(x, weight, bias)
     out = _core.matmul(x, weight.T)
     return out if bias is None else out + bias
+
+
+def _flat2d(x):
+    """``(batch, rest...)`` as ``(batch, prod(rest))`` (explicit, so an empty batch works too)."""
+    shape = x.shape
+    if not shape:
+        return x.reshape(1, 1)
+    n = 1
+    for d in shape[1:]:
+        n *= d
+    return x.reshape(shape[0], n)
 
 
 def activation(data, act_type="relu"):

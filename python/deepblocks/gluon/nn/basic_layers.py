@@ -104,7 +104,7 @@ class Flatten(HybridBlock):
     """Reshapes ``(batch, ...)`` to ``(batch, -1)``."""
 
     def forward(self, x):
-        return x.reshape(x.shape[0], -1) if x.ndim else x.reshape(1, 1)
+        return _npx.nn._flat2d(x)
 
     def __repr__(self):
         return self.__class__.__name__
