@@ -296,3 +296,45 @@ def assert_same(dev, host, rtol=None, atol=0.0, check_dtype=True):
 def shares_memory(dev_a, dev_b):
     """True when two deepblocks arrays are views of one storage."""
     return dev_a._storage_id == dev_b._storage_id
+
+
+# ---- array mode and Gluon state ----------------------------------------------------------------------
+
+
+def _in_mode(switch):
+    from deepblocks import util
+
+    saved = dict(util._state)
+    switch()
+    yield
+    util._state.update(saved)
+
+
+@pytest.fixture
+def np_mode():
+    """numpy mode for one test (the previous mode is restored after)."""
+    from deepblocks import npx
+
+    yield from _in_mode(npx.set_np)
+
+
+@pytest.fixture
+def legacy_mode():
+    """legacy ``nd`` mode for one test (the previous mode is restored after)."""
+    from deepblocks import npx
+
+    yield from _in_mode(npx.reset_np)
+
+
+@pytest.fixture
+def gluon_state(monkeypatch):
+    """numpy mode, fresh display-name counters (``dense0`` again), prediction mode; the array
+    mode is restored after, and the test must not leave recording or training on."""
+    from deepblocks import autograd, npx
+    from deepblocks.gluon import block
+
+    monkeypatch.setattr(block, "_global_counter", {})
+    autograd.set_recording(False)
+    autograd.set_training(False)
+    yield from _in_mode(npx.set_np)
+    assert not autograd.is_recording() and not autograd.is_training()

@@ -13,8 +13,7 @@ import numpy as onp
 import pytest
 
 from conftest import raises
-from deepblocks import autograd, gluon, init, nd, np, npx, util
-from deepblocks.gluon import block as block_module
+from deepblocks import autograd, gluon, init, nd, np, npx
 from deepblocks.gluon import nn
 
 UNREGISTERED = ('"{}" is an unregistered container with Blocks. Note that Blocks inside the list, tuple or dict will '
@@ -22,17 +21,7 @@ UNREGISTERED = ('"{}" is an unregistered container with Blocks. Note that Blocks
                 "to nn.Sequential/nn.HybridSequential instead. ")
 
 
-@pytest.fixture(autouse=True)
-def _fresh_state(monkeypatch):
-    """numpy mode, fresh display-name counters, prediction mode; the mode is restored after."""
-    saved = dict(util._state)
-    npx.set_np()
-    monkeypatch.setattr(block_module, "_global_counter", {})
-    autograd.set_recording(False)
-    autograd.set_training(False)
-    yield
-    util._state.update(saved)
-    assert not autograd.is_recording()
+pytestmark = pytest.mark.usefixtures("gluon_state")
 
 
 def ones_init():

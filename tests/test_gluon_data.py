@@ -5,25 +5,10 @@ label arrays), with worker processes and threads giving the same batches."""
 import numpy as onp
 import pytest
 
-from deepblocks import nd, np, npx, util
+from deepblocks import nd, np
 from deepblocks.gluon import data
 
 
-def _in_mode(switch):
-    saved = dict(util._state)
-    switch()
-    yield
-    util._state.update(saved)
-
-
-@pytest.fixture
-def np_mode():
-    yield from _in_mode(npx.set_np)
-
-
-@pytest.fixture
-def legacy_mode():
-    yield from _in_mode(npx.reset_np)
 
 
 def features(n=10, d=3):

@@ -9,21 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import raises
-from deepblocks import autograd, gluon, init, nd, np, npx, util
-from deepblocks.gluon import block as block_module
+from deepblocks import autograd, init, nd, np, npx
 from deepblocks.gluon import nn
 
 
-@pytest.fixture(autouse=True)
-def _fresh_state(monkeypatch):
-    saved = dict(util._state)
-    npx.set_np()
-    monkeypatch.setattr(block_module, "_global_counter", {})
-    autograd.set_recording(False)
-    autograd.set_training(False)
-    yield
-    util._state.update(saved)
-    assert not autograd.is_recording() and not autograd.is_training()
+pytestmark = pytest.mark.usefixtures("gluon_state")
 
 
 def rand(*shape, seed=0, lo=-1.0, hi=1.0):

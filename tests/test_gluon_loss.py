@@ -9,16 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import raises
-from deepblocks import autograd, nd, np, npx, util
+from deepblocks import autograd, nd, np, npx
 from deepblocks.gluon import loss as gloss
 
 
-@pytest.fixture(autouse=True)
-def _fresh_state():
-    saved = dict(util._state)
-    npx.set_np()
-    yield
-    util._state.update(saved)
+pytestmark = pytest.mark.usefixtures("gluon_state")
 
 
 def rs(seed=0):

@@ -5,16 +5,14 @@ warns), devices, ``cast``; deferred initialization for every Block (the initiali
 MXNet's error texts plus the structural path); initializers through ``net.initialize``.
 """
 
-import warnings
 
 import numpy as onp
 import pytest
 
 from conftest import raises
-from deepblocks import autograd, gluon, init, nd, np, npx, util
+from deepblocks import autograd, gluon, init, nd, np, npx
 from deepblocks.base import MXNetError
 from deepblocks.gluon import DeferredInitializationError
-from deepblocks.gluon import block as block_module
 from deepblocks.gluon import nn
 
 NOT_INITIALIZED = ("has not been initialized. Note that you should initialize parameters and create Trainer with "
@@ -26,15 +24,7 @@ DEFERRED = ("has not been initialized yet because initialization was deferred. A
             "layers.")
 
 
-@pytest.fixture(autouse=True)
-def _fresh_state(monkeypatch):
-    saved = dict(util._state)
-    npx.set_np()
-    monkeypatch.setattr(block_module, "_global_counter", {})
-    autograd.set_recording(False)
-    autograd.set_training(False)
-    yield
-    util._state.update(saved)
+pytestmark = pytest.mark.usefixtures("gluon_state")
 
 
 @pytest.fixture

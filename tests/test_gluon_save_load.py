@@ -16,21 +16,14 @@ import numpy as onp
 import pytest
 
 from conftest import raises
-from deepblocks import autograd, gluon, init, nd, np, npx, util
+from deepblocks import autograd, gluon, init, nd, np, npx
 from deepblocks.base import MXNetError
-from deepblocks.gluon import block as block_module
 from deepblocks.gluon import nn
 
 FIXTURES = pathlib.Path(__file__).parent / "fixtures" / "mxnet"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_state(monkeypatch):
-    saved = dict(util._state)
-    npx.set_np()
-    monkeypatch.setattr(block_module, "_global_counter", {})
-    yield
-    util._state.update(saved)
+pytestmark = pytest.mark.usefixtures("gluon_state")
 
 
 class MLP(nn.Block):

@@ -9,13 +9,10 @@ import warnings
 import numpy as onp
 import pytest
 
-pytest.importorskip("deepblocks.optimizer")
-
-from conftest import raises  # noqa: E402
-from deepblocks import autograd, gluon, init, nd, np, npx, util  # noqa: E402
-from deepblocks.base import MXNetError  # noqa: E402
-from deepblocks.gluon import block as block_module  # noqa: E402
-from deepblocks.gluon import nn  # noqa: E402
+from conftest import raises
+from deepblocks import autograd, gluon, init, nd, np, npx
+from deepblocks.base import MXNetError
+from deepblocks.gluon import nn
 
 STALE = ("Gradient of Parameter `{}` on context cpu(0) has not been updated by backward since last `step`. This could "
          "mean a bug in your model that made it only use a subset of the Parameters (Blocks) for this iteration. If "
@@ -27,14 +24,7 @@ X = [[1.0, 2.0, 3.0], [-1.0, 0.5, 2.0]]
 Y = [[1.0, 0.0], [0.0, 1.0]]
 
 
-@pytest.fixture(autouse=True)
-def _fresh_state(monkeypatch):
-    saved = dict(util._state)
-    npx.set_np()
-    monkeypatch.setattr(block_module, "_global_counter", {})
-    yield
-    util._state.update(saved)
-    assert not autograd.is_recording()
+pytestmark = pytest.mark.usefixtures("gluon_state")
 
 
 def train_steps(net, trainer, x, y, steps, batch_size=None, loss=gluon.loss.L2Loss()):

@@ -17,7 +17,7 @@ import threading
 import numpy as onp
 import pytest
 
-from deepblocks import nd, np, npx, util
+from deepblocks import nd, np, util
 from deepblocks import gluon
 from deepblocks.base import MXNetError, NotSupportedError
 from deepblocks.gluon.data import DataLoader
@@ -30,21 +30,6 @@ FILES = {
 }
 
 
-def _in_mode(switch):
-    saved = dict(util._state)
-    switch()
-    yield
-    util._state.update(saved)
-
-
-@pytest.fixture
-def np_mode():
-    yield from _in_mode(npx.set_np)
-
-
-@pytest.fixture
-def legacy_mode():
-    yield from _in_mode(npx.reset_np)
 
 
 # ---- idx fixtures --------------------------------------------------------------------------------

@@ -243,7 +243,8 @@ impl<'a> Reader<'a> {
     }
 
     fn word<const N: usize>(&mut self, what: &str) -> Result<[u8; N]> {
-        Ok(self.take(N, what)?.try_into().expect("take returns N bytes"))
+        let at = self.pos;
+        self.take(N, what)?.try_into().map_err(|_| fail(at, format!("{what}: expected {N} bytes")))
     }
 
     fn u32(&mut self, what: &str) -> Result<u32> {

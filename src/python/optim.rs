@@ -72,11 +72,8 @@ fn adam_update(
     rescale_grad: f64,
     clip_gradient: Option<f64>,
 ) -> PyResult<()> {
-    let op = "adam_update";
-    let (w, g) = (arg(op, "weight", weight)?, arg(op, "grad", grad)?);
-    let (m, v) = (arg(op, "mean", mean)?, arg(op, "var", var)?);
-    let rule = Adam { hyper: hyper(lr, wd, rescale_grad, clip_gradient), beta1, beta2, epsilon };
-    run(py, w.numel(), || rule.update(&w, &g, &m, &v))
+    let h = hyper(lr, wd, rescale_grad, clip_gradient);
+    adam_family(py, "adam_update", [weight, grad, mean, var], h, beta1, beta2, epsilon, false)
 }
 
 /// AdamW step with decoupled weight decay; `lr` already bias-corrected.
@@ -97,11 +94,31 @@ fn adamw_update(
     rescale_grad: f64,
     clip_gradient: Option<f64>,
 ) -> PyResult<()> {
-    let op = "adamw_update";
+    let h = hyper(lr, wd, rescale_grad, clip_gradient);
+    adam_family(py, "adamw_update", [weight, grad, mean, var], h, beta1, beta2, epsilon, true)
+}
+
+/// The shared body of `adam_update` and `adamw_update` (they differ in the rule only).
+#[allow(clippy::too_many_arguments)]
+fn adam_family(
+    py: Python<'_>,
+    op: &str,
+    [weight, grad, mean, var]: [&Bound<'_, PyAny>; 4],
+    hyper: Hyper,
+    beta1: f64,
+    beta2: f64,
+    epsilon: f64,
+    decoupled: bool,
+) -> PyResult<()> {
     let (w, g) = (arg(op, "weight", weight)?, arg(op, "grad", grad)?);
     let (m, v) = (arg(op, "mean", mean)?, arg(op, "var", var)?);
-    let rule = AdamW { hyper: hyper(lr, wd, rescale_grad, clip_gradient), beta1, beta2, epsilon };
-    run(py, w.numel(), || rule.update(&w, &g, &m, &v))
+    run(py, w.numel(), || {
+        if decoupled {
+            AdamW { hyper, beta1, beta2, epsilon }.update(&w, &g, &m, &v)
+        } else {
+            Adam { hyper, beta1, beta2, epsilon }.update(&w, &g, &m, &v)
+        }
+    })
 }
 
 /// RMSProp step: plain with `g` and `delta` None, centered (Graves) with both given.

@@ -30,7 +30,6 @@ from collections import OrderedDict
 from .. import _core
 from .. import initializer
 from ..base import MXNetError
-from ..util import is_np_array
 from .parameter import (DeferredInitializationError, Parameter, ParameterDict, ParameterList, _pending,
                         _pick_ctx)
 
@@ -412,8 +411,8 @@ class Block:
                         dtype_source, "the given dict")
 
     def _load_dict(self, loaded, ctx, allow_missing, ignore_extra, cast_dtype, dtype_source, src):
-        from .serialization import assign_loaded
-        loaded = {(k[4:] if k.startswith(("arg:", "aux:")) else k): v for k, v in loaded.items()}
+        from .serialization import assign_loaded, strip_mxnet_prefix
+        loaded = {strip_mxnet_prefix(k): v for k, v in loaded.items()}
         if loaded and not any("." in k for k in loaded):
             # A file of display names (MXNet's collect_params().save or save_params).
             params = self._collect()

@@ -21,6 +21,7 @@ from collections import OrderedDict
 import numpy as _onp
 
 from .. import _core
+from .. import autograd
 from .. import initializer
 from .. import numpy as _np
 from ..base import MXNetError
@@ -239,7 +240,8 @@ class Parameter:
             raise DeferredInitializationError(
                 f"Cannot initialize Parameter {self._where()} because it has invalid shape: {self.shape}. "
                 "Please specify in_units, in_channels, etc for `Block`s.")
-        with _core_pause():
+        # Initializers write the data outside any recording (the training mode stays as it is).
+        with autograd.pause(train_mode=autograd.is_training()):
             if data is None:
                 data = _np.zeros(self._shape, dtype=self._dtype)
                 # Custom initializers get the mode's array type (NDArray has .abs() etc. in nd mode).
@@ -402,16 +404,6 @@ class Parameter:
 
     def list_row_sparse_data(self, row_id):
         raise MXNetError("row_sparse parameters are not supported by deepblocks")
-
-
-class _core_pause:
-    """Initializers write parameter data outside any recording scope."""
-
-    def __enter__(self):
-        self._prev = _core.set_recording(False)
-
-    def __exit__(self, *exc):
-        _core.set_recording(self._prev)
 
 
 class Constant(Parameter):
@@ -628,7 +620,7 @@ class ParameterDict:
     def load_dict(self, param_dict, ctx=None, allow_missing=False, ignore_extra=False, restore_prefix="",
                   filename=None, cast_dtype=False, dtype_source="current"):
         """Loads ``{name: array}`` (MXNet's 'arg:'/'aux:' prefixes are stripped)."""
-        from .serialization import assign_loaded
+        from .serialization import assign_loaded, strip_mxnet_prefix
         src = filename if filename is not None else "the given dict"
         if restore_prefix:
             for name in self.keys():
@@ -637,8 +629,7 @@ class ParameterDict:
                                      f"not start with '{restore_prefix}'")
         arrays = {}
         for k, v in param_dict.items():
-            k = k[4:] if k.startswith(("arg:", "aux:")) else k
-            arrays[restore_prefix + k] = v
+            arrays[restore_prefix + strip_mxnet_prefix(k)] = v
         targets = OrderedDict((name, [p]) for name, p in self.items())
         assign_loaded(targets, arrays, src, ctx, allow_missing, ignore_extra, cast_dtype, dtype_source)
 

@@ -12,7 +12,7 @@ from .. import numpy_extension as _npx
 from ..base import MXNetError
 from ..context import cpu
 
-__all__ = ["ParameterLoadError", "save_params", "load_params", "assign_loaded"]
+__all__ = ["ParameterLoadError", "save_params", "load_params", "assign_loaded", "strip_mxnet_prefix"]
 
 
 class ParameterLoadError(MXNetError, ValueError):
@@ -34,6 +34,11 @@ def load_params(filename):
         raise ParameterLoadError(f"'{filename}' holds an unnamed list of {len(loaded)} arrays, not named "
                                  "parameters (was it written by npx.save of a list?)")
     return loaded
+
+
+def strip_mxnet_prefix(key):
+    """A key of an MXNet ``export`` file (``arg:dense0_weight``, ``aux:...``) without its prefix."""
+    return key[4:] if key.startswith(("arg:", "aux:")) else key
 
 
 def _names(keys):
