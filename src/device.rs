@@ -1,5 +1,6 @@
-//! Devices (MXNet calls them contexts). `cpu(i)` always works; `gpu(i)` objects can be made
-//! anywhere, but allocating on one fails with a `Device` error until the CUDA backend exists.
+//! Devices (MXNet calls them contexts). `cpu(i)` always works (every `cpu(i)` is host
+//! memory); `gpu(i)` objects can be made anywhere, and allocating on one fails with a
+//! `Device` error naming the reason when that GPU is missing or the build has no CUDA.
 
 use crate::error::{Error, Result};
 
@@ -27,33 +28,36 @@ impl Device {
     pub fn check_available(self) -> Result<()> {
         match self {
             Device::Cpu(_) => Ok(()),
-            Device::Gpu(id) => Err(Error::Device(format!("cannot use device {self}: {}", gpu_unavailable(id)))),
+            Device::Gpu(id) => match gpu_unavailable(id) {
+                None => Ok(()),
+                Some(why) => Err(Error::Device(format!("cannot use device {self}: {why}"))),
+            },
         }
     }
 
-    /// Number of usable GPUs. Devices the driver reports count once the CUDA storage can
-    /// hold arrays; until then code that checks `num_gpus()` first (d2l's `try_gpu`) stays
-    /// on the CPU instead of failing.
+    /// Number of usable GPUs (0 without a driver or a GPU; the emulator's when it is on).
     pub fn num_gpus() -> usize {
-        0
+        #[cfg(feature = "cuda")]
+        {
+            crate::cuda::device::count()
+        }
+        #[cfg(not(feature = "cuda"))]
+        {
+            0
+        }
     }
 }
 
-/// Why GPU `id` cannot hold arrays in this build.
-fn gpu_unavailable(id: usize) -> String {
+/// Why GPU `id` cannot hold arrays, or `None` when it can.
+fn gpu_unavailable(id: usize) -> Option<String> {
     #[cfg(feature = "cuda")]
     {
-        match crate::cuda::unavailable_reason(id) {
-            Some(why) => format!("no GPU is available ({why})"),
-            None => format!(
-                "CUDA sees gpu({id}), but this build of deepblocks cannot hold arrays on GPUs yet (the CUDA backend's storage is not in place)"
-            ),
-        }
+        crate::cuda::device::unavailable_reason(id).map(|why| format!("no GPU is available ({why})"))
     }
     #[cfg(not(feature = "cuda"))]
     {
         let _ = id;
-        "no GPU is available (deepblocks was built without its CUDA backend)".to_string()
+        Some("no GPU is available (deepblocks was built without its CUDA backend)".to_string())
     }
 }
 

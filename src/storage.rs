@@ -157,22 +157,93 @@ impl CpuStorage {
         }
     }
 
+    /// Address of the first element, for writing.
+    pub fn as_mut_ptr(&mut self) -> *mut u8 {
+        self.as_ptr() as *mut u8
+    }
+
     /// `n` zero elements of `dtype`.
     pub fn zeros(dtype: DType, n: usize) -> Result<CpuStorage> {
         crate::with_dtype!(dtype, T => Ok(T::wrap(zeroed_vec::<T>(n)?)))
     }
 }
 
+/// Where a storage's elements live: host memory, or a GPU's (feature `cuda`).
+#[derive(Debug)]
+pub enum Memory {
+    Host(CpuStorage),
+    #[cfg(feature = "cuda")]
+    Cuda(crate::cuda::CudaBuffer),
+}
+
+impl Memory {
+    pub fn dtype(&self) -> DType {
+        match self {
+            Memory::Host(h) => h.dtype(),
+            #[cfg(feature = "cuda")]
+            Memory::Cuda(b) => b.dtype(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Memory::Host(h) => h.len(),
+            #[cfg(feature = "cuda")]
+            Memory::Cuda(b) => b.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The host memory; an internal error for GPU memory (a CPU kernel reached a GPU array,
+    /// which the dispatch in `ops` must prevent).
+    pub fn host(&self) -> Result<&CpuStorage> {
+        match self {
+            Memory::Host(h) => Ok(h),
+            #[cfg(feature = "cuda")]
+            Memory::Cuda(_) => Err(on_gpu()),
+        }
+    }
+
+    pub fn host_mut(&mut self) -> Result<&mut CpuStorage> {
+        match self {
+            Memory::Host(h) => Ok(h),
+            #[cfg(feature = "cuda")]
+            Memory::Cuda(_) => Err(on_gpu()),
+        }
+    }
+
+    /// The device memory, when there is some.
+    #[cfg(feature = "cuda")]
+    pub fn cuda(&self) -> Option<&crate::cuda::CudaBuffer> {
+        match self {
+            Memory::Cuda(b) => Some(b),
+            Memory::Host(_) => None,
+        }
+    }
+}
+
+#[cfg(feature = "cuda")]
+fn on_gpu() -> Error {
+    Error::Device("internal: a CPU kernel was given an array in GPU memory".into())
+}
+
 /// Shared, lockable memory. The lock is held only for the duration of one kernel.
 #[derive(Debug)]
 pub struct Storage {
-    data: RwLock<CpuStorage>,
+    data: RwLock<Memory>,
     /// Bumped by every write, so autograd can tell that a value it saved has changed.
     version: AtomicU64,
 }
 
 impl Storage {
     pub fn new(data: CpuStorage) -> Storage {
+        Storage::from_memory(Memory::Host(data))
+    }
+
+    pub fn from_memory(data: Memory) -> Storage {
         Storage { data: RwLock::new(data), version: AtomicU64::new(0) }
     }
 
@@ -188,11 +259,11 @@ impl Storage {
         self.len() == 0
     }
 
-    pub fn read(&self) -> parking_lot::RwLockReadGuard<'_, CpuStorage> {
+    pub fn read(&self) -> parking_lot::RwLockReadGuard<'_, Memory> {
         self.data.read_recursive()
     }
 
-    pub fn write(&self) -> parking_lot::RwLockWriteGuard<'_, CpuStorage> {
+    pub fn write(&self) -> parking_lot::RwLockWriteGuard<'_, Memory> {
         self.version.fetch_add(1, Ordering::Relaxed);
         self.data.write()
     }
@@ -208,13 +279,15 @@ pub(crate) fn dtype_mismatch(expected: DType, found: DType) -> Error {
     Error::DType(format!("internal dtype mismatch: expected {expected}, storage holds {found}"))
 }
 
-/// Typed read access to a storage.
-pub(crate) fn typed<T: StorageElement>(s: &CpuStorage) -> Result<&[T]> {
+/// Typed read access to host memory.
+pub(crate) fn typed<T: StorageElement>(s: &Memory) -> Result<&[T]> {
+    let s = s.host()?;
     T::slice(s).ok_or_else(|| dtype_mismatch(T::DTYPE, s.dtype()))
 }
 
-/// Typed write access to a storage.
-pub(crate) fn typed_mut<T: StorageElement>(s: &mut CpuStorage) -> Result<&mut [T]> {
+/// Typed write access to host memory.
+pub(crate) fn typed_mut<T: StorageElement>(s: &mut Memory) -> Result<&mut [T]> {
+    let s = s.host_mut()?;
     let found = s.dtype();
     T::slice_mut(s).ok_or_else(|| dtype_mismatch(T::DTYPE, found))
 }

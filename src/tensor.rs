@@ -6,7 +6,7 @@ use crate::device::Device;
 use crate::dtype::{DType, Element};
 use crate::error::{fmt_shape, Error, Result};
 use crate::layout::{checked_numel, Layout};
-use crate::storage::{typed, CpuStorage, Storage, StorageElement};
+use crate::storage::{typed, CpuStorage, Memory, Storage, StorageElement};
 use crate::autograd::graph::MetaCell;
 use std::sync::Arc;
 
@@ -75,9 +75,29 @@ impl std::fmt::Debug for Tensor {
 }
 
 impl Tensor {
-    /// A tensor owning `data`, laid out densely as `shape`.
+    /// A tensor owning `data` (host memory, copied to the device when `device` is a GPU),
+    /// laid out densely as `shape`.
     pub fn from_storage(data: CpuStorage, shape: &[usize], device: Device) -> Result<Tensor> {
         device.check_available()?;
+        match device {
+            #[cfg(feature = "cuda")]
+            Device::Gpu(id) => {
+                checked_numel(shape)?;
+                let len = data.len();
+                let gpu = crate::cuda::device::gpu(id)?;
+                let buf = crate::cuda::CudaBuffer::upload(&gpu, &data)?;
+                drop(data);
+                if len != buf.len() {
+                    return Err(Error::Shape(format!("{len} elements cannot form an array of shape {}", fmt_shape(shape))));
+                }
+                Tensor::from_memory(Memory::Cuda(buf), shape, device)
+            }
+            _ => Tensor::from_memory(Memory::Host(data), shape, device),
+        }
+    }
+
+    /// A tensor owning `data` (already on `device`), laid out densely as `shape`.
+    pub(crate) fn from_memory(data: Memory, shape: &[usize], device: Device) -> Result<Tensor> {
         let n = checked_numel(shape)?;
         if n != data.len() {
             return Err(Error::Shape(format!(
@@ -88,7 +108,7 @@ impl Tensor {
         }
         let dtype = data.dtype();
         Ok(Tensor(Arc::new(TensorInner {
-            storage: Arc::new(Storage::new(data)),
+            storage: Arc::new(Storage::from_memory(data)),
             layout: Layout::contiguous(shape),
             dtype,
             device,
@@ -198,9 +218,20 @@ impl Tensor {
         self.0.layout.is_contiguous()
     }
 
+    /// This tensor, or a copy of it in host memory when it lives on a GPU (not recorded).
+    pub fn to_host(&self) -> Result<Tensor> {
+        match self.device() {
+            Device::Cpu(_) => Ok(self.clone()),
+            #[cfg(feature = "cuda")]
+            Device::Gpu(_) => crate::cuda::ops::copy::to_device(self, Device::Cpu(0)),
+            #[cfg(not(feature = "cuda"))]
+            Device::Gpu(_) => Err(Error::Device(format!("internal: an array on {}", self.device()))),
+        }
+    }
+
     /// The elements in row-major order, converted to `T`.
     pub fn to_vec<T: StorageElement>(&self) -> Result<Vec<T>> {
-        let t = self.astype(T::DTYPE)?.contiguous()?;
+        let t = self.to_host()?.astype(T::DTYPE)?.contiguous()?;
         let guard = t.storage().read();
         let data = typed::<T>(&guard)?;
         let start = t.layout().offset();
@@ -215,10 +246,11 @@ impl Tensor {
                 fmt_shape(self.shape())
             )));
         }
-        let guard = self.storage().read();
+        let host = self.to_host()?;
+        let guard = host.storage().read();
         let v: T = crate::with_dtype!(self.dtype(), S => {
             let data = typed::<S>(&guard)?;
-            let idx = self.layout().storage_index(&vec![0; self.ndim()]);
+            let idx = host.layout().storage_index(&vec![0; self.ndim()]);
             data[idx].cast::<T>()
         });
         Ok(v)

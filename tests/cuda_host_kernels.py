@@ -257,3 +257,34 @@ class GpuModule:
                     a[...] = d.get()
 
         return call
+
+
+def build_emulator(workdir, cxx=None, opt="-O1"):
+    """Compiles every module into one shared library for deepblocks' CUDA emulator
+    (src/cuda/emulator.rs, enabled by DEEPBLOCKS_CUDA_EMULATOR=<library>): each kernel gets
+    an entry `dbh_launch_<kernel>(grid, block, void** params)` that takes its arguments as
+    cuLaunchKernel does, a pointer to each value. Returns the library's path."""
+    cxx = cxx or compiler()
+    objects = []
+    for src in sorted(os.listdir(KERNEL_DIR)):
+        if not src.endswith(".cu"):
+            continue
+        module = src[:-3]
+        kernels = signatures(module, workdir, cxx)
+        lines = [f'#include "{os.path.join(KERNEL_DIR, src)}"']
+        for name, params in kernels.items():
+            args = ", ".join(f"*({ty}*)dbh_p[{i}]" for i, (_, ty, _) in enumerate(params))
+            lines.append(
+                f'extern "C" void dbh_launch_{name}(unsigned dbh_grid, unsigned dbh_block, void** dbh_p) '
+                f"{{ dbh::launch(dbh_grid, dbh_block, [=] {{ {name}({args}); }}); }}"
+            )
+        wrapper = os.path.join(workdir, f"{module}_emu.cpp")
+        with open(wrapper, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        obj = os.path.join(workdir, f"{module}_emu.o")
+        _run([cxx, *_flags(os.path.join(workdir, f"{module}_shim.h")), opt, "-fPIC", "-pthread", "-c", wrapper, "-o", obj])
+        objects.append(obj)
+    lib = os.path.join(workdir, "deepblocks_cuda_emulator.so")
+    # The header's out-of-line helpers (__noinline__) are defined, identically, in every module.
+    _run([cxx, "-shared", "-pthread", "-Wl,--allow-multiple-definition", *objects, "-o", lib])
+    return lib

@@ -5,11 +5,26 @@
 //! keeps a `catch_unwind` as a backstop. Without a driver or a GPU, `device_count()` is 0 and
 //! the rest of the engine reports "no GPU" as an ordinary error.
 //!
-//! - `nvrtc`: compiling the kernel sources of `kernels` for a GPU architecture.
-//! - `kernels`: the CUDA C sources, embedded in the crate.
+//! - `kernels`: the CUDA C sources, embedded in the crate; `nvrtc` compiles them for a GPU
+//!   architecture and `cache` keeps the results on disk.
+//! - `backend`: what a device must do (memory, copies, launches, float products), done by
+//!   `driver` on a real GPU and by `emulator` on the host (for tests without a GPU).
+//! - `device`: the open GPUs and their memory caches; `buffer`: a GPU tensor's memory.
+//! - `launch`: kernel arguments and strided `info` arrays; `ops`: the GPU side of every
+//!   operation family of `crate::ops`, which dispatch there for tensors on a GPU.
 
+pub mod backend;
+pub mod buffer;
+pub mod cache;
+pub mod device;
+pub mod driver;
+pub mod emulator;
 pub mod kernels;
+pub mod launch;
 pub mod nvrtc;
+pub mod ops;
+
+pub use buffer::CudaBuffer;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 

@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use std::io::Write;
 use std::path::Path;
 
-pub(super) fn write(path: &Path, data: &[u8]) -> Result<()> {
+pub(crate) fn write(path: &Path, data: &[u8]) -> Result<()> {
     let fail = |what: &str, e: std::io::Error| Error::File(format!("cannot save to {}: {what}: {e}", path.display()));
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,

@@ -12,7 +12,7 @@
 //! assert_eq!(tensors[0].1.to_vec::<f32>().unwrap(), vec![1.0, 2.0, 3.0]);
 //! ```
 
-mod atomic;
+pub(crate) mod atomic;
 mod bytes;
 pub mod mxnet;
 

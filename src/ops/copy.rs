@@ -43,6 +43,7 @@ impl Tensor {
     }
 
     fn astype_raw(&self, dtype: DType) -> Result<Tensor> {
+        crate::gpu_dispatch!(self, crate::cuda::ops::copy::astype(self, dtype));
         with_dtype!(dtype, D => unsafe {
             build::<D>(self.shape(), self.device(), |p| {
                 copy_cast(p, &Layout::contiguous(self.shape()), self, self.layout())
@@ -73,15 +74,22 @@ impl Tensor {
         if self.numel() == 0 {
             return Ok(());
         }
+        crate::gpu_dispatch!(self, crate::cuda::ops::copy::assign(self, &src, src.layout()));
         with_dtype!(self.dtype(), D => with_mut_ptr::<D, _>(self, |d| unsafe {
             copy_cast(d, self.layout(), &src, src.layout())
         }))
     }
 
-    /// A copy on `device` (this build has only CPU memory, so any other device fails).
+    /// A copy on `device`.
     pub fn to_device(&self, device: crate::Device) -> Result<Tensor> {
         device.check_available()?;
-        let copy = || Ok(self.astype_raw(self.dtype())?.on_device(device));
+        let copy = || {
+            if self.device().device_type() == "gpu" || device.device_type() == "gpu" {
+                #[cfg(feature = "cuda")]
+                return crate::cuda::ops::copy::to_device(self, device);
+            }
+            Ok(self.astype_raw(self.dtype())?.on_device(device))
+        };
         crate::autograd::track("to_device", &[self], copy, |_| crate::autograd::derivatives::copy::to_device(self))
     }
 

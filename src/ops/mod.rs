@@ -1,6 +1,20 @@
 //! Tensor operations, one family a file. Each file adds an `impl Tensor` block with the
 //! public operations of its family and keeps its kernels private.
 
+/// Sends an operation on a GPU tensor to its GPU implementation in `crate::cuda::ops`
+/// (`gpu_dispatch!(tensor, expression)` returns the expression's result from the enclosing
+/// function when `tensor` is on a GPU). Without the `cuda` feature no tensor is ever on a GPU.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! gpu_dispatch {
+    ($t:expr, $gpu:expr) => {
+        #[cfg(feature = "cuda")]
+        if let $crate::Device::Gpu(_) = $t.device() {
+            return $gpu;
+        }
+    };
+}
+
 pub mod binary;
 pub mod copy;
 pub mod creation;

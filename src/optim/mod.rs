@@ -36,7 +36,7 @@ use crate::cpu::strided::{Plan, Ptr};
 use crate::dtype::DType;
 use crate::error::{fmt_shape, Error, Result};
 use crate::layout::Layout;
-use crate::storage::{typed, typed_mut, CpuStorage, StorageElement};
+use crate::storage::{typed, typed_mut, StorageElement};
 use crate::tensor::Tensor;
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
@@ -236,7 +236,7 @@ fn run<T: Real, const N: usize>(operands: [&Tensor; N], f: impl Fn(&mut [T; N]) 
         return Ok(());
     }
     let grad_guard = operands[1].storage().read();
-    let mut write_guards: Vec<parking_lot::RwLockWriteGuard<'_, CpuStorage>> =
+    let mut write_guards: Vec<parking_lot::RwLockWriteGuard<'_, crate::storage::Memory>> =
         written::<N>().map(|k| operands[k].storage().write()).collect();
     let mut ptrs = [Ptr(std::ptr::null_mut::<T>()); N];
     ptrs[1] = Ptr(typed::<T>(&grad_guard)?.as_ptr() as *mut T);

@@ -249,7 +249,7 @@ impl PyArray {
             return Err(Error::Device(format!("array is on {}; copy it to the CPU with asnumpy()", t.device())).into());
         }
         let size = t.dtype().size();
-        let base = t.storage().read().as_ptr() as usize;
+        let base = t.storage().read().host()?.as_ptr() as usize;
         let typestr = match t.dtype() {
             DType::Bool => "|b1",
             DType::U8 => "|u1",
@@ -277,12 +277,21 @@ impl PyArray {
         if let Some(d) = dtype {
             kwargs.set_item("dtype", d)?;
         }
+        if slf.get().t.device().device_type() != "cpu" {
+            let host = wrap(slf.py(), None, slf.get().t.to_host()?)?;
+            return np.getattr("array")?.call((host,), Some(&kwargs));
+        }
         let view = np.getattr("array")?.call((slf,), Some(&kwargs))?;
         Ok(view)
     }
 
-    /// A NumPy copy of the data.
+    /// A NumPy copy of the data (through a host copy for arrays on a GPU).
     fn asnumpy<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        let t = &slf.get().t;
+        if t.device().device_type() != "cpu" {
+            let host = wrap(slf.py(), None, t.to_host()?)?;
+            return numpy(slf.py())?.getattr("array")?.call1((host,));
+        }
         numpy(slf.py())?.getattr("array")?.call1((slf,))
     }
 
