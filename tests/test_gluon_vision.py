@@ -1,5 +1,5 @@
 """gluon.data.vision: MNIST / FashionMNIST read from idx files made here (gzipped or not),
-bad files, downloads from a loopback HTTP server (SHA-1 checks, atomic files, MXNET_GLUON_REPO),
+the UCI digits shipped with the package (file, split, license), bad files, downloads from a loopback HTTP server (SHA-1 checks, atomic files, MXNET_GLUON_REPO),
 and the transforms against NumPy references (bilinear Resize with OpenCV's half-pixel centres)."""
 
 import doctest
@@ -22,7 +22,7 @@ from deepblocks import gluon
 from deepblocks.base import MXNetError, NotSupportedError
 from deepblocks.gluon.data import DataLoader
 from deepblocks.gluon.data import download as dl
-from deepblocks.gluon.data.vision import MNIST, FashionMNIST, transforms
+from deepblocks.gluon.data.vision import MNIST, Digits, FashionMNIST, transforms
 
 FILES = {
     True: ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"),
@@ -308,6 +308,60 @@ def test_dataloader_in_legacy_mode(legacy_mode, tmp_path):
     X, y = next(iter(DataLoader(ds, 5)))
     assert isinstance(X, nd.NDArray) and X.shape == (5, 1, 28, 28)
     assert isinstance(y, nd.NDArray) and y.dtype == onp.int32
+
+
+# ---- the UCI digits shipped with the package ------------------------------------------------------
+
+DIGITS_DIR = os.path.dirname(importlib.import_module("deepblocks.gluon.data.vision.datasets").__file__)
+
+
+def test_digits_file_is_the_unmodified_scikit_learn_copy():
+    with open(os.path.join(DIGITS_DIR, "digits.csv.gz"), "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest()
+    with open(os.path.join(DIGITS_DIR, "DIGITS_LICENSE.txt")) as f:
+        license_text = f.read()
+    assert digest in license_text  # the license file names the exact file it covers
+    assert "CC BY 4.0" in license_text and "Alpaydin" in license_text and "10.24432/C50P49" in license_text
+
+
+def test_digits_split_is_fixed_balanced_and_complete(np_mode):
+    full, train, test = Digits(train=None), Digits(train=True), Digits(train=False)
+    assert (len(full), len(train), len(test)) == (1797, 1442, 355)
+    labels = onp.array([int(full[i][1]) for i in range(len(full))])
+    assert onp.bincount(labels).tolist() == [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]
+    test_labels = onp.array([int(test[i][1]) for i in range(len(test))])
+    # every fifth image of each digit: each class is a fifth of the test set, rounded down
+    assert onp.bincount(test_labels).tolist() == [n // 5 for n in onp.bincount(labels)]
+    # the two parts are the whole set, without overlap, in file order
+    images = full._data.asnumpy().reshape(len(full), -1)
+    parts = onp.concatenate([train._data.asnumpy(), test._data.asnumpy()]).reshape(len(full), -1)
+    assert sorted(map(bytes, images)) == sorted(map(bytes, parts))
+    rank = onp.array([(labels[:i] == labels[i]).sum() for i in range(len(labels))])
+    onp.testing.assert_array_equal(test._data.asnumpy().reshape(len(test), -1), images[rank % 5 == 4])
+
+
+def test_digits_samples_follow_mnist_format(np_mode):
+    image, label = Digits()[3]
+    assert isinstance(image, np.ndarray) and image.shape == (8, 8, 1) and image.dtype == onp.uint8
+    assert isinstance(label, onp.int32)
+    pixels = Digits(train=None)._data.asnumpy()
+    assert pixels.min() == 0 and pixels.max() == 16
+
+
+def test_digits_in_legacy_mode_with_transform_and_loader(legacy_mode):
+    ds = Digits(train=False, transform=lambda x, y: (x.astype("float32") / 16, y + 1))
+    image, label = ds[0]
+    plain_image, plain_label = Digits(train=False)[0]
+    assert isinstance(image, nd.NDArray) and image.dtype == onp.float32
+    onp.testing.assert_array_equal(image.asnumpy() * 16, plain_image.asnumpy())
+    assert int(label) == int(plain_label) + 1
+    X, y = next(iter(DataLoader(Digits(train=False).transform_first(transforms.ToTensor()), 7)))
+    assert isinstance(X, nd.NDArray) and X.shape == (7, 1, 8, 8) and X.dtype == onp.float32
+
+
+def test_digits_train_must_be_a_bool_or_none():
+    with pytest.raises(ValueError, match="True, False or None"):
+        Digits(train="test")
 
 
 # ---- transforms ----------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""``gluon.data.vision``: the MNIST and Fashion-MNIST datasets and image ``transforms``.
+"""``gluon.data.vision``: the MNIST and Fashion-MNIST datasets, the UCI digits (shipped with
+deepblocks) and image ``transforms``.
 
 >>> from deepblocks import gluon
 >>> from deepblocks.gluon.data.vision import transforms
@@ -11,6 +12,6 @@
 """
 
 from . import datasets, transforms
-from .datasets import MNIST, FashionMNIST
+from .datasets import Digits, MNIST, FashionMNIST
 
-__all__ = ["datasets", "transforms", "MNIST", "FashionMNIST"]
+__all__ = ["datasets", "transforms", "Digits", "MNIST", "FashionMNIST"]

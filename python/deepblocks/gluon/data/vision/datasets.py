@@ -1,4 +1,5 @@
-"""Downloaded vision datasets: MNIST and Fashion-MNIST, as in ``mxnet.gluon.data.vision``.
+"""Vision datasets: MNIST and Fashion-MNIST, downloaded as in ``mxnet.gluon.data.vision``, and
+the small UCI handwritten digits, shipped inside the package.
 
 Both read the four standard idx files (``train-images-idx3-ubyte.gz`` and so on) from
 ``root``. A file already there is used as it is, gzipped or not and under either name (with
@@ -19,7 +20,7 @@ from ....util import is_np_array
 from ..dataset import Dataset
 from ..download import download, repo_file_url
 
-__all__ = ["MNIST", "FashionMNIST"]
+__all__ = ["MNIST", "FashionMNIST", "Digits"]
 
 _LABEL_MAGIC = 2049  # idx1: unsigned bytes, one dimension
 _IMAGE_MAGIC = 2051  # idx3: unsigned bytes, three dimensions
@@ -143,6 +144,75 @@ class FashionMNIST(MNIST):
     def __init__(self, root=os.path.join(_data_dir(), "datasets", "fashion-mnist"), train=True,
                  transform=None):
         super().__init__(root, train, transform)
+
+
+class Digits(Dataset):
+    """The UCI handwritten digits: 1,797 grey 8x8 images of the digits 0-9, shipped with
+    deepblocks (``digits.csv.gz`` beside this module, 57 KB; no download).
+
+    The data are the test part of E. Alpaydin and C. Kaynak's *Optical Recognition of
+    Handwritten Digits* (UCI Machine Learning Repository, 1998, CC BY 4.0; see
+    ``DIGITS_LICENSE.txt`` beside this module), as scikit-learn's ``load_digits`` has them.
+    Each pixel counts the "on" pixels of a 4x4 block of a 32x32 bitmap, so it lies in 0..16.
+
+    Samples are ``(image, label)`` in MNIST's format: a ``(8, 8, 1)`` uint8 array
+    (``np.ndarray`` after ``npx.set_np()``, ``nd.NDArray`` otherwise) and an ``int32``
+    NumPy scalar.
+
+    Parameters
+    ----------
+    train : bool or None, default True
+        The split is fixed and balanced, with no random draw: every fifth image of each digit
+        (the 5th, 10th, ... in file order) is a test image. True gives the other 1,442
+        images, False the 355 test images, None all 1,797.
+    transform : callable, default None
+        Applied to each sample as ``transform(data, label)``.
+
+    >>> from deepblocks import npx
+    >>> from deepblocks.gluon.data.vision import Digits
+    >>> npx.set_np()
+    >>> train, test = Digits(train=True), Digits(train=False)
+    >>> len(train), len(test), len(Digits(train=None))
+    (1442, 355, 1797)
+    >>> image, label = train[0]
+    >>> image.shape, image.dtype, int(image.max()), label.dtype, int(label)
+    ((8, 8, 1), dtype('uint8'), 15, dtype('int32'), 0)
+    >>> scaled = train.transform_first(lambda x: x.astype('float32') / 16)
+    >>> float(scaled[0][0].max())
+    0.9375
+    """
+
+    def __init__(self, train=True, transform=None):
+        if train not in (True, False, None):
+            raise ValueError(f"train must be True, False or None, not {train!r}")
+        self._transform = transform
+        data, label = _read_digits()
+        if train is not None:
+            rank = _onp.zeros(len(label), dtype=_onp.int64)
+            for digit in range(10):
+                mine = label == digit
+                rank[mine] = _onp.arange(mine.sum())
+            keep = (rank % 5 == 4) != train
+            data, label = data[keep], label[keep]
+        make = _np.array if is_np_array() else _nd.array
+        self._data = make(data, dtype=data.dtype)
+        self._label = label
+
+    def __getitem__(self, idx):
+        if self._transform is not None:
+            return self._transform(self._data[idx], self._label[idx])
+        return self._data[idx], self._label[idx]
+
+    def __len__(self):
+        return len(self._label)
+
+
+def _read_digits():
+    """Images ``(1797, 8, 8, 1)`` uint8 and labels ``(1797,)`` int32 from ``digits.csv.gz``."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "digits.csv.gz")
+    with gzip.open(path, "rt") as f:
+        table = _onp.loadtxt(f, delimiter=",", dtype=_onp.uint8)
+    return table[:, :64].reshape(-1, 8, 8, 1).copy(), table[:, 64].astype(_onp.int32)
 
 
 class _BadIdx(Exception):
