@@ -33,6 +33,15 @@ pub struct Gemm {
     pub batch: usize,
 }
 
+/// The raw draws of the device generator (cuRAND's): uniform in (0, 1] or standard normal,
+/// in float32 or float64, or random 32-bit words (`Bits`, dtype ignored).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Draw {
+    Uniform,
+    Normal,
+    Bits,
+}
+
 /// A device's operations. Every call is ordered after the ones before it (one stream per
 /// device); copies to the host return once the data is there.
 pub trait Backend: Send + Sync {
@@ -51,6 +60,9 @@ pub trait Backend: Send + Sync {
     fn launch(&self, kernel: &'static str, grid: u32, block: u32, params: &mut [*mut c_void]) -> Result<()>;
     /// A float matrix product (f32 or f64).
     fn gemm(&self, g: &Gemm) -> Result<()>;
+    /// `n` draws of `kind` (elements of `dtype`, or u32 words for `Bits`) into `dst`, from a
+    /// generator seeded with `seed` (`n` is even for `Normal`, as cuRAND requires).
+    fn random(&self, kind: Draw, dtype: DType, dst: DevicePtr, n: usize, seed: u64) -> Result<()>;
     /// Waits for every queued operation.
     fn synchronize(&self) -> Result<()>;
     /// The largest grid and block a launch should use (the emulator runs few threads).

@@ -3,7 +3,7 @@
 //! kernels), kernels compiled with NVRTC for the device's architecture at first use (kept in
 //! memory per device and as CUBIN files on disk, see `cache`), and cuBLAS for float products.
 
-use super::backend::{Backend, DevicePtr, Gemm};
+use super::backend::{Backend, DevicePtr, Draw, Gemm};
 use super::guarded;
 use super::kernels;
 use crate::dtype::DType;
@@ -24,9 +24,13 @@ pub struct Driver {
     functions: Mutex<HashMap<&'static str, sys::CUfunction>>,
     /// Created at the first float product: loading cuBLAS costs hundreds of milliseconds.
     blas: Mutex<Option<BlasHandle>>,
+    /// The cuRAND generator (Philox), created at the first random draw.
+    rng: Mutex<Option<RngHandle>>,
 }
 
 struct BlasHandle(cudarc::cublas::sys::cublasHandle_t);
+struct RngHandle(cudarc::curand::sys::curandGenerator_t);
+unsafe impl Send for RngHandle {}
 
 // SAFETY: the raw handles are only used under the locks above, with the context bound.
 unsafe impl Send for Driver {}
@@ -59,6 +63,7 @@ impl Driver {
             modules: Mutex::new(HashMap::new()),
             functions: Mutex::new(HashMap::new()),
             blas: Mutex::new(None),
+            rng: Mutex::new(None),
         })
     }
 
@@ -199,6 +204,42 @@ impl Backend for Driver {
                 None => Err(Error::Device("cuBLAS gemm failed: a cuBLAS symbol is missing".into())),
             }
         })
+    }
+
+    fn random(&self, kind: Draw, dtype: DType, dst: DevicePtr, n: usize, seed: u64) -> Result<()> {
+        use cudarc::curand::{result as rand, sys as rsys};
+        let fail = |e: Option<std::result::Result<(), rand::CurandError>>| match e {
+            Some(Ok(())) => Ok(()),
+            Some(Err(e)) => Err(driver_error("cuRAND", e)),
+            None => Err(Error::Device("cuRAND failed: a cuRAND symbol is missing".into())),
+        };
+        let mut rng = self.rng.lock();
+        self.bind()?;
+        if rng.is_none() {
+            // SAFETY: the probe only tries to dlopen candidate library names.
+            if !guarded(|| unsafe { rsys::is_culib_present() }).unwrap_or(false) {
+                return Err(Error::Device(
+                    "random arrays on a GPU need cuRAND (libcurand.so.10), which was not found; install nvidia-curand-cu12 or a CUDA toolkit".into(),
+                ));
+            }
+            let g = guarded(|| rand::create_generator_kind(rsys::curandRngType_t::CURAND_RNG_PSEUDO_PHILOX4_32_10))
+                .ok_or_else(|| Error::Device("cuRAND could not be loaded".into()))?
+                .map_err(|e| driver_error("cuRAND initialization", e))?;
+            *rng = Some(RngHandle(g));
+        }
+        let g = rng.as_ref().map(|r| r.0).unwrap_or(std::ptr::null_mut());
+        // SAFETY: `g` is a live generator; `dst` holds `n` elements of the drawn type.
+        fail(guarded(|| unsafe { rand::set_seed(g, seed) }))?;
+        fail(guarded(|| unsafe { rand::set_offset(g, 0) }))?;
+        fail(guarded(|| unsafe {
+            match (kind, dtype) {
+                (Draw::Uniform, DType::F32) => rand::generate::uniform_f32(g, dst as *mut f32, n),
+                (Draw::Uniform, _) => rand::generate::uniform_f64(g, dst as *mut f64, n),
+                (Draw::Normal, DType::F32) => rand::generate::normal_f32(g, dst as *mut f32, n, 0.0, 1.0),
+                (Draw::Normal, _) => rand::generate::normal_f64(g, dst as *mut f64, n, 0.0, 1.0),
+                (Draw::Bits, _) => rand::generate::uniform_u32(g, dst as *mut u32, n),
+            }
+        }))
     }
 
     fn synchronize(&self) -> Result<()> {

@@ -10,7 +10,7 @@
 //! check is said in the CUDA section of the README: the driver and cuBLAS calls themselves,
 //! the NVRTC-compiled code's behaviour on real hardware, and speed.
 
-use super::backend::{Backend, DevicePtr, Gemm};
+use super::backend::{Backend, DevicePtr, Draw, Gemm};
 use crate::dtype::DType;
 use crate::error::{Error, Result};
 use parking_lot::Mutex;
@@ -179,6 +179,28 @@ impl Backend for Emulator {
             DType::F32 => run::<f32>(g),
             DType::F64 => run::<f64>(g),
             d => return Err(Error::DType(format!("internal: gemm of {d}"))),
+        }
+        Ok(())
+    }
+
+    fn random(&self, kind: Draw, dtype: DType, dst: DevicePtr, n: usize, seed: u64) -> Result<()> {
+        use rand::{Rng, SeedableRng};
+        use rand_distr::{Distribution, StandardNormal};
+        let size = if kind == Draw::Bits { 4 } else { dtype.size() };
+        self.check(dst, n * size, "random draw")?;
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        for i in 0..n {
+            // SAFETY: checked to lie inside one allocation.
+            unsafe {
+                match (kind, dtype) {
+                    // cuRAND's uniform interval is (0, 1].
+                    (Draw::Uniform, DType::F32) => *(dst as *mut f32).add(i) = 1.0 - rng.random::<f32>(),
+                    (Draw::Uniform, _) => *(dst as *mut f64).add(i) = 1.0 - rng.random::<f64>(),
+                    (Draw::Normal, DType::F32) => *(dst as *mut f32).add(i) = StandardNormal.sample(&mut rng),
+                    (Draw::Normal, _) => *(dst as *mut f64).add(i) = StandardNormal.sample(&mut rng),
+                    (Draw::Bits, _) => *(dst as *mut u32).add(i) = rng.random::<u32>(),
+                }
+            }
         }
         Ok(())
     }

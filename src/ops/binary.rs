@@ -64,12 +64,12 @@ impl BinaryOp {
         }
     }
 
-    fn is_comparison(self) -> bool {
+    pub fn is_comparison(self) -> bool {
         use BinaryOp::*;
         matches!(self, Eq | Ne | Lt | Le | Gt | Ge)
     }
 
-    fn is_logical(self) -> bool {
+    pub fn is_logical(self) -> bool {
         matches!(self, BinaryOp::LogicalAnd | BinaryOp::LogicalOr | BinaryOp::LogicalXor)
     }
 
@@ -475,6 +475,7 @@ impl Tensor {
         if shape.iter().product::<usize>() > 0 {
             check_int_pow(op, compute, &b)?;
         }
+        crate::gpu_dispatch!(a, crate::cuda::ops::binary::zip(&a, &b, op, &shape));
         if op.is_logical() || op.is_bitwise() {
             return match compute {
                 DType::Bool => apply_bits::<bool>(op, &a, &b, &shape),
@@ -529,6 +530,7 @@ impl Tensor {
             if self.numel() > 0 {
                 check_int_pow(op, compute, &b)?;
             }
+            crate::gpu_dispatch!(self, crate::cuda::ops::binary::zip_inplace(self, &b, op));
             return with_dtype!(compute, T => inplace_arith::<T>(op, self, &b));
         }
         let r = self.binary(other, op)?;

@@ -24,6 +24,10 @@ fn from_fn<T: StorageElement>(n: usize, device: Device, f: impl Fn(usize) -> T) 
 impl Tensor {
     pub fn zeros(shape: &[usize], dtype: DType, device: Device) -> Result<Tensor> {
         device.check_available()?;
+        #[cfg(feature = "cuda")]
+        if let Device::Gpu(id) = device {
+            return crate::cuda::ops::creation::full(shape, Scalar::Int(0), dtype, id);
+        }
         let n = checked_numel(shape)?;
         Tensor::from_storage(crate::storage::CpuStorage::zeros(dtype, n)?, shape, device)
     }
@@ -31,6 +35,10 @@ impl Tensor {
     /// A tensor of `shape` with every element `value` (converted to `dtype`).
     pub fn full(shape: &[usize], value: Scalar, dtype: DType, device: Device) -> Result<Tensor> {
         device.check_available()?;
+        #[cfg(feature = "cuda")]
+        if let Device::Gpu(id) = device {
+            return crate::cuda::ops::creation::full(shape, value, dtype, id);
+        }
         let n = checked_numel(shape)?;
         with_dtype!(dtype, T => Tensor::from_storage(T::wrap(crate::storage::filled_vec(n, value.cast::<T>())?), shape, device))
     }
@@ -97,7 +105,7 @@ mod tests {
         let l = Tensor::linspace(0.0, 1.0, 5, true, DType::F64, Device::Cpu(0)).unwrap();
         assert_eq!(l.to_vec::<f64>().unwrap(), vec![0.0, 0.25, 0.5, 0.75, 1.0]);
         assert!(Tensor::arange(0.0, 1.0, 0.0, DType::F32, Device::Cpu(0)).is_err());
-        assert!(Tensor::zeros(&[2], DType::F32, Device::Gpu(0)).is_err());
+        assert!(Tensor::zeros(&[2], DType::F32, Device::Gpu(99)).is_err());
     }
 
     #[test]

@@ -358,6 +358,11 @@ impl Tensor {
         }
         let adv = advanced(&p.view, &p.arrays, p.insert_at)?;
         let (front, perm) = adv.front_shape_and_perm();
+        #[cfg(feature = "cuda")]
+        if let crate::Device::Gpu(_) = self.device() {
+            let out = crate::cuda::ops::index::gather(self, &adv.offsets, &adv.rest_shape, &adv.rest_strides, &front)?;
+            return Ok(out.view(out.layout().permute(&perm)?));
+        }
         let out = Tensor::zeros(&front, self.dtype(), self.device())?;
         with_dtype!(self.dtype(), T => with_ptr::<T, _>(self, |src| {
             with_mut_ptr::<T, _>(&out, |dst| unsafe {
@@ -392,6 +397,12 @@ impl Tensor {
         }
         let adv = advanced(&p.view, &p.arrays, p.insert_at)?;
         let v = if value.shares_storage(self) { value.copy()? } else { value.clone() };
+        #[cfg(feature = "cuda")]
+        if let crate::Device::Gpu(_) = self.device() {
+            let v = v.to_dtype(self.dtype())?;
+            let vf = adv.value_layout(&v)?;
+            return crate::cuda::ops::index::scatter(self, &adv.offsets, &adv.rest_shape, &adv.rest_strides, &v, &vf, false);
+        }
         let vf = adv.value_layout(&v)?;
         with_dtype!(self.dtype(), D => with_dtype!(v.dtype(), S => with_ptr::<S, _>(&v, |src| {
             with_mut_ptr::<D, _>(self, |dst| unsafe {
@@ -424,6 +435,13 @@ impl Tensor {
         }
         let adv = advanced(&p.view, &p.arrays, p.insert_at)?;
         let vf = adv.value_layout(&v)?;
+        #[cfg(feature = "cuda")]
+        if let crate::Device::Gpu(_) = self.device() {
+            if self.dtype() == DType::Bool {
+                return Err(Error::DType("index_add: boolean arrays cannot be added to".into()));
+            }
+            return crate::cuda::ops::index::scatter(self, &adv.offsets, &adv.rest_shape, &adv.rest_strides, &v, &vf, true);
+        }
         crate::with_numeric_dtype!(self.dtype(), T => with_ptr::<T, _>(&v, |src| {
             with_mut_ptr::<T, _>(self, |dst| unsafe {
                 add_blocks::<T>(&adv, dst, src, &vf);

@@ -70,6 +70,11 @@ fn forward(x: &Tensor, w: &Tensor, b: Option<&Tensor>, act: LinearAct) -> Result
     if b.is_none() && act == LinearAct::Identity {
         return Ok(out);
     }
+    #[cfg(feature = "cuda")]
+    if let crate::Device::Gpu(_) = out.device() {
+        crate::cuda::ops::linear::epilogue(&out, b, act == LinearAct::Relu)?;
+        return Ok(out);
+    }
     match out.dtype() {
         DType::F32 => epilogue::<f32>(&out, b, act)?,
         DType::F64 => epilogue::<f64>(&out, b, act)?,

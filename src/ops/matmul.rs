@@ -140,6 +140,7 @@ fn batched<T: MatMul + StorageElement>(a: &Tensor, b: &Tensor) -> Result<Tensor>
     let (la, lb) = (a.layout().broadcast_to(&a_shape)?, b.layout().broadcast_to(&b_shape)?);
     let mut out_shape = batch.clone();
     out_shape.extend_from_slice(&[m, n]);
+    crate::gpu_dispatch!(a, crate::cuda::ops::matmul::batched(a, b, &la, &lb, &batch, m, n, k, &out_shape));
     let count: usize = batch.iter().product();
     let g = Gemm {
         m,

@@ -33,6 +33,19 @@ fn from_draws<T: StorageElement>(shape: &[usize], device: Device, draw: impl Fn(
     Tensor::from_storage(T::wrap(v), shape, device)
 }
 
+/// A seed for the device generator of gpu(`id`) when `device` is a GPU (drawn from this
+/// generator, so `seed()` governs GPU draws too); `None` for the CPU.
+#[cfg(feature = "cuda")]
+fn gpu_seed(device: Device) -> Result<Option<(usize, u64)>> {
+    match device {
+        Device::Gpu(id) => {
+            device.check_available()?;
+            Ok(Some((id, with_rng(|r| r.random::<u64>()))))
+        }
+        Device::Cpu(_) => Ok(None),
+    }
+}
+
 fn float_only(dtype: DType, what: &str) -> Result<()> {
     if !dtype.is_float() {
         return Err(Error::DType(format!("{what} needs a float dtype, got {dtype}")));
@@ -44,6 +57,10 @@ impl Tensor {
     /// Uniform samples in `[low, high)`.
     pub fn rand_uniform(low: f64, high: f64, shape: &[usize], dtype: DType, device: Device) -> Result<Tensor> {
         float_only(dtype, "uniform")?;
+        #[cfg(feature = "cuda")]
+        if let Some((id, seed)) = gpu_seed(device)? {
+            return crate::cuda::ops::random::uniform(low, high, shape, dtype, id, seed);
+        }
         // Rounding to float32 can carry a draw just below `high` onto or past it; such draws
         // are redrawn so that the interval stays half-open (a few tries: an interval holding
         // no float32 at all gives `low`).
@@ -63,6 +80,10 @@ impl Tensor {
         float_only(dtype, "normal")?;
         if scale < 0.0 {
             return Err(Error::Value(format!("normal: scale must be non-negative, got {scale}")));
+        }
+        #[cfg(feature = "cuda")]
+        if let Some((id, seed)) = gpu_seed(device)? {
+            return crate::cuda::ops::random::normal(loc, scale, shape, dtype, id, seed);
         }
         with_dtype!(dtype, T => from_draws::<T>(shape, device, |r| {
             let z: f64 = StandardNormal.sample(r);
@@ -87,6 +108,10 @@ impl Tensor {
             if low < lo || high - 1 > hi {
                 return Err(Error::Value(format!("randint: [{low}, {high}) is out of bounds for {dtype}")));
             }
+        }
+        #[cfg(feature = "cuda")]
+        if let Some((id, seed)) = gpu_seed(device)? {
+            return crate::cuda::ops::random::randint(low, high, shape, dtype, id, seed);
         }
         with_dtype!(dtype, T => from_draws::<T>(shape, device, |r| T::from_i64(r.random_range(low..high))))
     }

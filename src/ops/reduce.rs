@@ -317,6 +317,10 @@ impl Tensor {
                 fmt_shape(self.shape())
             )));
         }
+        #[cfg(feature = "cuda")]
+        if let crate::Device::Gpu(_) = self.device() {
+            return finish(crate::cuda::ops::reduce::reduce(self, op.name(), &ax)?, &ax, keepdims);
+        }
         let r = match op {
             ReduceOp::Sum => with_dtype!(dt, A => with_dtype!(dt.accumulate(), O => reduce_with::<A, O>(self, &ax, SumFold))),
             ReduceOp::Prod => with_dtype!(dt, A => with_dtype!(dt.accumulate(), O => reduce_with::<A, O>(self, &ax, ProdFold))),
@@ -338,6 +342,10 @@ impl Tensor {
         let count: usize = ax.iter().map(|&a| self.shape()[a]).product();
         let out = if self.dtype() == DType::F32 { DType::F32 } else { DType::F64 };
         let raw = || {
+            #[cfg(feature = "cuda")]
+            if let crate::Device::Gpu(_) = self.device() {
+                return finish(crate::cuda::ops::reduce::reduce(self, "mean", &ax)?, &ax, keepdims);
+            }
             let s = with_dtype!(self.dtype(), A => with_dtype!(out, O => reduce_with::<A, O>(self, &ax, SumFold)))?;
             let m = s.binary_scalar(Scalar::Float(count as f64), BinaryOp::Div, false)?;
             finish(m, &ax, keepdims)
@@ -381,7 +389,11 @@ impl Tensor {
         }
         let mut out_shape: Dims = x.shape().into();
         out_shape[axis] = 1;
-        let r = with_dtype!(x.dtype(), T => scan_lines::<T, i64>(&x, axis, &out_shape, |p, s, n| unsafe {
+        let on_gpu = || {
+            crate::gpu_dispatch!(x, crate::cuda::ops::reduce::reduce(&x, name, &[axis]).map(Some));
+            Ok::<_, Error>(None)
+        };
+        let r = if let Some(r) = on_gpu()? { r } else { with_dtype!(x.dtype(), T => scan_lines::<T, i64>(&x, axis, &out_shape, |p, s, n| unsafe {
             let mut best = *p;
             let mut at = 0i64;
             if !best.is_nan() {
@@ -398,7 +410,7 @@ impl Tensor {
                 }
             }
             at
-        }))?;
+        }))? };
         match (keepdims, flat) {
             (true, true) => Ok(r.view(Layout::contiguous(&vec![1; self.ndim()]))),
             (true, false) => Ok(r),
@@ -414,7 +426,10 @@ impl Tensor {
         };
         let acc = x.dtype().accumulate();
         let shape: Dims = x.shape().into();
-        let raw = || with_dtype!(x.dtype(), A => with_dtype!(acc, O => cumsum_lines::<A, O>(&x, axis, &shape)));
+        let raw = || {
+            crate::gpu_dispatch!(x, crate::cuda::ops::reduce::cumsum(&x, axis));
+            with_dtype!(x.dtype(), A => with_dtype!(acc, O => cumsum_lines::<A, O>(&x, axis, &shape)))
+        };
         crate::autograd::track("cumsum", &[&x], raw, |_| crate::autograd::derivatives::reduce::cumsum(x.shape(), axis))
     }
 }

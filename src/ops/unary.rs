@@ -262,6 +262,7 @@ impl Tensor {
         let unsupported = || Error::DType(format!("ufunc '{}' not supported for the input type {dt}", op.name()));
         if op.is_float_math() || (dt.is_float() && matches!(op, Floor | Ceil | Trunc | Round | IsNan | IsInf | IsFinite)) {
             let x = self.to_dtype(dt.to_float())?;
+            crate::gpu_dispatch!(x, crate::cuda::ops::unary::map(&x, op));
             return match x.dtype() {
                 DType::F32 => f32::apply(op, &x),
                 _ => f64::apply(op, &x),
@@ -270,7 +271,12 @@ impl Tensor {
         match op {
             LogicalNot => {
                 let b = self.to_dtype(DType::Bool)?;
+                crate::gpu_dispatch!(b, crate::cuda::ops::unary::map(&b, op));
                 map_new(&b, |v: bool| !v)
+            }
+            Invert if !dt.is_float() && self.device().device_type() == "gpu" => {
+                crate::gpu_dispatch!(self, crate::cuda::ops::unary::map(self, op));
+                Err(unsupported())
             }
             Invert => match dt {
                 DType::Bool => map_new(self, |v: bool| !v),
@@ -284,7 +290,10 @@ impl Tensor {
                 op.name()
             ))),
             Square if dt == DType::Bool => self.to_dtype(DType::U8)?.unary(Square),
-            _ => with_dtype!(dt, T => int_like::<T>(op, self)),
+            _ => {
+                crate::gpu_dispatch!(self, crate::cuda::ops::unary::map(self, op));
+                with_dtype!(dt, T => int_like::<T>(op, self))
+            }
         }
     }
 }
@@ -292,9 +301,10 @@ impl Tensor {
 /// `g * op'(v)` in one pass when `op` has a fused gradient and `g` and `v` agree in shape
 /// and float dtype (see `FloatMath::grad`); `None` otherwise.
 pub(crate) fn fused_grad(op: UnaryOp, g: &Tensor, v: &Tensor) -> Result<Option<Tensor>> {
-    if g.shape() != v.shape() || g.dtype() != v.dtype() {
+    if g.shape() != v.shape() || g.dtype() != v.dtype() || !g.dtype().is_float() {
         return Ok(None);
     }
+    crate::gpu_dispatch!(g, crate::cuda::ops::unary::fused_grad(op, g, v));
     match g.dtype() {
         DType::F32 => f32::grad(op, g, v),
         DType::F64 => f64::grad(op, g, v),

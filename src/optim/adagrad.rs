@@ -26,6 +26,9 @@ impl AdaGrad {
 
 impl Rule<3> for AdaGrad {
     const NAME: &'static str = "adagrad_update";
+    fn gpu_args(&self) -> (Hyper, Vec<f64>) {
+        (self.hyper, vec![self.epsilon])
+    }
     const OPERANDS: [&'static str; 3] = ["weight", "grad", "history"];
     fn kernel<T: Real>(&self) -> impl Fn(&mut [T; 3]) + Sync {
         let h = self.hyper.to::<T>();

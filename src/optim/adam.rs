@@ -95,6 +95,9 @@ impl<T: Real> Moments<T> {
 
 impl Rule<4> for Adam {
     const NAME: &'static str = "adam_update";
+    fn gpu_args(&self) -> (Hyper, Vec<f64>) {
+        (self.hyper, vec![self.beta1, self.beta2, self.epsilon])
+    }
     const OPERANDS: [&'static str; 4] = ["weight", "grad", "mean", "var"];
     fn kernel<T: Real>(&self) -> impl Fn(&mut [T; 4]) + Sync {
         let h = self.hyper.to::<T>();
@@ -108,6 +111,9 @@ impl Rule<4> for Adam {
 
 impl Rule<4> for AdamW {
     const NAME: &'static str = "adamw_update";
+    fn gpu_args(&self) -> (Hyper, Vec<f64>) {
+        (self.hyper, vec![self.beta1, self.beta2, self.epsilon])
+    }
     const OPERANDS: [&'static str; 4] = ["weight", "grad", "mean", "var"];
     fn kernel<T: Real>(&self) -> impl Fn(&mut [T; 4]) + Sync {
         let h = self.hyper.to::<T>();

@@ -131,6 +131,9 @@ pub(crate) trait Rule<const N: usize> {
     /// The element update for `T`: `v` holds one element of each operand; the kernel writes
     /// the new weight into `v[0]` and the new states into `v[2..]` (`v[1]` is not stored).
     fn kernel<T: Real>(&self) -> impl Fn(&mut [T; N]) + Sync;
+    /// The common hyper-parameters and the rule's own, in the order of the CUDA kernel's
+    /// parameter list (kernels/optim.cu).
+    fn gpu_args(&self) -> (Hyper, Vec<f64>);
 }
 
 /// Applies `rule` in place to `operands` (weight, gradient, states), after checking that
@@ -146,6 +149,11 @@ pub(crate) fn apply<const N: usize, R: Rule<N>>(rule: &R, operands: [&Tensor; N]
         if written::<N>().any(|k| operands[k].shares_storage(grad)) {
             private = grad.copy()?;
             operands[1] = &private;
+        }
+        #[cfg(feature = "cuda")]
+        if let crate::Device::Gpu(_) = operands[0].device() {
+            let (hyper, extra) = rule.gpu_args();
+            return crate::cuda::ops::optim::update(R::NAME, &operands, hyper, &extra);
         }
         match operands[0].dtype() {
             DType::F32 => run::<f32, N>(operands, rule.kernel::<f32>()),

@@ -75,6 +75,9 @@ impl<T: Real> Consts<T> {
 
 impl Rule<3> for RmsProp {
     const NAME: &'static str = "rmsprop_update";
+    fn gpu_args(&self) -> (Hyper, Vec<f64>) {
+        (self.hyper, vec![self.gamma1, self.epsilon, self.clip_weights.unwrap_or(-1.0)])
+    }
     const OPERANDS: [&'static str; 3] = ["weight", "grad", "n"];
     fn kernel<T: Real>(&self) -> impl Fn(&mut [T; 3]) + Sync {
         let c = self.consts::<T>();
@@ -87,6 +90,9 @@ impl Rule<3> for RmsProp {
 
 impl Rule<5> for RmsProp {
     const NAME: &'static str = "rmspropalex_update";
+    fn gpu_args(&self) -> (Hyper, Vec<f64>) {
+        (self.hyper, vec![self.gamma1, self.gamma2, self.epsilon, self.clip_weights.unwrap_or(-1.0)])
+    }
     const OPERANDS: [&'static str; 5] = ["weight", "grad", "n", "g", "delta"];
     fn kernel<T: Real>(&self) -> impl Fn(&mut [T; 5]) + Sync {
         let c = self.consts::<T>();

@@ -55,6 +55,9 @@ impl Nag {
 
 impl Rule<2> for Sgd {
     const NAME: &'static str = "sgd_update";
+    fn gpu_args(&self) -> (Hyper, Vec<f64>) {
+        (self.hyper, vec![])
+    }
     const OPERANDS: [&'static str; 2] = ["weight", "grad"];
     fn kernel<T: Real>(&self) -> impl Fn(&mut [T; 2]) + Sync {
         let h = self.hyper.to::<T>();
@@ -67,6 +70,9 @@ impl Rule<2> for Sgd {
 
 impl Rule<3> for Sgd {
     const NAME: &'static str = "sgd_mom_update";
+    fn gpu_args(&self) -> (Hyper, Vec<f64>) {
+        (self.hyper, vec![self.momentum])
+    }
     const OPERANDS: [&'static str; 3] = ["weight", "grad", "mom"];
     fn kernel<T: Real>(&self) -> impl Fn(&mut [T; 3]) + Sync {
         let h = self.hyper.to::<T>();
@@ -81,6 +87,9 @@ impl Rule<3> for Sgd {
 
 impl Rule<3> for Nag {
     const NAME: &'static str = "nag_mom_update";
+    fn gpu_args(&self) -> (Hyper, Vec<f64>) {
+        (self.hyper, vec![self.momentum])
+    }
     const OPERANDS: [&'static str; 3] = ["weight", "grad", "mom"];
     fn kernel<T: Real>(&self) -> impl Fn(&mut [T; 3]) + Sync {
         let h = self.hyper.to::<T>();

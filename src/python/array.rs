@@ -240,13 +240,17 @@ impl PyArray {
         100.0
     }
 
-    /// Zero-copy export: NumPy reads this array's memory in place (CPU arrays only).
+    /// Zero-copy export: NumPy reads this array's memory in place (CPU arrays only: for a
+    /// GPU array the attribute is missing, so NumPy falls back to `__array__`, which copies).
     #[getter]
     fn __array_interface__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyDict>> {
         let py = slf.py();
         let t = &slf.get().t;
         if t.device() != crate::Device::Cpu(t.device().id()) {
-            return Err(Error::Device(format!("array is on {}; copy it to the CPU with asnumpy()", t.device())).into());
+            return Err(pyo3::exceptions::PyAttributeError::new_err(format!(
+                "an array on {} has no __array_interface__ (its memory is not host memory); asnumpy() copies it",
+                t.device()
+            )));
         }
         let size = t.dtype().size();
         let base = t.storage().read().host()?.as_ptr() as usize;

@@ -3,7 +3,16 @@
 //! here for GPU tensors (`gpu_dispatch!`); everything else (views, shape functions, the
 //! composite operations built from these) is device-agnostic and runs unchanged.
 
+pub mod binary;
 pub mod copy;
+pub mod creation;
+pub mod index;
+pub mod linear;
+pub mod matmul;
+pub mod optim;
+pub mod random;
+pub mod reduce;
+pub mod unary;
 
 use super::backend::DevicePtr;
 use super::buffer::CudaBuffer;

@@ -1,0 +1,86 @@
+//! Reductions and running sums on a GPU (`reduce_<op>_<T>`, `cumsum_<T>`). The kernels see
+//! a dense input as (outer, len, inner) and work along `len`; reduced axes that are not one
+//! run of a dense array are first brought together by a dense, permuted copy.
+
+use super::{base_ptr, gpu_of, new_out, off};
+use crate::cuda::launch::{kernel, tag};
+use crate::dtype::DType;
+use crate::error::Result;
+use crate::tensor::Tensor;
+
+/// Threads per block: lines split among threads; columns want whole blocks (kernels/reduce.cu).
+const LINE_BLOCK: u32 = 256;
+const COLUMN_BLOCK: u32 = 1024;
+
+/// The dtype `op` gives for input of dtype `dt` (the CPU engine's rules).
+fn out_dtype(op: &str, dt: DType) -> DType {
+    match op {
+        "sum" | "prod" | "cumsum" => dt.accumulate(),
+        "all" | "any" => DType::Bool,
+        "mean" if dt == DType::F32 => DType::F32,
+        "mean" => DType::F64,
+        "argmax" | "argmin" => DType::I64,
+        _ => dt,
+    }
+}
+
+/// `x` as a dense array of shape (outer, len, inner) whose `len` axis runs over `axes`
+/// (sorted): `x` itself when it is dense and the axes are adjacent, else a copy with the
+/// kept axes first and the reduced ones last (inner = 1).
+fn lines(x: &Tensor, axes: &[usize]) -> Result<(Tensor, usize, usize, usize)> {
+    let shape = x.shape();
+    let len: usize = axes.iter().map(|&a| shape[a]).product();
+    let adjacent = axes.windows(2).all(|w| w[1] == w[0] + 1);
+    if x.is_contiguous() && adjacent {
+        let (first, last) = (axes.first().copied().unwrap_or(0), axes.last().map_or(0, |&a| a + 1));
+        let outer: usize = shape[..first].iter().product();
+        let inner: usize = shape[last.max(first)..].iter().product();
+        return Ok((x.clone(), outer, len, inner));
+    }
+    let mut perm: Vec<usize> = (0..x.ndim()).filter(|a| !axes.contains(a)).collect();
+    let outer: usize = perm.iter().map(|&a| shape[a]).product();
+    perm.extend_from_slice(axes);
+    let moved = x.view(x.layout().permute(&perm)?);
+    Ok((super::copy::astype(&moved, x.dtype())?, outer, len, 1))
+}
+
+/// Reduces `x` over `axes` (sorted, unique) with kernel op `op` ("sum", "maximum", "mean",
+/// "argmax", ...). The result has the keepdims shape.
+pub fn reduce(x: &Tensor, op: &str, axes: &[usize]) -> Result<Tensor> {
+    let gpu = gpu_of(x)?;
+    let kept: Vec<usize> = x.shape().iter().enumerate().map(|(i, &d)| if axes.contains(&i) { 1 } else { d }).collect();
+    let name = kernel(&format!("reduce_{op}_{}", tag(x.dtype())))?;
+    let (out, o) = new_out(&gpu, out_dtype(op, x.dtype()), &kept)?;
+    let (src, outer, len, inner) = lines(x, axes)?;
+    let block = if inner == 1 { LINE_BLOCK } else { COLUMN_BLOCK };
+    crate::cuda::launch::Args::new()
+        .usize(outer)
+        .usize(len)
+        .usize(inner)
+        .ptr(base_ptr(&src)?)
+        .i64(off(&src))
+        .ptr(o)
+        .launch(&gpu, name, outer * inner * block as usize, block)?;
+    Ok(out)
+}
+
+/// Running sums along `axis`, in the CPU's accumulation dtype.
+pub fn cumsum(x: &Tensor, axis: usize) -> Result<Tensor> {
+    let gpu = gpu_of(x)?;
+    let name = kernel(&format!("cumsum_{}", tag(x.dtype())))?;
+    let (out, o) = new_out(&gpu, out_dtype("cumsum", x.dtype()), x.shape())?;
+    // The output keeps the input's axis order, so the input must be dense in that order.
+    let src = if x.is_contiguous() { x.clone() } else { super::copy::astype(x, x.dtype())? };
+    let shape = x.shape();
+    let (outer, len, inner) = (shape[..axis].iter().product::<usize>(), shape[axis], shape[axis + 1..].iter().product::<usize>());
+    let work = if inner == 1 { outer * LINE_BLOCK as usize } else { outer * inner };
+    crate::cuda::launch::Args::new()
+        .usize(outer)
+        .usize(len)
+        .usize(inner)
+        .ptr(base_ptr(&src)?)
+        .i64(off(&src))
+        .ptr(o)
+        .launch(&gpu, name, work, LINE_BLOCK)?;
+    Ok(out)
+}
