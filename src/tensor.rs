@@ -134,6 +134,11 @@ impl Tensor {
 
     /// A 0-d tensor of `dtype` holding `v`.
     pub fn from_scalar(v: Scalar, dtype: DType, device: Device) -> Result<Tensor> {
+        // On a GPU a kernel writes the value: no host-to-device copy, which would wait for
+        // the work queued before it (`x * 2` in a loop would synchronize at every step).
+        if device.device_type() == "gpu" {
+            return Tensor::full(&[], v, dtype, device);
+        }
         crate::with_dtype!(dtype, T => Tensor::from_storage(T::wrap(vec![v.cast::<T>()]), &[], device))
     }
 

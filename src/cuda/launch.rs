@@ -9,7 +9,9 @@ use super::kernels::SOURCES;
 use crate::dtype::DType;
 use crate::error::{Error, Result};
 use crate::tensor::Scalar;
+use parking_lot::Mutex;
 use smallvec::SmallVec;
+use std::collections::HashMap;
 use std::ffi::c_void;
 use std::sync::Arc;
 
@@ -109,12 +111,38 @@ impl Args {
 }
 
 /// A small array of i64 on the device (shapes, strides, offsets), freed when dropped.
-pub struct Info(CudaBuffer);
+#[derive(Clone)]
+pub struct Info(Arc<CudaBuffer>);
+
+/// Layout arrays already on each device, by content: a training loop repeats the same
+/// shapes and strides at every step, and a copy to the device would wait for the queued work.
+type LayoutCache = HashMap<(usize, Vec<i64>), Info>;
+static LAYOUTS: Mutex<Option<LayoutCache>> = Mutex::new(None);
+
+/// Entries kept before the cache starts over (each is a few hundred bytes of device memory).
+const LAYOUT_CACHE_SIZE: usize = 4096;
 
 impl Info {
+    /// A fresh device copy of `values` (data-dependent arrays such as gather offsets).
     pub fn upload(gpu: &Arc<Gpu>, values: &[i64]) -> Result<Info> {
         let host = crate::storage::CpuStorage::I64(values.to_vec());
-        Ok(Info(CudaBuffer::upload(gpu, &host)?))
+        Ok(Info(Arc::new(CudaBuffer::upload(gpu, &host)?)))
+    }
+
+    /// `values` on the device, from the layout cache when they were uploaded before.
+    pub fn layout(gpu: &Arc<Gpu>, values: &[i64]) -> Result<Info> {
+        let key = (gpu.id, values.to_vec());
+        if let Some(i) = LAYOUTS.lock().as_ref().and_then(|c| c.get(&key)) {
+            return Ok(i.clone());
+        }
+        let info = Info::upload(gpu, values)?;
+        let mut cache = LAYOUTS.lock();
+        let cache = cache.get_or_insert_with(HashMap::new);
+        if cache.len() >= LAYOUT_CACHE_SIZE {
+            cache.clear();
+        }
+        cache.insert(key, info.clone());
+        Ok(info)
     }
 
     pub fn ptr(&self) -> DevicePtr {
@@ -171,7 +199,7 @@ impl Strided {
         for s in &st {
             info.extend(s.iter().map(|&x| x as i64));
         }
-        Ok(Strided { numel, ndim: dims.len(), info: Some(Info::upload(gpu, &info)?) })
+        Ok(Strided { numel, ndim: dims.len(), info: Some(Info::layout(gpu, &info)?) })
     }
 
     /// The leading `numel, ndim, info` arguments.

@@ -133,6 +133,7 @@ pub(crate) trait Rule<const N: usize> {
     fn kernel<T: Real>(&self) -> impl Fn(&mut [T; N]) + Sync;
     /// The common hyper-parameters and the rule's own, in the order of the CUDA kernel's
     /// parameter list (kernels/optim.cu).
+    #[cfg_attr(not(feature = "cuda"), allow(dead_code))]
     fn gpu_args(&self) -> (Hyper, Vec<f64>);
 }
 

@@ -9,7 +9,7 @@ use super::convert::{
 };
 use super::index::parse_key;
 use crate::dtype::DType;
-use crate::error::{fmt_shape, Error};
+use crate::error::fmt_shape;
 use crate::ops::binary::BinaryOp;
 use crate::ops::reduce::ReduceOp;
 use crate::ops::unary::UnaryOp;

@@ -31,7 +31,7 @@ fn blocks(gpu: &Arc<Gpu>, offsets: &[isize], rest_shape: &[usize], rest_strides:
     } else {
         let mut info: Vec<i64> = dims.iter().map(|&d| d as i64).collect();
         info.extend(st[0].iter().map(|&s| s as i64));
-        Some(Info::upload(gpu, &info)?)
+        Some(Info::layout(gpu, &info)?)
     };
     Ok(Blocks { offsets: Info::upload(gpu, &offs)?, block, rest_ndim: dims.len(), rest_info })
 }

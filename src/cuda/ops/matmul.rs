@@ -110,7 +110,7 @@ pub fn batched(a: &Tensor, b: &Tensor, la: &Layout, lb: &Layout, batch: &[usize]
         off
     };
     let offsets: Vec<i64> = (0..count).flat_map(|i| [batch_offset(la, i), batch_offset(lb, i)]).collect();
-    let offsets = Info::upload(&gpu, &offsets)?;
+    let offsets = Info::layout(&gpu, &offsets)?;
     let name = kernel(&format!("matmul_{}", tag(a.dtype())))?;
     Args::new()
         .usize(count)
