@@ -261,6 +261,16 @@ impl Tensor {
         Ok(v)
     }
 
+    /// Waits until the work that computes this tensor is done (GPU work is queued; the CPU
+    /// engine is synchronous).
+    pub fn wait(&self) -> Result<()> {
+        #[cfg(feature = "cuda")]
+        if let Device::Gpu(id) = self.device() {
+            return crate::cuda::device::gpu(id)?.backend.synchronize();
+        }
+        Ok(())
+    }
+
     /// Fails unless both tensors are on one device; the message names both.
     pub fn same_device(&self, other: &Tensor, op: &str) -> Result<()> {
         if self.device() != other.device() {

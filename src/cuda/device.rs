@@ -87,10 +87,17 @@ pub fn unavailable_reason(id: usize) -> Option<String> {
     }
 }
 
+/// Waits until every GPU opened so far has finished its queued work (`npx.waitall()`).
+pub fn synchronize_all() -> Result<()> {
+    let open: Vec<Arc<Gpu>> = OPEN.get().map(|m| m.lock().values().cloned().collect()).unwrap_or_default();
+    open.iter().try_for_each(|g| g.backend.synchronize())
+}
+
+static OPEN: OnceLock<Mutex<HashMap<usize, Arc<Gpu>>>> = OnceLock::new();
+
 /// GPU `id`, opened at first use. Fails with a `Device` error naming the reason when it is
 /// missing.
 pub fn gpu(id: usize) -> Result<Arc<Gpu>> {
-    static OPEN: OnceLock<Mutex<HashMap<usize, Arc<Gpu>>>> = OnceLock::new();
     let mut open = OPEN.get_or_init(|| Mutex::new(HashMap::new())).lock();
     if let Some(g) = open.get(&id) {
         return Ok(g.clone());

@@ -695,8 +695,11 @@ impl PyArray {
         Self::as_in_ctx(slf, device)
     }
 
-    /// The CPU engine runs synchronously; kept for MXNet code that waits on results.
-    fn wait_to_read(&self) {}
+    /// Waits until this array's value is computed (GPU work is queued; the CPU engine is
+    /// synchronous, so a CPU array returns at once).
+    fn wait_to_read(&self) -> PyResult<()> {
+        Ok(self.t.wait()?)
+    }
 
     /// Sets every element to `value` (a Python or NumPy scalar, or a size-1 array).
     fn fill(&self, value: &Bound<'_, PyAny>) -> PyResult<()> {

@@ -75,7 +75,17 @@ fn cuda_check<'py>(py: Python<'py>, archs: Option<Vec<String>>) -> PyResult<Vec<
     }
 }
 
+/// Waits for the queued work of every GPU in use (`npx.waitall()`); nothing to wait for
+/// without one.
+#[pyfunction]
+fn waitall() -> PyResult<()> {
+    #[cfg(feature = "cuda")]
+    crate::cuda::device::synchronize_all().map_err(|e| MXNetError::new_err(e.to_string()))?;
+    Ok(())
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(waitall, m)?)?;
     m.add_function(wrap_pyfunction!(cuda_status, m)?)?;
     m.add_function(wrap_pyfunction!(cuda_check, m)?)?;
     Ok(())

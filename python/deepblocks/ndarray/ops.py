@@ -668,7 +668,7 @@ Cast = cast
 
 
 def waitall():
-    """Waits for all pending work (the CPU engine is synchronous, so this returns at once)."""
+    """Waits for all pending work: the queued kernels of every GPU in use."""
     _npx.waitall()
 
 

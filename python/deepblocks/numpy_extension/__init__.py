@@ -27,7 +27,9 @@ current_device = current_context
 
 
 def waitall():
-    """Waits for all pending work (the CPU engine is synchronous, so this returns at once)."""
+    """Waits for all pending work: the queued kernels of every GPU in use (the CPU engine
+    is synchronous)."""
+    _core.waitall()
 
 
 def relu(data):
