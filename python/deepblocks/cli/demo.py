@@ -66,10 +66,8 @@ def build_net():
 def run(epochs=20, batch_size=32, lr=0.002, ctx="cpu", out="deepblocks-demo", seed=0):
     """Trains, tests, saves, reloads and plots; returns the exit status."""
     import deepblocks
-    from deepblocks import autograd, gluon, init, np, npx
+    from deepblocks import gluon, init, np, npx
     from deepblocks.base import MXNetError
-
-    from .progress import progress_bar
 
     started = time.perf_counter()
     npx.set_np()
@@ -105,6 +103,42 @@ def run(epochs=20, batch_size=32, lr=0.002, ctx="cpu", out="deepblocks-demo", se
     _say(f"training  {epochs} epochs of {len(train_iter)} batches of {batch_size}, Adam "
          f"(learning rate {lr}), softmax cross-entropy, on {device}, seed {seed}")
 
+    history = _train(net, loss, trainer, train_iter, test_iter, device, epochs)
+    shapes = ", ".join(str(layer.weight.shape) for layer in net)
+    _say(f"weights   shapes inferred at the first batch: {shapes}")
+
+    test_correct, test_seen = _evaluate(net, test_iter, device)
+    ok = test_correct / test_seen >= MIN_ACCURACY
+    _say(f"test accuracy {test_correct / test_seen:.3f} ({test_correct:.0f}/{test_seen} images): "
+         + ("ok" if ok else f"BELOW {MIN_ACCURACY}"))
+
+    os.makedirs(out, exist_ok=True)
+    params = os.path.join(out, PARAMS_FILE)
+    net.save_parameters(params)
+    _say(f"saved     {params} ({os.path.getsize(params) / 1024:.0f} KB)")
+    fresh = build_net()
+    fresh.load_parameters(params, ctx=device)
+    same = sum(_same_outputs(net(X.as_in_ctx(device)), fresh(X.as_in_ctx(device)))
+               for X, _ in test_iter)
+    ok = ok and same == test_seen
+    _say("reloaded  into a fresh network: "
+         + ("predictions identical" if same == test_seen else "PREDICTIONS DIFFER")
+         + f" ({same}/{test_seen} test images)")
+
+    plot = _plot(history, os.path.join(out, PLOT_FILE))
+    _say(f"plot      {plot}" if plot else
+         "plot      skipped: matplotlib is not installed (pip install 'deepblocks[demo]' adds it)")
+    _say(f"done in {time.perf_counter() - started:.1f} s" + ("" if ok else "; FAILED"))
+    return 0 if ok else 1
+
+
+def _train(net, loss, trainer, train_iter, test_iter, device, epochs):
+    """The training loop, a progress bar per epoch; returns the loss and the training and
+    test accuracies of each epoch."""
+    from deepblocks import autograd
+
+    from .progress import progress_bar
+
     history = {"loss": [], "train_acc": [], "test_acc": []}
     for epoch in range(1, epochs + 1):
         total_loss, correct, seen = 0.0, 0.0, 0
@@ -123,35 +157,11 @@ def run(epochs=20, batch_size=32, lr=0.002, ctx="cpu", out="deepblocks-demo", se
                 bar.set_postfix(stats, refresh=False)  # a dict keeps tqdm from sorting them
                 bar.update()
             test_correct, test_seen = _evaluate(net, test_iter, device)
-            test_acc = test_correct / test_seen
-            bar.set_postfix({**stats, "test_acc": f"{test_acc:.3f}"})
+            bar.set_postfix({**stats, "test_acc": f"{test_correct / test_seen:.3f}"})
         history["loss"].append(total_loss / seen)
         history["train_acc"].append(correct / seen)
-        history["test_acc"].append(test_acc)
-    shapes = ", ".join(str(layer.weight.shape) for layer in net)
-    _say(f"weights   shapes inferred at the first batch: {shapes}")
-
-    ok = test_acc >= MIN_ACCURACY
-    _say(f"test accuracy {test_acc:.3f} ({test_correct:.0f}/{test_seen} images): "
-         + ("ok" if ok else f"BELOW {MIN_ACCURACY}"))
-
-    os.makedirs(out, exist_ok=True)
-    params = os.path.join(out, PARAMS_FILE)
-    net.save_parameters(params)
-    _say(f"saved     {params} ({os.path.getsize(params) / 1024:.0f} KB)")
-    fresh = build_net()
-    fresh.load_parameters(params, ctx=device)
-    same = sum(_same_outputs(net(X.as_in_ctx(device)), fresh(X.as_in_ctx(device)))
-               for X, _ in test_iter)
-    ok &= same == len(test_data)
-    _say(f"reloaded  into a fresh network: {'predictions identical' if same == len(test_data) else 'PREDICTIONS DIFFER'}"
-         f" ({same}/{len(test_data)} test images)")
-
-    plot = _plot(history, os.path.join(out, PLOT_FILE))
-    _say(f"plot      {plot}" if plot else
-         "plot      skipped: matplotlib is not installed (pip install 'deepblocks[demo]' adds it)")
-    _say(f"done in {time.perf_counter() - started:.1f} s" + ("" if ok else "; FAILED"))
-    return 0 if ok else 1
+        history["test_acc"].append(test_correct / test_seen)
+    return history
 
 
 def _say(text):
