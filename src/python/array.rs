@@ -541,9 +541,11 @@ impl PyArray {
     fn __setitem__(slf: &Bound<'_, Self>, key: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
         let t = &slf.get().t;
         let items = parse_key(key, t.device())?;
-        let v = match py_scalar(value) {
-            Some(s) => stored_scalar(s, t.dtype(), t.device(), true)?,
-            None => to_tensor(value, None, Some(t.device()))?,
+        let v = match (py_scalar(value), value.cast::<PyArray>()) {
+            (Some(s), _) => stored_scalar(s, t.dtype(), t.device(), true)?,
+            // An array on another device is copied over first (MXNet's `x[:] = y` does too).
+            (None, Ok(a)) if a.get().t.device() != t.device() => a.get().t.to_device(t.device())?,
+            (None, _) => to_tensor(value, None, Some(t.device()))?,
         };
         run(slf.py(), t.numel(), || t.index_set(&items, &v))
     }
@@ -667,7 +669,9 @@ impl PyArray {
                 )));
             }
             if !d.same_handle(t) {
-                d.assign(t)?;
+                // Another device's array is moved first: copyto crosses devices, as in MXNet.
+                let src = if d.device() == t.device() { t.clone() } else { t.to_device(d.device())? };
+                d.assign(&src)?;
             }
             return Ok(dst.clone().into_any().unbind());
         }

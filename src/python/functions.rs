@@ -22,11 +22,28 @@ fn like<'a, 'py>(objs: &[&'a Bound<'py, PyAny>]) -> Option<&'a Bound<'py, PyAny>
     objs.iter().copied().find(|o| o.cast::<PyArray>().is_ok())
 }
 
+/// The device of the first deepblocks array among `objs`: where the other operands of a
+/// function go (a Python scalar or NumPy array next to a GPU array is copied to that GPU).
+fn device_of(objs: &[&Bound<'_, PyAny>]) -> Option<crate::Device> {
+    like(objs).and_then(|o| o.cast::<PyArray>().ok().map(|a| a.get().t.device()))
+}
+
+/// An operand: a deepblocks array as it is (a device mismatch is the operation's error,
+/// naming both devices), anything else converted onto `device`.
+fn operand(obj: &Bound<'_, PyAny>, device: Option<crate::Device>) -> PyResult<Tensor> {
+    match obj.cast::<PyArray>() {
+        Ok(a) => Ok(a.get().t.clone()),
+        Err(_) => to_tensor(obj, None, device),
+    }
+}
+
 fn default_dtype(d: Option<&Bound<'_, PyAny>>, fallback: DType) -> PyResult<DType> {
     Ok(dtype_arg(d)?.unwrap_or(fallback))
 }
 
-/// `np.array`: converts any array-like; copies unless `copy=False` allows sharing.
+/// `np.array`: converts any array-like; copies unless `copy=False` allows sharing. Without
+/// `ctx`, `np.array` puts the copy on the current context, as MXNet does, while `asarray`
+/// (`copy=False`) leaves an array where it is.
 #[pyfunction]
 #[pyo3(signature = (object, dtype = None, ctx = None, device = None, copy = true))]
 fn array(
@@ -38,10 +55,14 @@ fn array(
     copy: bool,
 ) -> PyResult<Py<PyAny>> {
     let dt = dtype_arg(dtype)?;
-    let dev = device_arg(ctx, device)?;
-    dev.check_available()?;
+    let mut dev = device_arg(ctx, device)?;
     if let Ok(a) = object.cast::<PyArray>() {
         let t = &a.get().t;
+        let explicit = [ctx, device].into_iter().flatten().any(|o| !o.is_none());
+        if !copy && !explicit {
+            dev = t.device();
+        }
+        dev.check_available()?;
         let d = dt.unwrap_or(t.dtype());
         let r = if t.device() != dev {
             t.to_device(dev)?.to_dtype(d)?
@@ -52,6 +73,7 @@ fn array(
         };
         return wrap(py, None, r);
     }
+    dev.check_available()?;
     wrap(py, None, to_tensor(object, dt, Some(dev))?)
 }
 
@@ -246,7 +268,8 @@ fn binary(py: Python<'_>, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>, name: &str
             run(py, y.numel(), || y.binary_scalar(s, op, true))?
         }
         _ => {
-            let (x, y) = (to_tensor(a, None, None)?, to_tensor(b, None, None)?);
+            let dev = device_of(&[a, b]);
+            let (x, y) = (operand(a, dev)?, operand(b, dev)?);
             run(py, x.numel().max(y.numel()), || x.binary(&y, op))?
         }
     };
@@ -257,41 +280,37 @@ fn binary(py: Python<'_>, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>, name: &str
 fn weak_operand(o: &Bound<'_, PyAny>, with: Option<&Tensor>) -> PyResult<Tensor> {
     match (py_scalar(o), with) {
         (Some(s), Some(w)) => Ok(Tensor::from_scalar(s, s.weak_dtype(w.dtype()), w.device())?),
-        _ => to_tensor(o, None, None),
+        (_, w) => operand(o, w.map(|w| w.device())),
     }
 }
 
 #[pyfunction]
 #[pyo3(name = "where_")]
 fn where_fn(py: Python<'_>, condition: &Bound<'_, PyAny>, x: &Bound<'_, PyAny>, y: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-    let c = to_tensor(condition, None, None)?;
+    let dev = device_of(&[condition, x, y]);
+    let c = operand(condition, dev)?;
     let (xs, ys) = (py_scalar(x).is_some(), py_scalar(y).is_some());
     let (xt, yt) = match (xs, ys) {
         (false, _) => {
-            let xt = to_tensor(x, None, None)?;
+            let xt = operand(x, dev)?;
             let yt = weak_operand(y, Some(&xt))?;
             (xt, yt)
         }
         (true, false) => {
-            let yt = to_tensor(y, None, None)?;
+            let yt = operand(y, dev)?;
             (weak_operand(x, Some(&yt))?, yt)
         }
-        (true, true) => (to_tensor(x, None, None)?, to_tensor(y, None, None)?),
+        (true, true) => (operand(x, dev)?, operand(y, dev)?),
     };
     let r = run(py, c.numel().max(xt.numel()), || Tensor::where_(&c, &xt, &yt))?;
     wrap(py, like(&[condition, x, y]), r)
 }
 
 fn tensors<'py>(seq: &Bound<'py, PyAny>) -> PyResult<(Vec<Tensor>, Option<Bound<'py, PyAny>>)> {
-    let mut first = None;
-    let mut out = vec![];
-    for item in seq.try_iter()? {
-        let item = item?;
-        if first.is_none() && item.cast::<PyArray>().is_ok() {
-            first = Some(item.clone());
-        }
-        out.push(to_tensor(&item, None, None)?);
-    }
+    let items: Vec<Bound<'py, PyAny>> = seq.try_iter()?.collect::<PyResult<_>>()?;
+    let first = items.iter().find(|i| i.cast::<PyArray>().is_ok()).cloned();
+    let dev = first.as_ref().and_then(|f| device_of(&[f]));
+    let out = items.iter().map(|i| operand(i, dev)).collect::<PyResult<Vec<_>>>()?;
     Ok((out, first))
 }
 

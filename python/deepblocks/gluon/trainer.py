@@ -157,6 +157,9 @@ class Trainer:
                     state = self._states.get(key, _MISSING)
                     if state is _MISSING:
                         state = self._states[key] = self._optimizer.create_state(i, arr)
+                    # Each device copy counts its own updates (Adam's bias correction uses the
+                    # count), so data-parallel copies take identical steps, as in MXNet.
+                    self._optimizer._set_current_context(j)
                     update(i, arr, arr.grad, state)
                     self._seen[key] = arr.grad._version
 

@@ -47,7 +47,8 @@ def array(object, dtype=None, ctx=None, device=None, copy=True):
 
 
 def asarray(a, dtype=None, ctx=None, device=None):
-    """Like ``array`` but returns ``a`` itself when it already fits."""
+    """Like ``array`` but returns ``a`` itself when it already fits (a deepblocks array
+    stays on its device unless ``ctx`` says otherwise)."""
     return _core.array(a, dtype, ctx, device, False)
 
 

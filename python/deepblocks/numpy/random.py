@@ -51,8 +51,11 @@ def shuffle(x):
 
 
 def choice(a, size=None, replace=True, p=None, ctx=None, device=None):
-    """Samples from ``range(a)`` (an int) or from the elements of a 1-D array."""
-    return _core.choice(a, size, replace, p)
+    """Samples from ``range(a)`` (an int) or from the elements of a 1-D array, on ``ctx``
+    (else on ``a``'s device when ``a`` is an array, else on the current context)."""
+    out = _core.choice(a, size, replace, p)
+    target = ctx or device or (a.ctx if isinstance(a, _core.ndarray) else None)
+    return out if target is None or out.ctx == target else out.as_in_ctx(target)
 
 
 def permutation(x):

@@ -77,9 +77,11 @@ def one_hot(data, depth, on_value=1.0, off_value=0.0, dtype="float32"):
            [1., 0., 0.]])
     """
     idx = _np.asarray(data).astype("int64")
-    hit = idx.expand_dims(-1) == _np.arange(depth, dtype="int64")
+    ctx = idx.ctx
+    hit = idx.expand_dims(-1) == _np.arange(depth, dtype="int64", ctx=ctx)
     # The values in the output dtype from the start (Python floats would pass through float32).
-    return _core.where_(hit, _np.array(on_value, dtype=dtype), _np.array(off_value, dtype=dtype))
+    on, off = _np.array(on_value, dtype=dtype, ctx=ctx), _np.array(off_value, dtype=dtype, ctx=ctx)
+    return _core.where_(hit, on, off)
 
 
 def pick(data, index, axis=-1, mode="clip", keepdims=False):
