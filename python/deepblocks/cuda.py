@@ -19,11 +19,14 @@ import os
 from . import _core
 from .base import MXNetError
 
-__all__ = ["status", "is_available", "device_count", "load_nvrtc", "check"]
+__all__ = ["status", "is_available", "device_count", "load_nvrtc", "load_gpu_libraries", "check"]
 
 
 def status():
-    """``{compiled, driver, devices, nvrtc, nvrtc_version, modules, kernels}`` for this machine."""
+    """``{compiled, driver, devices, nvrtc, nvrtc_version, modules, kernels, emulator}`` for
+    this machine: ``devices`` is what the CUDA driver reports; ``emulator`` is the library of
+    the host emulator when ``DEEPBLOCKS_CUDA_EMULATOR`` is set (tests; ``npx.num_gpus()``
+    then counts its devices), else None."""
     return dict(_core.cuda_status())
 
 
@@ -57,6 +60,32 @@ def _nvrtc_candidates():
 _loaded = []
 
 
+def _pip_lib_dirs(package):
+    """The lib folders of one of NVIDIA's pip wheels (``cublas``, ``curand``), if installed."""
+    try:
+        import nvidia
+        return [os.path.join(root, package, "lib") for root in list(getattr(nvidia, "__path__", []))]
+    except ImportError:
+        return []
+
+
+def load_gpu_libraries():
+    """Makes the libraries a GPU needs loadable by the engine, which opens them by name:
+    NVRTC (kernels are compiled at first use), then cuBLAS and cuRAND from NVIDIA's pip wheels
+    when those are installed and not already on the loader's path. Called at import on a
+    machine whose driver reports a GPU. Returns the libraries it loaded."""
+    loaded = [p for p in [load_nvrtc()] if p]
+    for package, names in (("cublas", ("libcublasLt.so.12", "libcublas.so.12")), ("curand", ("libcurand.so.10",))):
+        for folder in _pip_lib_dirs(package):
+            paths = [os.path.join(folder, n) for n in names]
+            if all(os.path.exists(p) for p in paths):
+                for p in paths:
+                    ctypes.CDLL(p, mode=ctypes.RTLD_GLOBAL)
+                loaded.extend(paths)
+                break
+    return loaded
+
+
 def load_nvrtc():
     """Makes libnvrtc loadable by the engine: loads it (and its builtins library, which NVRTC
     opens by name) from the first candidate folder that has it. Returns the path, or None when
@@ -84,3 +113,9 @@ def check(archs=None):
         raise MXNetError("libnvrtc was not found: pip install nvidia-cuda-nvrtc-cu12 (or set DEEPBLOCKS_NVRTC "
                          "to the folder holding libnvrtc.so.12)")
     return [dict(r) for r in _core.cuda_check(archs)]
+
+
+# With a GPU present, the engine will compile kernels and call cuBLAS/cuRAND: make pip-installed
+# copies of those libraries findable before the first GPU operation.
+if device_count() > 0:
+    load_gpu_libraries()

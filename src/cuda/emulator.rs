@@ -41,6 +41,14 @@ pub fn library() -> Option<std::result::Result<Arc<Library>, String>> {
     .clone()
 }
 
+/// The emulator library in use, when `DEEPBLOCKS_CUDA_EMULATOR` names one that loads.
+pub fn active() -> Option<String> {
+    match library() {
+        Some(Ok(lib)) => Some(lib.path.clone()),
+        _ => None,
+    }
+}
+
 /// How many GPUs the emulator presents.
 pub fn device_count() -> usize {
     std::env::var("DEEPBLOCKS_CUDA_EMULATOR_DEVICES").ok().and_then(|v| v.parse().ok()).unwrap_or(2)

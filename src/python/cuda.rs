@@ -5,7 +5,9 @@ use super::errors::MXNetError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-/// `{compiled, driver, devices, nvrtc, nvrtc_version}`; never fails, whatever is installed.
+/// `{compiled, driver, devices, nvrtc, nvrtc_version, modules, kernels, emulator}`, where
+/// `devices` is what the driver reports and `emulator` the library of the host emulator when
+/// one is in use (then `npx.num_gpus()` counts its devices); never fails.
 #[pyfunction]
 fn cuda_status(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     let d = PyDict::new(py);
@@ -18,6 +20,7 @@ fn cuda_status(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
         d.set_item("nvrtc_version", crate::cuda::nvrtc::version())?;
         d.set_item("modules", crate::cuda::kernels::SOURCES.len())?;
         d.set_item("kernels", crate::cuda::kernels::SOURCES.iter().map(|s| s.kernels.len()).sum::<usize>())?;
+        d.set_item("emulator", crate::cuda::emulator::active())?;
     }
     #[cfg(not(feature = "cuda"))]
     {
@@ -28,6 +31,7 @@ fn cuda_status(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
         d.set_item("nvrtc_version", py.None())?;
         d.set_item("modules", 0)?;
         d.set_item("kernels", 0)?;
+        d.set_item("emulator", py.None())?;
     }
     Ok(d)
 }
