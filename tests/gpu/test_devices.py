@@ -1,6 +1,8 @@
 """Arrays on different devices are never combined silently: every operation that takes
 arrays on a GPU and on the CPU, or on two GPUs, raises ``MXNetError`` naming both devices (the
-way out: ``copyto``/``as_in_ctx``); a GPU that does not exist is refused when first used."""
+way out: ``copyto``/``as_in_ctx``); copies are the exception (``copyto``, and assignment
+``x[key] = y``, which copies ``y`` over as MXNet does); a GPU that does not exist is refused
+when first used."""
 
 import operator
 
@@ -32,7 +34,6 @@ def _mixed_operations(a, b):
         "stack": lambda: np.stack([a, b]),
         "fully_connected": lambda: npx.fully_connected(a, b, None, num_hidden=2, no_bias=True),
         "inplace": lambda: operator.iadd(a, b),
-        "slice_assignment": lambda: operator.setitem(a, slice(1, None), b[1:]),
         "clip_bounds": lambda: np.clip(a, b, None),
     }
 
@@ -65,6 +66,21 @@ def test_explicit_moves_make_mixing_work(devices):
     check(a.copyto(devices[1]) @ b, onp.arange(4.0, dtype="float32").reshape(2, 2) @ onp.ones((2, 2), "float32"),
           devices[1])
     check(a.copyto(npx.cpu(0)) * 2, onp.arange(4.0, dtype="float32").reshape(2, 2) * 2, npx.cpu(0))
+
+
+def test_assignment_copies_across_devices(devices):
+    h = onp.zeros((3, 2), "float32")
+    x = np.zeros((3, 2), ctx=devices[0])
+    for other in (devices[1], npx.cpu(0)):
+        y = np.arange(6.0, ctx=other).reshape(3, 2)
+        hy = onp.arange(6.0, dtype="float32").reshape(3, 2)
+        for key in (Ellipsis, slice(1, None), (slice(None, None, -1), 0), np.array([2, 0], dtype="int64"),
+                    np.array([True, False, True], ctx=devices[0])):
+            hk = key.asnumpy() if isinstance(key, np.ndarray) else key
+            x[key] = y[key]
+            h[hk] = hy[hk]
+            check(x, h, devices[0])
+            check(y, hy, other)
 
 
 def test_python_and_numpy_operands_go_to_the_array_device(device):
