@@ -17,6 +17,16 @@ pub(crate) fn write(path: &Path, data: &[u8]) -> Result<()> {
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(|e| fail("cannot create a temporary file", e))?;
+    // A temporary file is private (0600); the saved file gets the permissions any new file
+    // gets (0666 less the umask), as NumPy's and MXNet's files do.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = 0o666 & !current_umask();
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))
+            .map_err(|e| fail("cannot set permissions", e))?;
+    }
     tmp.write_all(data).map_err(|e| fail("write failed", e))?;
     tmp.as_file().sync_all().map_err(|e| fail("flush failed", e))?;
     tmp.persist(path).map_err(|e| fail("rename failed", e.error))?;
@@ -26,4 +36,30 @@ pub(crate) fn write(path: &Path, data: &[u8]) -> Result<()> {
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// The process's file-creation mask. POSIX can only read it by setting it, so it is set and
+/// restored at once (the value is the same before and after).
+#[cfg(unix)]
+fn current_umask() -> u32 {
+    // SAFETY: umask only swaps the process's mask; the old one is put back immediately.
+    unsafe {
+        let old = libc::umask(0o022);
+        libc::umask(old);
+        old as u32
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    #[test]
+    fn saved_files_follow_the_umask() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.bin");
+        super::write(&path, b"abc").unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o666 & !super::current_umask());
+        assert_eq!(std::fs::read(&path).unwrap(), b"abc");
+    }
 }

@@ -389,11 +389,10 @@ impl Tensor {
         }
         let mut out_shape: Dims = x.shape().into();
         out_shape[axis] = 1;
-        let on_gpu = || {
-            crate::gpu_dispatch!(x, crate::cuda::ops::reduce::reduce(&x, name, &[axis]).map(Some));
-            Ok::<_, Error>(None)
-        };
-        let r = if let Some(r) = on_gpu()? { r } else { with_dtype!(x.dtype(), T => scan_lines::<T, i64>(&x, axis, &out_shape, |p, s, n| unsafe {
+        let r = match x.device() {
+            #[cfg(feature = "cuda")]
+            crate::Device::Gpu(_) => crate::cuda::ops::reduce::reduce(&x, name, &[axis])?,
+            _ => with_dtype!(x.dtype(), T => scan_lines::<T, i64>(&x, axis, &out_shape, |p, s, n| unsafe {
             let mut best = *p;
             let mut at = 0i64;
             if !best.is_nan() {
@@ -410,7 +409,8 @@ impl Tensor {
                 }
             }
             at
-        }))? };
+        }))?,
+        };
         match (keepdims, flat) {
             (true, true) => Ok(r.view(Layout::contiguous(&vec![1; self.ndim()]))),
             (true, false) => Ok(r),

@@ -274,17 +274,16 @@ impl Tensor {
                 crate::gpu_dispatch!(b, crate::cuda::ops::unary::map(&b, op));
                 map_new(&b, |v: bool| !v)
             }
-            Invert if !dt.is_float() && self.device().device_type() == "gpu" => {
+            Invert if dt.is_float() => Err(unsupported()),
+            Invert => {
                 crate::gpu_dispatch!(self, crate::cuda::ops::unary::map(self, op));
-                Err(unsupported())
+                match dt {
+                    DType::Bool => map_new(self, |v: bool| !v),
+                    DType::U8 => map_new(self, |v: u8| !v),
+                    DType::I32 => map_new(self, |v: i32| !v),
+                    _ => map_new(self, |v: i64| !v),
+                }
             }
-            Invert => match dt {
-                DType::Bool => map_new(self, |v: bool| !v),
-                DType::U8 => map_new(self, |v: u8| !v),
-                DType::I32 => map_new(self, |v: i32| !v),
-                DType::I64 => map_new(self, |v: i64| !v),
-                _ => Err(unsupported()),
-            },
             Neg | Sign if dt == DType::Bool => Err(Error::DType(format!(
                 "ufunc '{}' not supported for boolean input; use logical_not (~) instead",
                 op.name()
