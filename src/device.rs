@@ -52,7 +52,9 @@ impl Device {
 fn gpu_unavailable(id: usize) -> Option<String> {
     #[cfg(feature = "cuda")]
     {
-        crate::cuda::device::unavailable_reason(id).map(|why| format!("no GPU is available ({why})"))
+        let why = crate::cuda::device::unavailable_reason(id)?;
+        // "No GPU" only when there is none: with GPUs present the index is what is wrong.
+        Some(if crate::cuda::device::count() == 0 { format!("no GPU is available ({why})") } else { why })
     }
     #[cfg(not(feature = "cuda"))]
     {

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from deepblocks import npx
+from deepblocks import cuda, npx
 from deepblocks.cli import progress
 
 HIDE_AND_RUN = ("import sys\n"
@@ -162,7 +162,8 @@ def test_demo_on_a_missing_gpu_says_why_and_exits_2(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.skipif(npx.num_gpus() == 0, reason="no GPU")
+@pytest.mark.skipif(npx.num_gpus() == 0 or bool(cuda.status()["emulator"]),
+                    reason="no real GPU (the emulator would take many minutes for the demo)")
 def test_demo_on_a_gpu(tmp_path):
     proc = run_cli("demo", "--ctx", "gpu", "--out", str(tmp_path))
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from deepblocks import npx
+
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
@@ -357,6 +359,7 @@ def test_legacy_containers_of_ndarrays_keep_mxnet_blanks(tmp_path):
             "{'x': \n[1. 1. 1.]\n<NDArray 3 @cpu(0)>, 'y': \n[0. 0. 0. 0.]\n<NDArray 4 @cpu(0)>}\n") in out
 
 
+@pytest.mark.skipif(npx.num_gpus() > 0, reason="GPUs are present: the example does not fall back")
 def test_gpu_fallback(tmp_path):
     out = lines(run_example("gpu.py", tmp_path))
     n = int(re.fullmatch(r"num_gpus: (\d+)", out[0]).group(1))

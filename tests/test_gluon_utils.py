@@ -6,7 +6,7 @@ import math
 import numpy as onp
 import pytest
 
-from deepblocks import cpu, gpu, np
+from deepblocks import cpu, gpu, np, npx
 from deepblocks.base import MXNetError
 from deepblocks.gluon import utils
 
@@ -27,6 +27,7 @@ def test_even_and_uneven_splits():
     assert utils.split_data(x, 1)[0] is x
 
 
+@pytest.mark.skipif(npx.num_gpus() > 0, reason="GPUs are present (tests/gpu covers split_and_load there)")
 def test_split_and_load_on_cpus_and_missing_gpus():
     parts = utils.split_and_load(np.ones((4, 3)), [cpu(0), cpu(1)])
     assert [p.shape for p in parts] == [(2, 3), (2, 3)]

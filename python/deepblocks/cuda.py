@@ -19,7 +19,7 @@ import os
 from . import _core
 from .base import MXNetError
 
-__all__ = ["status", "is_available", "device_count", "load_nvrtc", "load_gpu_libraries", "check"]
+__all__ = ["status", "transfers", "is_available", "device_count", "load_nvrtc", "load_gpu_libraries", "check"]
 
 
 def status():
@@ -28,6 +28,17 @@ def status():
     the host emulator when ``DEEPBLOCKS_CUDA_EMULATOR`` is set (tests; ``npx.num_gpus()``
     then counts its devices), else None."""
     return dict(_core.cuda_status())
+
+
+def transfers():
+    """``(to_device, to_host)``: how many copies between host and GPU memory were made so far
+    (each waits for the queued GPU work; a training step should make none).
+
+    >>> to_device, to_host = transfers()
+    >>> to_device >= 0 and to_host >= 0
+    True
+    """
+    return _core.cuda_transfers()
 
 
 def device_count():

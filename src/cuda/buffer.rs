@@ -5,7 +5,18 @@ use super::device::Gpu;
 use crate::dtype::DType;
 use crate::error::Result;
 use crate::storage::CpuStorage;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+
+/// Copies between host and device memory so far: (to the device, to the host). Each one
+/// waits for the work queued before it, so the tests check that a training step makes none.
+static TO_DEVICE: AtomicU64 = AtomicU64::new(0);
+static TO_HOST: AtomicU64 = AtomicU64::new(0);
+
+/// (host-to-device copies, device-to-host copies) since the process started.
+pub fn transfers() -> (u64, u64) {
+    (TO_DEVICE.load(Ordering::Relaxed), TO_HOST.load(Ordering::Relaxed))
+}
 
 pub struct CudaBuffer {
     gpu: Arc<Gpu>,
@@ -43,6 +54,7 @@ impl CudaBuffer {
         // byte holding 0 or 1).
         let bytes = unsafe { std::slice::from_raw_parts(data.as_ptr(), b.bytes()) };
         gpu.backend.copy_from_host(b.ptr, bytes)?;
+        TO_DEVICE.fetch_add(1, Ordering::Relaxed);
         Ok(b)
     }
 
@@ -54,6 +66,7 @@ impl CudaBuffer {
         // write is a valid element (bools are written as 0 or 1).
         let dst = unsafe { std::slice::from_raw_parts_mut(host.as_mut_ptr(), bytes) };
         self.gpu.backend.copy_to_host(dst, self.ptr)?;
+        TO_HOST.fetch_add(1, Ordering::Relaxed);
         Ok(host)
     }
 

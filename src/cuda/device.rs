@@ -3,7 +3,7 @@
 
 use super::backend::{Backend, DevicePtr};
 use super::{driver::Driver, emulator};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
@@ -102,9 +102,8 @@ pub fn gpu(id: usize) -> Result<Arc<Gpu>> {
     if let Some(g) = open.get(&id) {
         return Ok(g.clone());
     }
-    if let Some(why) = unavailable_reason(id) {
-        return Err(Error::Device(format!("cannot use gpu({id}): no GPU is available ({why})")));
-    }
+    // The message is the device check's ("no GPU is available (...)", or which index exists).
+    crate::Device::Gpu(id).check_available()?;
     let backend: Box<dyn Backend> = match emulator::library() {
         Some(Ok(lib)) => Box::new(emulator::Emulator::new(id, lib)),
         _ => Box::new(Driver::open(id)?),

@@ -51,6 +51,10 @@ impl Tensor {
         }
         let n = ((stop - start) / step).ceil().max(0.0) as usize;
         checked_numel(&[n])?;
+        #[cfg(feature = "cuda")]
+        if let Device::Gpu(id) = device {
+            return crate::cuda::ops::creation::arange(start, step, n, dtype, id);
+        }
         with_dtype!(dtype, T => {
             if dtype.is_float() {
                 // NumPy's rule (in float64, then cast, as MXNet's float32 default does): the
@@ -70,6 +74,10 @@ impl Tensor {
         device.check_available()?;
         let div = if endpoint { num.saturating_sub(1) } else { num };
         let step = if div > 0 { (stop - start) / div as f64 } else { 0.0 };
+        #[cfg(feature = "cuda")]
+        if let Device::Gpu(id) = device {
+            return crate::cuda::ops::creation::linspace(start, step, stop, num, endpoint && num > 1, dtype, id);
+        }
         with_dtype!(dtype, T => from_fn::<T>(num, device, |i| {
             if endpoint && num > 1 && i == num - 1 {
                 T::from_f64(stop)

@@ -88,7 +88,22 @@ fn waitall() -> PyResult<()> {
     Ok(())
 }
 
+/// (host-to-device copies, device-to-host copies) made so far: each waits for queued GPU
+/// work, so tests use this to check that a loop never goes through the host.
+#[pyfunction]
+fn cuda_transfers() -> (u64, u64) {
+    #[cfg(feature = "cuda")]
+    {
+        crate::cuda::buffer::transfers()
+    }
+    #[cfg(not(feature = "cuda"))]
+    {
+        (0, 0)
+    }
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(cuda_transfers, m)?)?;
     m.add_function(wrap_pyfunction!(waitall, m)?)?;
     m.add_function(wrap_pyfunction!(cuda_status, m)?)?;
     m.add_function(wrap_pyfunction!(cuda_check, m)?)?;

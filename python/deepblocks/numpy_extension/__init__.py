@@ -108,6 +108,16 @@ def pick(data, index, axis=-1, mode="clip", keepdims=False):
         idx = idx % n
     else:
         raise ValueError(f"pick: mode must be 'clip' or 'wrap', got {mode!r}")
+    if data.ctx.device_type == "gpu":
+        # On a GPU, a mask of the picked positions and a sum along the axis: gathering would
+        # read the indices on the host (a copy that waits for the queued kernels), and every
+        # index is in range here. `where`, not a product, so a NaN elsewhere stays out.
+        shape = [1] * data.ndim
+        shape[axis] = n
+        hit = idx.expand_dims(axis) == _np.arange(n, dtype="int64", ctx=data.ctx).reshape(shape)
+        out = _core.where_(hit, data, _np.zeros((), dtype=data.dtype, ctx=data.ctx)).sum(axis=axis)
+        out = out.astype(data.dtype, copy=False)   # sums of small integers widen; one term does not
+        return out.expand_dims(axis) if keepdims else out
     rest = data.ndim - 1
     key = []
     for d in range(data.ndim):

@@ -22,3 +22,24 @@ pub fn full(shape: &[usize], value: Scalar, dtype: DType, id: usize) -> Result<T
     Args::new().usize(n).ptr(o).scalar(value, dtype).launch(&gpu, name, n, BLOCK)?;
     Ok(out)
 }
+
+/// `start + i * step` for `i < n` on gpu(`id`), with the CPU engine's arithmetic: floats in
+/// float64 with `step` taken as `(start + step) - start`, integers exactly.
+pub fn arange(start: f64, step: f64, n: usize, dtype: DType, id: usize) -> Result<Tensor> {
+    let gpu = device::gpu(id)?;
+    let (out, o) = new_out(&gpu, dtype, &[n])?;
+    let name = kernel(&format!("arange_{}", tag(dtype)))?;
+    let args = Args::new().usize(n).ptr(o);
+    let args = if dtype.is_float() { args.f64(start).f64((start + step) - start) } else { args.i64(start as i64).i64(step as i64) };
+    args.launch(&gpu, name, n, BLOCK)?;
+    Ok(out)
+}
+
+/// `n` values from `start` by `step`, ending exactly at `stop` with `endpoint`, on gpu(`id`).
+pub fn linspace(start: f64, step: f64, stop: f64, n: usize, endpoint: bool, dtype: DType, id: usize) -> Result<Tensor> {
+    let gpu = device::gpu(id)?;
+    let (out, o) = new_out(&gpu, dtype, &[n])?;
+    let name = kernel(&format!("linspace_{}", tag(dtype)))?;
+    Args::new().usize(n).ptr(o).f64(start).f64(step).f64(stop).u32(endpoint as u32).launch(&gpu, name, n, BLOCK)?;
+    Ok(out)
+}
