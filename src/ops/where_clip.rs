@@ -43,7 +43,7 @@ impl Tensor {
         let c = cond.to_dtype(DType::Bool)?;
         let raw = || {
             let (xd, yd) = (x.to_dtype(dtype)?, y.to_dtype(dtype)?);
-            crate::gpu_dispatch!(xd, crate::cuda::ops::binary::select(&c, &xd, &yd, &shape));
+            crate::gpu_dispatch!(xd, crate::cuda::ops::where_clip::select(&c, &xd, &yd, &shape));
             with_dtype!(dtype, T => select::<T>(&c, &xd, &yd, &shape))
         };
         crate::autograd::track("where", &[x, y], raw, |s| crate::autograd::derivatives::where_clip::rule(s, &c))

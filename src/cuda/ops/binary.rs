@@ -1,6 +1,6 @@
 //! Elementwise operations of two arrays on a GPU (`binary_<op>_<T>`, in place
-//! `binary_inplace_<op>_<T>`) and `where`. The caller (ops/binary.rs, ops/where_clip.rs)
-//! has cast the operands to the compute dtype and checked shapes, as on the CPU.
+//! `binary_inplace_<op>_<T>`). The caller (ops/binary.rs) has cast the operands to the
+//! compute dtype and checked shapes, as on the CPU.
 
 use super::{base_ptr, gpu_of, new_out, off, written_ptr};
 use crate::cuda::launch::{kernel, tag, Strided, BLOCK};
@@ -36,23 +36,4 @@ pub fn zip_inplace(a: &Tensor, b: &Tensor, op: BinaryOp) -> Result<()> {
     let pb = base_ptr(b)?;
     let pa = written_ptr(a)?;
     plan.args().ptr(pa).i64(off(a)).ptr(pb).i64(lb.offset() as i64).launch(&gpu, name, plan.numel, BLOCK)
-}
-
-/// `cond ? x : y` broadcast to `shape`; `cond` is bool, `x` and `y` share a dtype.
-pub fn select(cond: &Tensor, x: &Tensor, y: &Tensor, shape: &[usize]) -> Result<Tensor> {
-    let gpu = gpu_of(x)?;
-    let name = kernel(&format!("where_{}", tag(x.dtype())))?;
-    let (lc, lx, ly) = (cond.layout().broadcast_to(shape)?, x.layout().broadcast_to(shape)?, y.layout().broadcast_to(shape)?);
-    let (out, o) = new_out(&gpu, x.dtype(), shape)?;
-    let plan = Strided::new(&gpu, shape, &[lc.strides(), lx.strides(), ly.strides()])?;
-    plan.args()
-        .ptr(base_ptr(cond)?)
-        .i64(lc.offset() as i64)
-        .ptr(base_ptr(x)?)
-        .i64(lx.offset() as i64)
-        .ptr(base_ptr(y)?)
-        .i64(ly.offset() as i64)
-        .ptr(o)
-        .launch(&gpu, name, plan.numel, BLOCK)?;
-    Ok(out)
 }

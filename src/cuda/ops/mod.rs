@@ -13,6 +13,7 @@ pub mod optim;
 pub mod random;
 pub mod reduce;
 pub mod unary;
+pub mod where_clip;
 
 use super::backend::DevicePtr;
 use super::buffer::CudaBuffer;
