@@ -3,7 +3,8 @@
 //! run of a dense array are first brought together by a dense, permuted copy.
 
 use super::{base_ptr, gpu_of, new_out, off};
-use crate::cuda::launch::{kernel, tag};
+use crate::cuda::device::Gpu;
+use crate::cuda::launch::{kernel, tag, Args};
 use crate::dtype::DType;
 use crate::error::Result;
 use crate::tensor::Tensor;
@@ -53,15 +54,13 @@ pub fn reduce(x: &Tensor, op: &str, axes: &[usize]) -> Result<Tensor> {
     let (out, o) = new_out(&gpu, out_dtype(op, x.dtype()), &kept)?;
     let (src, outer, len, inner) = lines(x, axes)?;
     let block = if inner == 1 { LINE_BLOCK } else { COLUMN_BLOCK };
-    crate::cuda::launch::Args::new()
-        .usize(outer)
-        .usize(len)
-        .usize(inner)
-        .ptr(base_ptr(&src)?)
-        .i64(off(&src))
-        .ptr(o)
-        .launch(&gpu, name, outer * inner * block as usize, block)?;
+    launch_lines(&gpu, name, (outer, len, inner), &src, o, outer * inner * block as usize, block)?;
     Ok(out)
+}
+
+/// Launches a kernel of this file: `(outer, len, inner, x, x_off, out)`.
+fn launch_lines(gpu: &Gpu, name: &'static str, (outer, len, inner): (usize, usize, usize), x: &Tensor, out: u64, work: usize, block: u32) -> Result<()> {
+    Args::new().usize(outer).usize(len).usize(inner).ptr(base_ptr(x)?).i64(off(x)).ptr(out).launch(gpu, name, work, block)
 }
 
 /// Running sums along `axis`, in the CPU's accumulation dtype.
@@ -74,13 +73,6 @@ pub fn cumsum(x: &Tensor, axis: usize) -> Result<Tensor> {
     let shape = x.shape();
     let (outer, len, inner) = (shape[..axis].iter().product::<usize>(), shape[axis], shape[axis + 1..].iter().product::<usize>());
     let work = if inner == 1 { outer * LINE_BLOCK as usize } else { outer * inner };
-    crate::cuda::launch::Args::new()
-        .usize(outer)
-        .usize(len)
-        .usize(inner)
-        .ptr(base_ptr(&src)?)
-        .i64(off(&src))
-        .ptr(o)
-        .launch(&gpu, name, work, LINE_BLOCK)?;
+    launch_lines(&gpu, name, (outer, len, inner), &src, o, work, LINE_BLOCK)?;
     Ok(out)
 }

@@ -31,7 +31,19 @@ def _data_dir():
     return os.getenv("MXNET_HOME", os.path.join(os.path.expanduser("~"), ".mxnet"))
 
 
-class _DownloadedDataset(Dataset):
+class _Samples(Dataset):
+    """Images and labels held in memory, with an optional ``transform(image, label)``."""
+
+    def __getitem__(self, idx):
+        if self._transform is not None:
+            return self._transform(self._data[idx], self._label[idx])
+        return self._data[idx], self._label[idx]
+
+    def __len__(self):
+        return len(self._label)
+
+
+class _DownloadedDataset(_Samples):
     """A dataset held in memory as ``_data`` (images) and ``_label`` (a NumPy array), loaded
     from ``root`` by ``_get_data``; ``transform(data, label)`` applies to each sample."""
 
@@ -42,14 +54,6 @@ class _DownloadedDataset(Dataset):
         self._label = None
         os.makedirs(self._root, exist_ok=True)
         self._get_data()
-
-    def __getitem__(self, idx):
-        if self._transform is not None:
-            return self._transform(self._data[idx], self._label[idx])
-        return self._data[idx], self._label[idx]
-
-    def __len__(self):
-        return len(self._label)
 
     def _get_data(self):
         raise NotImplementedError
@@ -146,7 +150,7 @@ class FashionMNIST(MNIST):
         super().__init__(root, train, transform)
 
 
-class Digits(Dataset):
+class Digits(_Samples):
     """The UCI handwritten digits: 1,797 grey 8x8 images of the digits 0-9, shipped with
     deepblocks (``digits.csv.gz`` beside this module, 57 KB; no download).
 
@@ -198,13 +202,6 @@ class Digits(Dataset):
         self._data = make(data, dtype=data.dtype)
         self._label = label
 
-    def __getitem__(self, idx):
-        if self._transform is not None:
-            return self._transform(self._data[idx], self._label[idx])
-        return self._data[idx], self._label[idx]
-
-    def __len__(self):
-        return len(self._label)
 
 
 def _read_digits():
