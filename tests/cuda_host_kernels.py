@@ -168,22 +168,30 @@ def build(module, workdir, cxx=None):
     """Compiles `module` into a shared library under workdir; returns its path and its
     kernels' signatures. Raises RuntimeError with the compiler's output."""
     cxx = cxx or compiler()
-    kernels = signatures(module, workdir, cxx)
-    src = os.path.join(KERNEL_DIR, f"{module}.cu")
-    lines = [f'#include "{src}"']
-    for name, params in kernels.items():
+
+    def entry(name, params):
         plist = ", ".join(f"{ty} {n}" for _, ty, n in params)
-        args = ", ".join(n for _, _, n in params)
-        lines.append(
-            f'extern "C" void dbh_{name}(unsigned dbh_grid, unsigned dbh_block, {plist}) '
-            f"{{ dbh::launch(dbh_grid, dbh_block, [=] {{ {name}({args}); }}); }}"
-        )
-    wrapper = os.path.join(workdir, f"{module}_host.cpp")
-    with open(wrapper, "w") as f:
-        f.write("\n".join(lines) + "\n")
+        return f"dbh_{name}(unsigned dbh_grid, unsigned dbh_block, {plist})", ", ".join(n for _, _, n in params)
+
+    wrapper, kernels = _write_wrapper(module, workdir, cxx, "host", entry)
     lib = os.path.join(workdir, f"{module}_host.so")
     _run([cxx, *_flags(os.path.join(workdir, f"{module}_shim.h")), "-O0", "-shared", "-fPIC", "-pthread", wrapper, "-o", lib])
     return lib, kernels
+
+
+def _write_wrapper(module, workdir, cxx, tag, entry):
+    """Writes `<module>_<tag>.cpp`: the module's source plus one `extern "C"` launcher per
+    kernel, `entry(name, params)` giving the launcher's signature and the kernel's argument
+    list. Returns the file's path and the kernels' signatures."""
+    kernels = signatures(module, workdir, cxx)
+    lines = [f'#include "{os.path.join(KERNEL_DIR, module + ".cu")}"']
+    for name, params in kernels.items():
+        signature, args = entry(name, params)
+        lines.append(f'extern "C" void {signature} {{ dbh::launch(dbh_grid, dbh_block, [=] {{ {name}({args}); }}); }}')
+    wrapper = os.path.join(workdir, f"{module}_{tag}.cpp")
+    with open(wrapper, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return wrapper, kernels
 
 
 def _run(cmd):
@@ -270,17 +278,12 @@ def build_emulator(workdir, cxx=None, opt="-O1"):
         if not src.endswith(".cu"):
             continue
         module = src[:-3]
-        kernels = signatures(module, workdir, cxx)
-        lines = [f'#include "{os.path.join(KERNEL_DIR, src)}"']
-        for name, params in kernels.items():
+
+        def entry(name, params):
             args = ", ".join(f"*({ty}*)dbh_p[{i}]" for i, (_, ty, _) in enumerate(params))
-            lines.append(
-                f'extern "C" void dbh_launch_{name}(unsigned dbh_grid, unsigned dbh_block, void** dbh_p) '
-                f"{{ dbh::launch(dbh_grid, dbh_block, [=] {{ {name}({args}); }}); }}"
-            )
-        wrapper = os.path.join(workdir, f"{module}_emu.cpp")
-        with open(wrapper, "w") as f:
-            f.write("\n".join(lines) + "\n")
+            return f"dbh_launch_{name}(unsigned dbh_grid, unsigned dbh_block, void** dbh_p)", args
+
+        wrapper, _ = _write_wrapper(module, workdir, cxx, "emu", entry)
         obj = os.path.join(workdir, f"{module}_emu.o")
         _run([cxx, *_flags(os.path.join(workdir, f"{module}_shim.h")), opt, "-fPIC", "-pthread", "-c", wrapper, "-o", obj])
         objects.append(obj)
