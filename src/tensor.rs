@@ -79,21 +79,7 @@ impl Tensor {
     /// laid out densely as `shape`.
     pub fn from_storage(data: CpuStorage, shape: &[usize], device: Device) -> Result<Tensor> {
         device.check_available()?;
-        match device {
-            #[cfg(feature = "cuda")]
-            Device::Gpu(id) => {
-                checked_numel(shape)?;
-                let len = data.len();
-                let gpu = crate::cuda::device::gpu(id)?;
-                let buf = crate::cuda::CudaBuffer::upload(&gpu, &data)?;
-                drop(data);
-                if len != buf.len() {
-                    return Err(Error::Shape(format!("{len} elements cannot form an array of shape {}", fmt_shape(shape))));
-                }
-                Tensor::from_memory(Memory::Cuda(buf), shape, device)
-            }
-            _ => Tensor::from_memory(Memory::Host(data), shape, device),
-        }
+        crate::ops::backend::on(device)?.store(data, shape, device)
     }
 
     /// A tensor owning `data` (already on `device`), laid out densely as `shape`.
@@ -136,7 +122,7 @@ impl Tensor {
     pub fn from_scalar(v: Scalar, dtype: DType, device: Device) -> Result<Tensor> {
         // On a GPU a kernel writes the value: no host-to-device copy, which would wait for
         // the work queued before it (`x * 2` in a loop would synchronize at every step).
-        if device.device_type() == "gpu" {
+        if let Device::Gpu(_) = device {
             return Tensor::full(&[], v, dtype, device);
         }
         crate::with_dtype!(dtype, T => Tensor::from_storage(T::wrap(vec![v.cast::<T>()]), &[], device))
@@ -227,10 +213,7 @@ impl Tensor {
     pub fn to_host(&self) -> Result<Tensor> {
         match self.device() {
             Device::Cpu(_) => Ok(self.clone()),
-            #[cfg(feature = "cuda")]
-            Device::Gpu(_) => crate::cuda::ops::copy::to_device(self, Device::Cpu(0)),
-            #[cfg(not(feature = "cuda"))]
-            Device::Gpu(_) => Err(Error::Device(format!("internal: an array on {}", self.device()))),
+            Device::Gpu(_) => crate::ops::backend::on(self.device())?.to_device(self, Device::Cpu(0)),
         }
     }
 
@@ -264,11 +247,7 @@ impl Tensor {
     /// Waits until the work that computes this tensor is done (GPU work is queued; the CPU
     /// engine is synchronous).
     pub fn wait(&self) -> Result<()> {
-        #[cfg(feature = "cuda")]
-        if let Device::Gpu(id) = self.device() {
-            return crate::cuda::device::gpu(id)?.backend.synchronize();
-        }
-        Ok(())
+        crate::ops::backend::on(self.device())?.synchronize(self.device())
     }
 
     /// Fails unless both tensors are on one device; the message names both.

@@ -27,3 +27,7 @@ pub fn simd_level() -> &'static str {
         "scalar"
     }
 }
+
+/// The CPU backend: implements every op family's primitives (`ops::backend::Backend`), each
+/// in its family's file of `ops/`.
+pub struct Cpu;

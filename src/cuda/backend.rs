@@ -3,6 +3,7 @@
 //! `emulator::Emulator` (the same kernel sources compiled for the host, which lets the whole
 //! GPU path, from dispatch to kernel arguments, run and be tested on a machine without a GPU).
 
+use super::kernels::Kernel;
 use crate::dtype::DType;
 use crate::error::Result;
 use std::ffi::c_void;
@@ -55,9 +56,9 @@ pub trait Backend: Send + Sync {
     fn copy_from_host(&self, dst: DevicePtr, src: &[u8]) -> Result<()>;
     fn copy_to_host(&self, dst: &mut [u8], src: DevicePtr) -> Result<()>;
     fn copy_on_device(&self, dst: DevicePtr, src: DevicePtr, bytes: usize) -> Result<()>;
-    /// Launches `kernel` (a name from `kernels::SOURCES`) on a 1-D grid; `params` points at
-    /// each argument's value, as cuLaunchKernel takes them.
-    fn launch(&self, kernel: &'static str, grid: u32, block: u32, params: &mut [*mut c_void]) -> Result<()>;
+    /// Launches `kernel` on a 1-D grid; `params` points at each argument's value, as
+    /// cuLaunchKernel takes them.
+    fn launch(&self, kernel: Kernel, grid: u32, block: u32, params: &mut [*mut c_void]) -> Result<()>;
     /// A float matrix product (f32 or f64).
     fn gemm(&self, g: &Gemm) -> Result<()>;
     /// `n` draws of `kind` (elements of `dtype`, or u32 words for `Bits`) into `dst`, from a

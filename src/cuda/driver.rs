@@ -5,7 +5,7 @@
 
 use super::backend::{Backend, DevicePtr, Draw, Gemm};
 use super::guarded;
-use super::kernels;
+use super::kernels::{self, Kernel};
 use crate::dtype::DType;
 use crate::error::{Error, Result};
 use cudarc::driver::{result as cu, sys, CudaContext};
@@ -19,9 +19,9 @@ pub struct Driver {
     ctx: Arc<CudaContext>,
     arch: String,
     name: String,
-    /// Loaded modules by name, and their functions by kernel name.
+    /// Loaded modules by name, and their functions by kernel id (`Kernel::id`).
     modules: Mutex<HashMap<&'static str, sys::CUmodule>>,
-    functions: Mutex<HashMap<&'static str, sys::CUfunction>>,
+    functions: Mutex<Vec<Option<sys::CUfunction>>>,
     /// Created at the first float product: loading cuBLAS costs hundreds of milliseconds.
     blas: Mutex<Option<BlasHandle>>,
     /// The cuRAND generator (Philox), created at the first random draw.
@@ -61,7 +61,7 @@ impl Driver {
             arch: format!("sm_{major}{minor}"),
             name,
             modules: Mutex::new(HashMap::new()),
-            functions: Mutex::new(HashMap::new()),
+            functions: Mutex::new(vec![None; kernels::count()]),
             blas: Mutex::new(None),
             rng: Mutex::new(None),
         })
@@ -72,12 +72,11 @@ impl Driver {
     }
 
     /// The function `kernel`, compiling and loading its module at first use.
-    fn function(&self, kernel: &'static str) -> Result<sys::CUfunction> {
-        if let Some(&f) = self.functions.lock().get(kernel) {
-            return Ok(f);
+    fn function(&self, kernel: Kernel) -> Result<sys::CUfunction> {
+        if let Some(Some(f)) = self.functions.lock().get(kernel.id) {
+            return Ok(*f);
         }
-        let src = kernels::source_of(kernel)
-            .ok_or_else(|| Error::Device(format!("internal: no CUDA kernel named {kernel}")))?;
+        let src = &kernels::SOURCES[kernel.module];
         let mut modules = self.modules.lock();
         let module = match modules.get(src.module) {
             Some(&m) => m,
@@ -92,10 +91,12 @@ impl Driver {
                 m
             }
         };
-        let name = CString::new(kernel).map_err(|_| Error::Device("internal: bad kernel name".into()))?;
+        let name = CString::new(kernel.name).map_err(|_| Error::Device("internal: bad kernel name".into()))?;
         // SAFETY: the module is loaded and never unloaded while the process runs.
         let f = call("kernel lookup", || unsafe { cu::module::get_function(module, name) })?;
-        self.functions.lock().insert(kernel, f);
+        if let Some(slot) = self.functions.lock().get_mut(kernel.id) {
+            *slot = Some(f);
+        }
         Ok(f)
     }
 
@@ -169,12 +170,12 @@ impl Backend for Driver {
         call("device-to-device copy", || unsafe { cu::memcpy_dtod_sync(dst, src, bytes) })
     }
 
-    fn launch(&self, kernel: &'static str, grid: u32, block: u32, params: &mut [*mut c_void]) -> Result<()> {
+    fn launch(&self, kernel: Kernel, grid: u32, block: u32, params: &mut [*mut c_void]) -> Result<()> {
         let f = self.function(kernel)?;
         self.bind()?;
         // SAFETY: `params` matches the kernel's parameter list (the launchers in cuda/ops
         // follow the conventions of kernels/common.cuh, which tests check by name and arity).
-        call(kernel, || unsafe { cu::launch_kernel(f, (grid, 1, 1), (block, 1, 1), 0, std::ptr::null_mut(), params) })
+        call(kernel.name, || unsafe { cu::launch_kernel(f, (grid, 1, 1), (block, 1, 1), 0, std::ptr::null_mut(), params) })
     }
 
     fn gemm(&self, g: &Gemm) -> Result<()> {

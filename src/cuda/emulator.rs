@@ -11,6 +11,7 @@
 //! the NVRTC-compiled code's behaviour on real hardware, and speed.
 
 use super::backend::{Backend, DevicePtr, Draw, Gemm};
+use super::kernels::Kernel;
 use crate::dtype::DType;
 use crate::error::{Error, Result};
 use parking_lot::Mutex;
@@ -63,13 +64,14 @@ pub struct Emulator {
     lib: Arc<Library>,
     /// Live allocations and their layouts.
     blocks: Mutex<HashMap<DevicePtr, Layout>>,
-    /// The shim's grid state is global to each module: one launch at a time.
-    launching: Mutex<()>,
+    /// The shim's grid state is global to each module: one launch at a time. Holds each
+    /// kernel's entry point by `Kernel::id`, looked up at its first launch.
+    launching: Mutex<Vec<Option<Entry>>>,
 }
 
 impl Emulator {
     pub fn new(ordinal: usize, lib: Arc<Library>) -> Emulator {
-        Emulator { ordinal, lib, blocks: Mutex::new(HashMap::new()), launching: Mutex::new(()) }
+        Emulator { ordinal, lib, blocks: Mutex::new(HashMap::new()), launching: Mutex::new(vec![None; super::kernels::count()]) }
     }
 
     fn check(&self, ptr: DevicePtr, bytes: usize, what: &str) -> Result<()> {
@@ -146,12 +148,22 @@ impl Backend for Emulator {
         Ok(())
     }
 
-    fn launch(&self, kernel: &'static str, grid: u32, block: u32, params: &mut [*mut c_void]) -> Result<()> {
-        let symbol = format!("dbh_launch_{kernel}\0");
-        // SAFETY: every entry of the emulator library has this signature.
-        let entry: libloading::Symbol<'_, Entry> = unsafe { self.lib.lib.get(symbol.as_bytes()) }
-            .map_err(|_| Error::Device(format!("internal: the CUDA emulator has no kernel {kernel}")))?;
-        let _one_at_a_time = self.launching.lock();
+    fn launch(&self, kernel: Kernel, grid: u32, block: u32, params: &mut [*mut c_void]) -> Result<()> {
+        let mut entries = self.launching.lock();
+        let entry = match entries.get(kernel.id).copied().flatten() {
+            Some(e) => e,
+            None => {
+                let symbol = format!("dbh_launch_{}\0", kernel.name);
+                // SAFETY: every entry of the emulator library has this signature; the library
+                // stays loaded as long as this emulator (it holds an `Arc` of it).
+                let e: Entry = *unsafe { self.lib.lib.get::<Entry>(symbol.as_bytes()) }
+                    .map_err(|_| Error::Device(format!("internal: the CUDA emulator has no kernel {}", kernel.name)))?;
+                if let Some(slot) = entries.get_mut(kernel.id) {
+                    *slot = Some(e);
+                }
+                e
+            }
+        };
         // SAFETY: `params` matches the kernel's parameter list, as for cuLaunchKernel.
         unsafe { entry(grid.max(1), block.max(1), params.as_mut_ptr()) };
         Ok(())

@@ -1,127 +1,127 @@
-//! The CUDA C sources of the kernels, embedded in the crate, and the names of the kernels each
-//! module defines. NVRTC compiles a module at first use, for the device's architecture; the
+//! The CUDA C sources of the kernels, embedded in the crate, and the kernels each module
+//! defines. NVRTC compiles a module at first use, for the device's architecture; the
 //! launch conventions (argument order, the strided `info` array, grid shapes) are documented
 //! at the top of `kernels/common.cuh` and of each `.cu` file.
 //!
-//! A kernel is named `<family>_<op>_<dtype>`, with the CPU engine's op names
-//! (`UnaryOp::name`, `BinaryOp::name`, `ReduceOp::name`, the optimizer rules' `NAME`) and the
-//! dtype tags `bool`, `u8`, `i32`, `i64`, `f32`, `f64`: `unary_exp_f32`, `binary_add_i64`,
-//! `reduce_sum_u8`; conversions name source then destination: `cast_f32_i64`.
+//! A module's kernels are not listed here by name: they are the [`Family`]s of the op tables
+//! (`ops::unary::GPU_KERNELS` comes from the `gpu` column of the unary table) and of the
+//! launchers in `cuda/ops`. A kernel is named `<family>_<op>_<dtype>` (`unary_exp_f32`,
+//! `binary_add_i64`) or `<family>_<dtype>` (`gather_f32`); conversions name source then
+//! destination (`cast_f32_i64`). A test checks that each module defines exactly its
+//! families' kernels. Launchers get kernels through a [`KernelTable`], which resolves every
+//! (row, dtype) to a [`Kernel`] once: a launch indexes an array, and the driver and the
+//! emulator keep each kernel's function by its id.
 
-/// One module: a `.cu` file and every kernel it defines.
+use crate::dtype::DType;
+use crate::error::{Error, Result};
+use super::ops;
+use crate::ops::registry::Family;
+use std::collections::HashMap;
+use std::sync::{LazyLock, OnceLock};
+
+/// One module: a `.cu` file and the kernel families it defines (in groups, as the op
+/// tables and the launchers declare them).
 pub struct KernelSource {
     pub module: &'static str,
     pub source: &'static str,
-    pub kernels: &'static [&'static str],
+    pub families: &'static [&'static [Family]],
+}
+
+impl KernelSource {
+    /// Every kernel the module defines.
+    pub fn kernels(&self) -> Vec<String> {
+        self.families.iter().flat_map(|g| g.iter()).flat_map(|f| f.kernel_names()).collect()
+    }
 }
 
 /// The header every module includes as `#include "common.cuh"`: (name, text), for NVRTC's
 /// header list.
 pub const COMMON_HEADER: (&str, &str) = ("common.cuh", include_str!("kernels/common.cuh"));
 
-/// Kernel names as the product of ops and dtypes: each `"family" [ops] [dtypes];` group
-/// gives `family_op_dtype` for every pair, and `"family" [dtypes];` gives `family_dtype`.
-/// Dtype lists may be the group names `ALL`, `NUM` (no bool), `INT`, `BITS` (bool and the
-/// integers) and `FLOAT`, which an op list may use too (for `cast_<src>_<dst>`).
-macro_rules! names {
-    (@acc [$($out:expr,)*]) => { &[$($out),*] };
-    (@acc $out:tt $fam:literal $ops:tt ALL; $($rest:tt)*) => { names!(@acc $out $fam $ops ["bool" "u8" "i32" "i64" "f32" "f64"]; $($rest)*) };
-    (@acc $out:tt $fam:literal $ops:tt NUM; $($rest:tt)*) => { names!(@acc $out $fam $ops ["u8" "i32" "i64" "f32" "f64"]; $($rest)*) };
-    (@acc $out:tt $fam:literal $ops:tt INT; $($rest:tt)*) => { names!(@acc $out $fam $ops ["u8" "i32" "i64"]; $($rest)*) };
-    (@acc $out:tt $fam:literal $ops:tt BITS; $($rest:tt)*) => { names!(@acc $out $fam $ops ["bool" "u8" "i32" "i64"]; $($rest)*) };
-    (@acc $out:tt $fam:literal $ops:tt FLOAT; $($rest:tt)*) => { names!(@acc $out $fam $ops ["f32" "f64"]; $($rest)*) };
-    (@acc $out:tt $fam:literal ALL $dts:tt; $($rest:tt)*) => { names!(@acc $out $fam ["bool" "u8" "i32" "i64" "f32" "f64"] $dts; $($rest)*) };
-    (@acc $out:tt $fam:literal ALL; $($rest:tt)*) => { names!(@acc $out $fam ["bool" "u8" "i32" "i64" "f32" "f64"]; $($rest)*) };
-    (@acc $out:tt $fam:literal NUM; $($rest:tt)*) => { names!(@acc $out $fam ["u8" "i32" "i64" "f32" "f64"]; $($rest)*) };
-    (@acc $out:tt $fam:literal INT; $($rest:tt)*) => { names!(@acc $out $fam ["u8" "i32" "i64"]; $($rest)*) };
-    (@acc $out:tt $fam:literal BITS; $($rest:tt)*) => { names!(@acc $out $fam ["bool" "u8" "i32" "i64"]; $($rest)*) };
-    (@acc $out:tt $fam:literal FLOAT; $($rest:tt)*) => { names!(@acc $out $fam ["f32" "f64"]; $($rest)*) };
-    (@acc [$($out:expr,)*] $fam:literal [$($dt:literal)*]; $($rest:tt)*) => {
-        names!(@acc [$($out,)* $(concat!($fam, "_", $dt),)*] $($rest)*)
-    };
-    (@acc $out:tt $fam:literal [] [$($dt:literal)*]; $($rest:tt)*) => { names!(@acc $out $($rest)*) };
-    (@acc [$($out:expr,)*] $fam:literal [$op:literal $($ops:literal)*] [$($dt:literal)*]; $($rest:tt)*) => {
-        names!(@acc [$($out,)* $(concat!($fam, "_", $op, "_", $dt),)*] $fam [$($ops)*] [$($dt)*]; $($rest)*)
-    };
-    ($($group:tt)*) => { names!(@acc [] $($group)*) };
-}
-
 macro_rules! module {
-    ($name:literal, $($group:tt)*) => {
-        KernelSource {
-            module: $name,
-            source: include_str!(concat!("kernels/", $name, ".cu")),
-            kernels: names!($($group)*),
-        }
+    ($name:literal, [$($family:expr),* $(,)?]) => {
+        KernelSource { module: $name, source: include_str!(concat!("kernels/", $name, ".cu")), families: &[$($family),*] }
     };
 }
 
 /// Every module, one per op family.
 pub const SOURCES: &[KernelSource] = &[
-    module!("creation",
-        "fill" ALL;
-        "arange" ALL;
-        "linspace" ALL;
-        "uniform_scale" FLOAT;
-        "normal_scale" FLOAT;
-        "randint" INT;
-    ),
-    module!("copy",
-        "cast" ALL ALL;
-        "set" ALL ALL;
-        "fill_strided" ALL;
-    ),
-    module!("unary",
-        "unary" ["exp" "exp2" "log" "log2" "log10" "log1p" "expm1" "sqrt" "cbrt" "reciprocal" "sin" "cos" "tan"
-                 "arcsin" "arccos" "arctan" "sinh" "cosh" "tanh" "arcsinh" "arccosh" "arctanh" "sigmoid"] FLOAT;
-        "unary" ["floor" "ceil" "trunc" "round" "isnan" "isinf" "isfinite" "absolute" "relu" "logical_not"] ALL;
-        "unary" ["negative" "sign" "square"] NUM;
-        "unary" ["invert"] BITS;
-    ),
-    module!("grad",
-        "grad" ["relu" "sigmoid" "tanh" "exp" "expm1" "sqrt" "reciprocal" "log" "log1p" "square" "negative" "sin" "cos"] FLOAT;
-    ),
-    module!("binary",
-        "binary" ["add" "multiply" "maximum" "minimum"] ALL;
-        "binary" ["subtract" "floor_divide" "remainder" "power"] NUM;
-        "binary" ["true_divide"] FLOAT;
-        "binary" ["equal" "not_equal" "less" "less_equal" "greater" "greater_equal"] ALL;
-        "binary" ["logical_and" "logical_or" "logical_xor"] ALL;
-        "binary" ["bitwise_and" "bitwise_or" "bitwise_xor"] BITS;
-        "binary_inplace" ["add" "multiply" "maximum" "minimum"] ALL;
-        "binary_inplace" ["subtract" "floor_divide" "remainder" "power"] NUM;
-        "binary_inplace" ["true_divide"] FLOAT;
-    ),
-    module!("where_clip",
-        "where" ALL;
-        "clip" ALL;
-    ),
-    module!("reduce",
-        "reduce" ["sum" "prod" "maximum" "minimum" "all" "any" "mean" "argmax" "argmin"] ALL;
-        "cumsum" ALL;
-    ),
-    module!("index",
-        "index_offsets" INT;
-        "gather" ALL;
-        "scatter" ALL;
-        "scatter_add" NUM;
-        "nonzero" ["bool"];
-    ),
-    module!("matmul",
-        "matmul" BITS;
-    ),
-    module!("linear",
-        "linear_epilogue" FLOAT;
-    ),
-    module!("optim",
-        "optim" ["sgd_update" "sgd_mom_update" "nag_mom_update" "adam_update" "adamw_update" "rmsprop_update"
-                 "rmspropalex_update" "adagrad_update"] FLOAT;
-    ),
+    module!("creation", [&ops::creation::KERNELS, &ops::random::KERNELS]),
+    module!("copy", [&ops::copy::KERNELS]),
+    module!("unary", [&[crate::ops::unary::GPU_KERNELS]]),
+    module!("grad", [&[crate::ops::unary::GPU_GRAD_KERNELS]]),
+    module!("binary", [&[crate::ops::binary::GPU_KERNELS, crate::ops::binary::GPU_INPLACE_KERNELS]]),
+    module!("where_clip", [&ops::where_clip::KERNELS]),
+    module!("reduce", [&crate::ops::reduce::GPU_KERNELS]),
+    module!("index", [&ops::index::KERNELS]),
+    module!("matmul", [&ops::matmul::KERNELS]),
+    module!("linear", [&ops::linear::KERNELS]),
+    module!("optim", [&[crate::optim::GPU_KERNELS]]),
 ];
 
-/// The module that defines `kernel`.
-pub fn source_of(kernel: &str) -> Option<&'static KernelSource> {
-    SOURCES.iter().find(|s| s.kernels.contains(&kernel))
+/// A compiled kernel's identity: its name and a dense id (its position among all kernels),
+/// which the driver and the emulator use to keep its function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Kernel {
+    pub id: usize,
+    pub name: &'static str,
+    /// Index of its module in `SOURCES`.
+    pub module: usize,
+}
+
+/// Every kernel, by name; built once, at the first launch.
+static ALL: LazyLock<HashMap<String, Kernel>> = LazyLock::new(|| {
+    let mut all = HashMap::new();
+    for (m, src) in SOURCES.iter().enumerate() {
+        for name in src.kernels() {
+            let id = all.len();
+            // Leaked once: a few hundred names, alive for the whole process anyway.
+            let stored: &'static str = Box::leak(name.clone().into_boxed_str());
+            all.insert(name, Kernel { id, name: stored, module: m });
+        }
+    }
+    all
+});
+
+/// How many kernels there are (ids are below this).
+pub fn count() -> usize {
+    ALL.len()
+}
+
+/// The kernel called `name` (a slow lookup: for tables and tests, not launches).
+pub fn find(name: &str) -> Option<Kernel> {
+    ALL.get(name).copied()
+}
+
+/// The kernels of one family by (row, dtype), resolved at first use.
+pub struct KernelTable {
+    family: Family,
+    cells: OnceLock<Vec<Option<Kernel>>>,
+}
+
+impl KernelTable {
+    pub const fn new(family: Family) -> KernelTable {
+        KernelTable { family, cells: OnceLock::new() }
+    }
+
+    /// The kernel of row `row` for `dtype`, `None` when the family has none.
+    pub fn get(&self, row: usize, dtype: DType) -> Option<Kernel> {
+        let cells = self.cells.get_or_init(|| {
+            (0..self.family.row_count())
+                .flat_map(|r| DType::ALL.into_iter().map(move |d| (r, d)))
+                .map(|(r, d)| self.family.kernel_name(r, d).and_then(|n| find(&n)))
+                .collect()
+        });
+        cells.get(row * DType::ALL.len() + dtype as usize).copied().flatten()
+    }
+
+    /// As `get`, with an internal error naming the missing kernel.
+    pub fn require(&self, row: usize, dtype: DType) -> Result<Kernel> {
+        self.get(row, dtype).ok_or_else(|| {
+            let row = self.family.row_name(row);
+            Error::DType(format!("internal: no CUDA kernel {}{}{row} for {dtype}", self.family.prefix, if row.is_empty() { "" } else { "_" }))
+        })
+    }
 }
 
 #[cfg(test)]
@@ -153,8 +153,9 @@ mod tests {
             let defined = defined(src);
             let in_source: BTreeSet<&str> = defined.iter().copied().collect();
             assert_eq!(in_source.len(), defined.len(), "{}: a kernel is defined twice", src.module);
-            let listed: BTreeSet<&str> = src.kernels.iter().copied().collect();
-            assert_eq!(listed.len(), src.kernels.len(), "{}: a kernel is listed twice", src.module);
+            let kernels = src.kernels();
+            let listed: BTreeSet<&str> = kernels.iter().map(|k| k.as_str()).collect();
+            assert_eq!(listed.len(), kernels.len(), "{}: a kernel is listed twice", src.module);
             for name in &listed {
                 assert!(
                     src.source.contains(&format!("extern \"C\" __global__ void {name}(")),
@@ -171,14 +172,24 @@ mod tests {
     #[test]
     fn names_are_unique_across_modules_and_the_header_defines_no_kernel() {
         let mut all = BTreeSet::new();
-        for src in SOURCES {
-            for name in src.kernels {
-                assert!(all.insert(*name), "{name} is defined by two modules");
-                assert_eq!(source_of(name).map(|s| s.module), Some(src.module));
+        for (m, src) in SOURCES.iter().enumerate() {
+            for name in src.kernels() {
+                assert_eq!(find(&name).map(|k| k.module), Some(m));
+                assert!(all.insert(name.clone()), "{name} is defined by two modules");
             }
         }
+        assert_eq!(all.len(), count());
         assert!(!COMMON_HEADER.1.contains("__global__ void"));
-        assert!(source_of("unary_exp_f32").is_some() && source_of("binary_add_i64").is_some());
-        assert!(source_of("cast_f32_i64").is_some() && source_of("unary_exp_i32").is_none());
+        assert!(find("unary_exp_f32").is_some() && find("binary_add_i64").is_some());
+        assert!(find("cast_f32_i64").is_some() && find("unary_exp_i32").is_none());
+    }
+
+    #[test]
+    fn tables_resolve_the_op_tables_kernels() {
+        use crate::ops::unary::UnaryOp;
+        let t = KernelTable::new(crate::ops::unary::GPU_KERNELS);
+        assert_eq!(t.get(UnaryOp::Exp.index(), DType::F32).map(|k| k.name), Some("unary_exp_f32"));
+        assert_eq!(t.get(UnaryOp::Exp.index(), DType::I32), None);
+        assert!(t.require(UnaryOp::Exp.index(), DType::I64).is_err());
     }
 }

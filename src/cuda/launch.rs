@@ -5,9 +5,9 @@
 use super::backend::DevicePtr;
 use super::buffer::CudaBuffer;
 use super::device::Gpu;
-use super::kernels::SOURCES;
+use super::kernels::Kernel;
 use crate::dtype::DType;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::tensor::Scalar;
 use parking_lot::Mutex;
 use smallvec::SmallVec;
@@ -17,28 +17,6 @@ use std::sync::Arc;
 
 /// Threads per block of elementwise kernels.
 pub const BLOCK: u32 = 256;
-
-/// The kernels' dtype tag (`f32`, `i64`, ...).
-pub fn tag(dtype: DType) -> &'static str {
-    match dtype {
-        DType::Bool => "bool",
-        DType::U8 => "u8",
-        DType::I32 => "i32",
-        DType::I64 => "i64",
-        DType::F32 => "f32",
-        DType::F64 => "f64",
-    }
-}
-
-/// The kernel called `name`, as the `'static` name the module list holds.
-pub fn kernel(name: &str) -> Result<&'static str> {
-    SOURCES
-        .iter()
-        .flat_map(|s| s.kernels.iter())
-        .find(|k| **k == name)
-        .copied()
-        .ok_or_else(|| Error::DType(format!("internal: no CUDA kernel named {name}")))
-}
 
 /// A kernel's arguments, each in an 8-byte slot (little-endian: a 1- or 4-byte argument
 /// occupies the start of its slot, which is where cuLaunchKernel reads it).
@@ -97,7 +75,7 @@ impl Args {
 
     /// Launches `kernel` with enough blocks of `block` threads for `work` units (capped by
     /// the device; the kernels loop grid-stride over the rest). Nothing runs for no work.
-    pub fn launch(mut self, gpu: &Gpu, kernel: &'static str, work: usize, block: u32) -> Result<()> {
+    pub fn launch(mut self, gpu: &Gpu, kernel: Kernel, work: usize, block: u32) -> Result<()> {
         if work == 0 {
             return Ok(());
         }
@@ -233,7 +211,5 @@ mod tests {
         assert_eq!(a.slots[0], 1.5f32.to_bits() as u64);
         assert_eq!(a.slots[1], 255);
         assert_eq!(a.slots[2], 1);
-        assert_eq!(kernel("unary_exp_f32").unwrap(), "unary_exp_f32");
-        assert!(kernel("unary_exp_i32").is_err());
     }
 }

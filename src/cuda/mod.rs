@@ -26,6 +26,10 @@ pub mod ops;
 
 pub use buffer::CudaBuffer;
 
+/// The GPU backend: implements every op family's primitives (`ops::backend::Backend`), each
+/// in its family's file of `cuda/ops/`.
+pub struct Cuda;
+
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// Runs a cudarc call that may panic on a missing library or symbol; a panic becomes `None`.

@@ -104,7 +104,7 @@ pub fn check(archs: &[&str]) -> Vec<ArchReport> {
     let jobs: Vec<(usize, &KernelSource)> =
         (0..archs.len()).flat_map(|a| SOURCES.iter().map(move |s| (a, s))).collect();
     let results: Vec<(usize, usize, Result<(), String>)> = crate::cpu::pool::install(|| {
-        jobs.par_iter().map(|&(a, src)| (a, src.kernels.len(), compile(src, archs[a]).map(|_| ()))).collect()
+        jobs.par_iter().map(|&(a, src)| (a, src.kernels().len(), compile(src, archs[a]).map(|_| ()))).collect()
     });
     let mut reports: Vec<ArchReport> = archs
         .iter()

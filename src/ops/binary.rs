@@ -1,8 +1,11 @@
 //! Elementwise binary operations with NumPy broadcasting and type promotion: arithmetic,
 //! comparisons, logical and bitwise operations, in-place forms, and Python-scalar operands.
 
+use super::backend;
+use super::registry::{DTypes, Family};
 use super::{build, with_mut_ptr, with_ptr};
 use crate::cpu::strided::{map2, Plan};
+use crate::cpu::Cpu;
 use crate::dtype::DType;
 use crate::error::{fmt_shape, Error, Result};
 use crate::layout::{broadcast_shapes, contiguous_strides};
@@ -10,71 +13,99 @@ use crate::storage::StorageElement;
 use crate::tensor::{Scalar, Tensor};
 use crate::with_dtype;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum BinaryOp {
-    Add,
-    Sub,
-    Mul,
-    Div,
-    FloorDiv,
-    Mod,
-    Pow,
-    Maximum,
-    Minimum,
-    Eq,
-    Ne,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-    LogicalAnd,
-    LogicalOr,
-    LogicalXor,
-    BitAnd,
-    BitOr,
-    BitXor,
+/// What a binary operation computes, which decides its dtypes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// In the promoted dtype (integer `true_divide` in float64).
+    Arith,
+    /// Compares in the promoted dtype, gives bool.
+    Comparison,
+    /// On the operands' truth, gives bool.
+    Logical,
+    /// Bool and integers only.
+    Bitwise,
+}
+
+/// One row of the binary table.
+pub struct BinarySpec {
+    /// NumPy's ufunc name (the Python bindings' name, the kernels' name) and other names.
+    pub name: &'static str,
+    pub aliases: &'static [&'static str],
+    pub kind: Kind,
+    /// The dtypes of the GPU kernels `binary_<name>_<dtype>` (in the compute dtype).
+    pub gpu: DTypes,
+    /// The dtypes of the in-place kernels `binary_inplace_<name>_<dtype>` (`a op= b`).
+    pub gpu_inplace: DTypes,
+    /// Recorded by autograd (`floor_divide` is piecewise constant: treated as constant).
+    pub differentiable: bool,
+}
+
+impl BinarySpec {
+    const DEFAULT: BinarySpec =
+        BinarySpec { name: "", aliases: &[], kind: Kind::Arith, gpu: DTypes::NONE, gpu_inplace: DTypes::NONE, differentiable: false };
+}
+
+crate::declare_ops! {
+    /// Elementwise operations of two arrays.
+    pub enum BinaryOp: BinarySpec {
+        Add { name: "add", kind: Kind::Arith, gpu: DTypes::ALL, gpu_inplace: DTypes::ALL, differentiable: true },
+        Sub { name: "subtract", kind: Kind::Arith, gpu: DTypes::NUM, gpu_inplace: DTypes::NUM, differentiable: true },
+        Mul { name: "multiply", kind: Kind::Arith, gpu: DTypes::ALL, gpu_inplace: DTypes::ALL, differentiable: true },
+        Div { name: "true_divide", aliases: &["divide"], kind: Kind::Arith, gpu: DTypes::FLOAT, gpu_inplace: DTypes::FLOAT, differentiable: true },
+        FloorDiv { name: "floor_divide", kind: Kind::Arith, gpu: DTypes::NUM, gpu_inplace: DTypes::NUM },
+        Mod { name: "remainder", aliases: &["mod"], kind: Kind::Arith, gpu: DTypes::NUM, gpu_inplace: DTypes::NUM, differentiable: true },
+        Pow { name: "power", kind: Kind::Arith, gpu: DTypes::NUM, gpu_inplace: DTypes::NUM, differentiable: true },
+        Maximum { name: "maximum", kind: Kind::Arith, gpu: DTypes::ALL, gpu_inplace: DTypes::ALL, differentiable: true },
+        Minimum { name: "minimum", kind: Kind::Arith, gpu: DTypes::ALL, gpu_inplace: DTypes::ALL, differentiable: true },
+        Eq { name: "equal", kind: Kind::Comparison, gpu: DTypes::ALL },
+        Ne { name: "not_equal", kind: Kind::Comparison, gpu: DTypes::ALL },
+        Lt { name: "less", kind: Kind::Comparison, gpu: DTypes::ALL },
+        Le { name: "less_equal", kind: Kind::Comparison, gpu: DTypes::ALL },
+        Gt { name: "greater", kind: Kind::Comparison, gpu: DTypes::ALL },
+        Ge { name: "greater_equal", kind: Kind::Comparison, gpu: DTypes::ALL },
+        LogicalAnd { name: "logical_and", kind: Kind::Logical, gpu: DTypes::ALL },
+        LogicalOr { name: "logical_or", kind: Kind::Logical, gpu: DTypes::ALL },
+        LogicalXor { name: "logical_xor", kind: Kind::Logical, gpu: DTypes::ALL },
+        BitAnd { name: "bitwise_and", kind: Kind::Bitwise, gpu: DTypes::BITS },
+        BitOr { name: "bitwise_or", kind: Kind::Bitwise, gpu: DTypes::BITS },
+        BitXor { name: "bitwise_xor", kind: Kind::Bitwise, gpu: DTypes::BITS },
+    }
+}
+
+/// The GPU kernels of the table (compiled by `cuda/kernels.rs`, launched by `cuda/ops/binary.rs`).
+pub const GPU_KERNELS: Family = Family::rows("binary", BinaryOp::ALL.len(), |i| BinaryOp::ALL[i].name(), |i| BinaryOp::ALL[i].spec().gpu);
+pub const GPU_INPLACE_KERNELS: Family =
+    Family::rows("binary_inplace", BinaryOp::ALL.len(), |i| BinaryOp::ALL[i].name(), |i| BinaryOp::ALL[i].spec().gpu_inplace);
+
+/// The binary primitives of a backend.
+pub trait BinaryKernels {
+    /// `a op b` broadcast to `shape`, for operands already cast to the compute dtype; the
+    /// result has `op.out_dtype(compute)`.
+    fn zip(&self, a: &Tensor, b: &Tensor, op: BinaryOp, shape: &[usize]) -> Result<Tensor>;
+    /// `a op= b` for an arithmetic `op`, `b` of `a`'s dtype, not overlapping `a`, broadcast
+    /// to `a`'s shape.
+    fn zip_inplace(&self, a: &Tensor, b: &Tensor, op: BinaryOp) -> Result<()>;
 }
 
 impl BinaryOp {
-    /// NumPy's ufunc name, used in error messages.
-    pub fn name(self) -> &'static str {
-        use BinaryOp::*;
-        match self {
-            Add => "add",
-            Sub => "subtract",
-            Mul => "multiply",
-            Div => "true_divide",
-            FloorDiv => "floor_divide",
-            Mod => "remainder",
-            Pow => "power",
-            Maximum => "maximum",
-            Minimum => "minimum",
-            Eq => "equal",
-            Ne => "not_equal",
-            Lt => "less",
-            Le => "less_equal",
-            Gt => "greater",
-            Ge => "greater_equal",
-            LogicalAnd => "logical_and",
-            LogicalOr => "logical_or",
-            LogicalXor => "logical_xor",
-            BitAnd => "bitwise_and",
-            BitOr => "bitwise_or",
-            BitXor => "bitwise_xor",
-        }
-    }
-
     pub fn is_comparison(self) -> bool {
-        use BinaryOp::*;
-        matches!(self, Eq | Ne | Lt | Le | Gt | Ge)
+        self.spec().kind == Kind::Comparison
     }
 
     pub fn is_logical(self) -> bool {
-        matches!(self, BinaryOp::LogicalAnd | BinaryOp::LogicalOr | BinaryOp::LogicalXor)
+        self.spec().kind == Kind::Logical
     }
 
     fn is_bitwise(self) -> bool {
-        matches!(self, BinaryOp::BitAnd | BinaryOp::BitOr | BinaryOp::BitXor)
+        self.spec().kind == Kind::Bitwise
+    }
+
+    /// The result dtype for operands in the compute dtype `computed`.
+    pub fn out_dtype(self, computed: DType) -> DType {
+        match self.spec().kind {
+            Kind::Comparison | Kind::Logical => DType::Bool,
+            _ => computed,
+        }
     }
 
     /// (dtype the kernel computes in, dtype of the result) for operands of dtype `a` and `b`.
@@ -456,11 +487,31 @@ fn check_same_kind(op: BinaryOp, from: DType, to: DType) -> Result<()> {
     Ok(())
 }
 
+impl BinaryKernels for Cpu {
+    fn zip(&self, a: &Tensor, b: &Tensor, op: BinaryOp, shape: &[usize]) -> Result<Tensor> {
+        let compute = a.dtype();
+        if op.is_logical() || op.is_bitwise() {
+            return match compute {
+                DType::Bool => apply_bits::<bool>(op, a, b, shape),
+                DType::U8 => apply_bits::<u8>(op, a, b, shape),
+                DType::I32 => apply_bits::<i32>(op, a, b, shape),
+                DType::I64 => apply_bits::<i64>(op, a, b, shape),
+                _ => Err(Error::DType(format!("ufunc '{}' not supported for {compute}", op.name()))),
+            };
+        }
+        with_dtype!(compute, T => apply::<T>(op, a, b, shape))
+    }
+
+    fn zip_inplace(&self, a: &Tensor, b: &Tensor, op: BinaryOp) -> Result<()> {
+        with_dtype!(a.dtype(), T => inplace_arith::<T>(op, a, b))
+    }
+}
+
 impl Tensor {
     /// `self op other` with broadcasting and NumPy type promotion.
     pub fn binary(&self, other: &Tensor, op: BinaryOp) -> Result<Tensor> {
         use crate::autograd::{derivatives::binary as d, track};
-        if !d::differentiable(op) {
+        if !op.spec().differentiable {
             return self.binary_raw(other, op);
         }
         track(op.name(), &[self, other], || self.binary_raw(other, op), |s| d::rule(op, s, self, other))
@@ -475,17 +526,7 @@ impl Tensor {
         if shape.iter().product::<usize>() > 0 {
             check_int_pow(op, compute, &b)?;
         }
-        crate::gpu_dispatch!(a, crate::cuda::ops::binary::zip(&a, &b, op, &shape));
-        if op.is_logical() || op.is_bitwise() {
-            return match compute {
-                DType::Bool => apply_bits::<bool>(op, &a, &b, &shape),
-                DType::U8 => apply_bits::<u8>(op, &a, &b, &shape),
-                DType::I32 => apply_bits::<i32>(op, &a, &b, &shape),
-                DType::I64 => apply_bits::<i64>(op, &a, &b, &shape),
-                _ => Err(Error::DType(format!("ufunc '{}' not supported for {compute}", op.name()))),
-            };
-        }
-        with_dtype!(compute, T => apply::<T>(op, &a, &b, &shape))
+        backend::on(a.device())?.zip(&a, &b, op, &shape)
     }
 
     /// `self op scalar` (or `scalar op self` when `reflected`), with the scalar weakly typed.
@@ -530,8 +571,7 @@ impl Tensor {
             if self.numel() > 0 {
                 check_int_pow(op, compute, &b)?;
             }
-            crate::gpu_dispatch!(self, crate::cuda::ops::binary::zip_inplace(self, &b, op));
-            return with_dtype!(compute, T => inplace_arith::<T>(op, self, &b));
+            return backend::on(self.device())?.zip_inplace(self, &b, op);
         }
         let r = self.binary(other, op)?;
         self.assign(&r)

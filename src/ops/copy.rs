@@ -1,10 +1,13 @@
 //! Copies and conversions: dtype casts, dense copies, and assignment into a view (which is
 //! how `x[...] = y`, in-place fills and `concatenate` write).
 
-use super::{build, with_mut_ptr, with_ptr};
+use super::{backend, build, with_mut_ptr, with_ptr};
 use crate::cpu::strided::{map1_tiled, Plan};
+use crate::cpu::Cpu;
+use crate::device::Device;
 use crate::dtype::{DType, Element};
 use crate::error::Result;
+use crate::storage::{CpuStorage, Memory};
 use crate::layout::Layout;
 use crate::storage::StorageElement;
 use crate::tensor::{Scalar, Tensor};
@@ -27,6 +30,45 @@ unsafe fn copy_cast<D: StorageElement>(dst: *mut D, dst_layout: &Layout, src: &T
     }))
 }
 
+/// The copy primitives of a backend: conversions, writes into views, moves between devices.
+pub(crate) trait CopyKernels {
+    /// A dense copy of `x` converted to `dtype`.
+    fn astype(&self, x: &Tensor, dtype: DType) -> Result<Tensor>;
+    /// Writes `src` (a view already broadcast to `dst`'s shape, not overlapping it) into the
+    /// view `dst`, converting to its dtype.
+    fn assign(&self, dst: &Tensor, src: &Tensor) -> Result<()>;
+    /// A dense copy of `x` on `device`, where `x` or `device` is this backend's.
+    fn to_device(&self, x: &Tensor, device: Device) -> Result<Tensor>;
+    /// A dense tensor of `shape` on `device` holding `data`.
+    fn store(&self, data: CpuStorage, shape: &[usize], device: Device) -> Result<Tensor>;
+    /// Waits until the work queued on `device` is done.
+    fn synchronize(&self, device: Device) -> Result<()>;
+}
+
+impl CopyKernels for Cpu {
+    fn astype(&self, x: &Tensor, dtype: DType) -> Result<Tensor> {
+        with_dtype!(dtype, D => unsafe {
+            build::<D>(x.shape(), x.device(), |p| copy_cast(p, &Layout::contiguous(x.shape()), x, x.layout()))
+        })
+    }
+
+    fn assign(&self, dst: &Tensor, src: &Tensor) -> Result<()> {
+        with_dtype!(dst.dtype(), D => with_mut_ptr::<D, _>(dst, |d| unsafe { copy_cast(d, dst.layout(), src, src.layout()) }))
+    }
+
+    fn to_device(&self, x: &Tensor, device: Device) -> Result<Tensor> {
+        Ok(self.astype(x, x.dtype())?.on_device(device))
+    }
+
+    fn store(&self, data: CpuStorage, shape: &[usize], device: Device) -> Result<Tensor> {
+        Tensor::from_memory(Memory::Host(data), shape, device)
+    }
+
+    fn synchronize(&self, _: Device) -> Result<()> {
+        Ok(())
+    }
+}
+
 impl Tensor {
     /// This tensor converted to `dtype`; the same handle when it already has that dtype.
     pub fn to_dtype(&self, dtype: DType) -> Result<Tensor> {
@@ -43,12 +85,7 @@ impl Tensor {
     }
 
     fn astype_raw(&self, dtype: DType) -> Result<Tensor> {
-        crate::gpu_dispatch!(self, crate::cuda::ops::copy::astype(self, dtype));
-        with_dtype!(dtype, D => unsafe {
-            build::<D>(self.shape(), self.device(), |p| {
-                copy_cast(p, &Layout::contiguous(self.shape()), self, self.layout())
-            })
-        })
+        backend::on(self.device())?.astype(self, dtype)
     }
 
     /// A dense copy (always a new storage).
@@ -74,22 +111,13 @@ impl Tensor {
         if self.numel() == 0 {
             return Ok(());
         }
-        crate::gpu_dispatch!(self, crate::cuda::ops::copy::assign(self, &src, src.layout()));
-        with_dtype!(self.dtype(), D => with_mut_ptr::<D, _>(self, |d| unsafe {
-            copy_cast(d, self.layout(), &src, src.layout())
-        }))
+        backend::on(self.device())?.assign(self, &src)
     }
 
     /// A copy on `device`.
     pub fn to_device(&self, device: crate::Device) -> Result<Tensor> {
         device.check_available()?;
-        let copy = || {
-            if self.device().device_type() == "gpu" || device.device_type() == "gpu" {
-                #[cfg(feature = "cuda")]
-                return crate::cuda::ops::copy::to_device(self, device);
-            }
-            Ok(self.astype_raw(self.dtype())?.on_device(device))
-        };
+        let copy = || backend::between(self.device(), device)?.to_device(self, device);
         crate::autograd::track("to_device", &[self], copy, |_| crate::autograd::derivatives::copy::to_device(self))
     }
 

@@ -1,6 +1,7 @@
 //! Arrays made from nothing: constants, ranges and identity matrices.
 
-use super::build;
+use super::{backend, build};
+use crate::cpu::Cpu;
 use crate::device::Device;
 use crate::dtype::{DType, Element};
 use crate::error::{Error, Result};
@@ -21,26 +22,59 @@ fn from_fn<T: StorageElement>(n: usize, device: Device, f: impl Fn(usize) -> T) 
     }
 }
 
+/// The creation primitives of a backend (on `device`, one of this backend's).
+pub(crate) trait CreationKernels {
+    /// A dense `shape` tensor of `value` converted to `dtype`.
+    fn full(&self, shape: &[usize], value: Scalar, dtype: DType, device: Device) -> Result<Tensor>;
+    /// `start + i * step` for `i < n`: floats computed in float64 with the step taken as
+    /// `(start + step) - start` (NumPy's rule), integers exactly.
+    fn arange(&self, start: f64, step: f64, n: usize, dtype: DType, device: Device) -> Result<Tensor>;
+    /// `n` values `start + i * step`, the last exactly `stop` with `endpoint`.
+    #[allow(clippy::too_many_arguments)]
+    fn linspace(&self, start: f64, step: f64, stop: f64, n: usize, endpoint: bool, dtype: DType, device: Device) -> Result<Tensor>;
+}
+
+impl CreationKernels for Cpu {
+    fn full(&self, shape: &[usize], value: Scalar, dtype: DType, device: Device) -> Result<Tensor> {
+        let n = checked_numel(shape)?;
+        if value.to_f64() == 0.0 && !matches!(value, Scalar::Float(f) if f.is_sign_negative()) {
+            return Tensor::from_storage(crate::storage::CpuStorage::zeros(dtype, n)?, shape, device);
+        }
+        with_dtype!(dtype, T => Tensor::from_storage(T::wrap(crate::storage::filled_vec(n, value.cast::<T>())?), shape, device))
+    }
+
+    fn arange(&self, start: f64, step: f64, n: usize, dtype: DType, device: Device) -> Result<Tensor> {
+        with_dtype!(dtype, T => {
+            if dtype.is_float() {
+                let delta = (start + step) - start;
+                from_fn::<T>(n, device, |i| T::from_f64(start + i as f64 * delta))
+            } else {
+                let (s, d) = (start as i64, step as i64);
+                from_fn::<T>(n, device, |i| T::from_i64(s + i as i64 * d))
+            }
+        })
+    }
+
+    fn linspace(&self, start: f64, step: f64, stop: f64, num: usize, endpoint: bool, dtype: DType, device: Device) -> Result<Tensor> {
+        with_dtype!(dtype, T => from_fn::<T>(num, device, |i| {
+            if endpoint && i == num - 1 {
+                T::from_f64(stop)
+            } else {
+                T::from_f64(start + i as f64 * step)
+            }
+        }))
+    }
+}
+
 impl Tensor {
     pub fn zeros(shape: &[usize], dtype: DType, device: Device) -> Result<Tensor> {
-        device.check_available()?;
-        #[cfg(feature = "cuda")]
-        if let Device::Gpu(id) = device {
-            return crate::cuda::ops::creation::full(shape, Scalar::Int(0), dtype, id);
-        }
-        let n = checked_numel(shape)?;
-        Tensor::from_storage(crate::storage::CpuStorage::zeros(dtype, n)?, shape, device)
+        Tensor::full(shape, Scalar::Int(0), dtype, device)
     }
 
     /// A tensor of `shape` with every element `value` (converted to `dtype`).
     pub fn full(shape: &[usize], value: Scalar, dtype: DType, device: Device) -> Result<Tensor> {
         device.check_available()?;
-        #[cfg(feature = "cuda")]
-        if let Device::Gpu(id) = device {
-            return crate::cuda::ops::creation::full(shape, value, dtype, id);
-        }
-        let n = checked_numel(shape)?;
-        with_dtype!(dtype, T => Tensor::from_storage(T::wrap(crate::storage::filled_vec(n, value.cast::<T>())?), shape, device))
+        backend::on(device)?.full(shape, value, dtype, device)
     }
 
     /// `start, start + step, ...` up to but excluding `stop`, as `np.arange`.
@@ -51,22 +85,7 @@ impl Tensor {
         }
         let n = ((stop - start) / step).ceil().max(0.0) as usize;
         checked_numel(&[n])?;
-        #[cfg(feature = "cuda")]
-        if let Device::Gpu(id) = device {
-            return crate::cuda::ops::creation::arange(start, step, n, dtype, id);
-        }
-        with_dtype!(dtype, T => {
-            if dtype.is_float() {
-                // NumPy's rule (in float64, then cast, as MXNet's float32 default does): the
-                // step is the difference of the first two values.
-                let delta = (start + step) - start;
-                from_fn::<T>(n, device, |i| T::from_f64(start + i as f64 * delta))
-            } else {
-                // Integer ranges step exactly in integers.
-                let (s, d) = (start as i64, step as i64);
-                from_fn::<T>(n, device, |i| T::from_i64(s + i as i64 * d))
-            }
-        })
+        backend::on(device)?.arange(start, step, n, dtype, device)
     }
 
     /// `num` evenly spaced values over `[start, stop]` (or `[start, stop)` without `endpoint`).
@@ -74,17 +93,7 @@ impl Tensor {
         device.check_available()?;
         let div = if endpoint { num.saturating_sub(1) } else { num };
         let step = if div > 0 { (stop - start) / div as f64 } else { 0.0 };
-        #[cfg(feature = "cuda")]
-        if let Device::Gpu(id) = device {
-            return crate::cuda::ops::creation::linspace(start, step, stop, num, endpoint && num > 1, dtype, id);
-        }
-        with_dtype!(dtype, T => from_fn::<T>(num, device, |i| {
-            if endpoint && num > 1 && i == num - 1 {
-                T::from_f64(stop)
-            } else {
-                T::from_f64(start + i as f64 * step)
-            }
-        }))
+        backend::on(device)?.linspace(start, step, stop, num, endpoint && num > 1, dtype, device)
     }
 
     /// An `n x m` matrix with ones on diagonal `k` (above the main one when `k > 0`).

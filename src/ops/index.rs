@@ -1,7 +1,8 @@
 //! NumPy indexing. Integers, slices, `None` and `...` give views; integer and boolean arrays
 //! ("advanced" indices) gather into a copy, and assignment scatters through the same plan.
 
-use super::{with_mut_ptr, with_ptr};
+use super::{backend, with_mut_ptr, with_ptr};
+use crate::cpu::Cpu;
 use crate::cpu::strided::{map1, map2, Plan};
 use crate::ops::binary::Arith;
 use crate::dtype::{DType, Element};
@@ -209,14 +210,14 @@ fn parse(t: &Tensor, items: &[Index]) -> Result<Parsed> {
 
 /// The gather/scatter plan of an advanced index: for each position of the broadcast index
 /// shape, the storage offset of the sub-block it selects.
-struct Advanced {
+pub(crate) struct Advanced {
     /// Broadcast shape of the index arrays.
     index_shape: Dims,
     /// Storage offset of each selected sub-block.
-    offsets: Vec<isize>,
+    pub(crate) offsets: Vec<isize>,
     /// Shape and strides of the sub-block (the view axes no array indexes).
-    rest_shape: Dims,
-    rest_strides: Vec<isize>,
+    pub(crate) rest_shape: Dims,
+    pub(crate) rest_strides: Vec<isize>,
     /// Where the index axes go in the result: at the first array's axis when the arrays are
     /// adjacent, else in front (NumPy's rule).
     insert_at: usize,
@@ -271,7 +272,7 @@ impl Advanced {
 
     /// The layout of a value written through this index: broadcast to the result's
     /// NumPy-ordered shape, then seen in front order (the order of `move_blocks`).
-    fn value_layout(&self, value: &Tensor) -> Result<Layout> {
+    pub(crate) fn value_layout(&self, value: &Tensor) -> Result<Layout> {
         let (front, perm) = self.front_shape_and_perm();
         let target: Dims = perm.iter().map(|&i| front[i]).collect();
         let vb = value.layout().broadcast_to(&target).map_err(|_| {
@@ -344,6 +345,50 @@ unsafe fn add_blocks<T: Arith>(adv: &Advanced, tensor_ptr: *mut T, dense_ptr: *c
     }
 }
 
+/// The advanced-indexing primitives of a backend.
+pub(crate) trait IndexKernels {
+    /// A dense array of shape `front` (index axes, then the rest's axes) gathered from `src`
+    /// at `adv`'s blocks.
+    fn gather(&self, src: &Tensor, adv: &Advanced, front: &[usize]) -> Result<Tensor>;
+    /// Writes `value` (any dtype, cast to `dst`'s; not overlapping `dst`) into `adv`'s blocks
+    /// of `dst`; with `add`, adds instead (repeated positions accumulate; not for bool).
+    fn scatter(&self, dst: &Tensor, adv: &Advanced, value: &Tensor, add: bool) -> Result<()>;
+}
+
+impl IndexKernels for Cpu {
+    fn gather(&self, src: &Tensor, adv: &Advanced, front: &[usize]) -> Result<Tensor> {
+        let out = Tensor::zeros(front, src.dtype(), src.device())?;
+        with_dtype!(src.dtype(), T => with_ptr::<T, _>(src, |s| {
+            with_mut_ptr::<T, _>(&out, |dst| unsafe {
+                move_blocks::<T, T>(adv, s as *mut T, dst, out.layout(), false);
+                Ok(())
+            })
+        }))?;
+        Ok(out)
+    }
+
+    fn scatter(&self, dst: &Tensor, adv: &Advanced, value: &Tensor, add: bool) -> Result<()> {
+        if add {
+            let v = value.to_dtype(dst.dtype())?;
+            let vf = adv.value_layout(&v)?;
+            return crate::with_numeric_dtype!(dst.dtype(), T => with_ptr::<T, _>(&v, |src| {
+                with_mut_ptr::<T, _>(dst, |d| unsafe {
+                    add_blocks::<T>(adv, d, src, &vf);
+                    Ok(())
+                })
+            }), else Err(Error::DType("index_add: boolean arrays cannot be added to".into())));
+        }
+        // Plain writes convert while they copy.
+        let vf = adv.value_layout(value)?;
+        with_dtype!(dst.dtype(), D => with_dtype!(value.dtype(), S => with_ptr::<S, _>(value, |src| {
+            with_mut_ptr::<D, _>(dst, |d| unsafe {
+                move_blocks::<D, S>(adv, d, src as *mut S, &vf, true);
+                Ok(())
+            })
+        })))
+    }
+}
+
 impl Tensor {
     /// `self[items]`.
     pub fn index(&self, items: &[Index]) -> Result<Tensor> {
@@ -358,18 +403,7 @@ impl Tensor {
         }
         let adv = advanced(&p.view, &p.arrays, p.insert_at)?;
         let (front, perm) = adv.front_shape_and_perm();
-        #[cfg(feature = "cuda")]
-        if let crate::Device::Gpu(_) = self.device() {
-            let out = crate::cuda::ops::index::gather(self, &adv.offsets, &adv.rest_shape, &adv.rest_strides, &front)?;
-            return Ok(out.view(out.layout().permute(&perm)?));
-        }
-        let out = Tensor::zeros(&front, self.dtype(), self.device())?;
-        with_dtype!(self.dtype(), T => with_ptr::<T, _>(self, |src| {
-            with_mut_ptr::<T, _>(&out, |dst| unsafe {
-                move_blocks::<T, T>(&adv, src as *mut T, dst, out.layout(), false);
-                Ok(())
-            })
-        }))?;
+        let out = backend::on(self.device())?.gather(self, &adv, &front)?;
         Ok(out.view(out.layout().permute(&perm)?))
     }
 
@@ -397,19 +431,7 @@ impl Tensor {
         }
         let adv = advanced(&p.view, &p.arrays, p.insert_at)?;
         let v = if value.shares_storage(self) { value.copy()? } else { value.clone() };
-        #[cfg(feature = "cuda")]
-        if let crate::Device::Gpu(_) = self.device() {
-            let v = v.to_dtype(self.dtype())?;
-            let vf = adv.value_layout(&v)?;
-            return crate::cuda::ops::index::scatter(self, &adv.offsets, &adv.rest_shape, &adv.rest_strides, &v, &vf, false);
-        }
-        let vf = adv.value_layout(&v)?;
-        with_dtype!(self.dtype(), D => with_dtype!(v.dtype(), S => with_ptr::<S, _>(&v, |src| {
-            with_mut_ptr::<D, _>(self, |dst| unsafe {
-                move_blocks::<D, S>(&adv, dst, src as *mut S, &vf, true);
-                Ok(())
-            })
-        })))
+        backend::on(self.device())?.scatter(self, &adv, &v, false)
     }
 
     /// A zero tensor of `shape` with this tensor added at `items`, repeated positions adding
@@ -434,20 +456,10 @@ impl Tensor {
             return dst.assign(&dst.binary(&v, crate::BinaryOp::Add)?);
         }
         let adv = advanced(&p.view, &p.arrays, p.insert_at)?;
-        let vf = adv.value_layout(&v)?;
-        #[cfg(feature = "cuda")]
-        if let crate::Device::Gpu(_) = self.device() {
-            if self.dtype() == DType::Bool {
-                return Err(Error::DType("index_add: boolean arrays cannot be added to".into()));
-            }
-            return crate::cuda::ops::index::scatter(self, &adv.offsets, &adv.rest_shape, &adv.rest_strides, &v, &vf, true);
+        if self.dtype() == DType::Bool {
+            return Err(Error::DType("index_add: boolean arrays cannot be added to".into()));
         }
-        crate::with_numeric_dtype!(self.dtype(), T => with_ptr::<T, _>(&v, |src| {
-            with_mut_ptr::<T, _>(self, |dst| unsafe {
-                add_blocks::<T>(&adv, dst, src, &vf);
-                Ok(())
-            })
-        }), else Err(Error::DType("index_add: boolean arrays cannot be added to".into())))
+        backend::on(self.device())?.scatter(self, &adv, &v, true)
     }
 
     /// Indices of the nonzero elements, one int64 tensor per axis (`np.nonzero`).

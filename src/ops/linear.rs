@@ -70,17 +70,25 @@ fn forward(x: &Tensor, w: &Tensor, b: Option<&Tensor>, act: LinearAct) -> Result
     if b.is_none() && act == LinearAct::Identity {
         return Ok(out);
     }
-    #[cfg(feature = "cuda")]
-    if let crate::Device::Gpu(_) = out.device() {
-        crate::cuda::ops::linear::epilogue(&out, b, act == LinearAct::Relu)?;
-        return Ok(out);
-    }
-    match out.dtype() {
-        DType::F32 => epilogue::<f32>(&out, b, act)?,
-        DType::F64 => epilogue::<f64>(&out, b, act)?,
-        d => return Err(Error::Value(format!("linear: unsupported dtype {d}"))),
-    }
+    crate::ops::backend::on(out.device())?.epilogue(&out, b, act == LinearAct::Relu)?;
     Ok(out)
+}
+
+/// The fused layer's primitive of a backend.
+pub(crate) trait LinearKernels {
+    /// `out = act(out + bias)` in place, row by row, for a fresh dense (rows, cols) `out`.
+    fn epilogue(&self, out: &Tensor, bias: Option<&Tensor>, relu: bool) -> Result<()>;
+}
+
+impl LinearKernels for crate::cpu::Cpu {
+    fn epilogue(&self, out: &Tensor, bias: Option<&Tensor>, relu: bool) -> Result<()> {
+        let act = if relu { LinearAct::Relu } else { LinearAct::Identity };
+        match out.dtype() {
+            DType::F32 => epilogue::<f32>(out, bias, act),
+            DType::F64 => epilogue::<f64>(out, bias, act),
+            d => Err(Error::Value(format!("linear: unsupported dtype {d}"))),
+        }
+    }
 }
 
 /// Adds the bias to each row and applies the activation, in place. `out` is the product's

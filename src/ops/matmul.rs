@@ -122,8 +122,8 @@ exact_matmul!(i64);
 
 use crate::dtype::Element;
 
-/// Batched product of `a` (..., m, k) and `b` (..., k, n), both at least 2-D and of dtype `T`.
-fn batched<T: MatMul + StorageElement>(a: &Tensor, b: &Tensor) -> Result<Tensor> {
+/// Batched product of `a` (..., m, k) and `b` (..., k, n), both at least 2-D and of one dtype.
+fn batched(a: &Tensor, b: &Tensor) -> Result<Tensor> {
     let (na, nb) = (a.ndim(), b.ndim());
     let (m, k, n) = (a.shape()[na - 2], a.shape()[na - 1], b.shape()[nb - 1]);
     let batch = broadcast_shapes(&a.shape()[..na - 2], &b.shape()[..nb - 2]).map_err(|_| {
@@ -140,7 +140,25 @@ fn batched<T: MatMul + StorageElement>(a: &Tensor, b: &Tensor) -> Result<Tensor>
     let (la, lb) = (a.layout().broadcast_to(&a_shape)?, b.layout().broadcast_to(&b_shape)?);
     let mut out_shape = batch.clone();
     out_shape.extend_from_slice(&[m, n]);
-    crate::gpu_dispatch!(a, crate::cuda::ops::matmul::batched(a, b, &la, &lb, &batch, m, n, k, &out_shape));
+    crate::ops::backend::on(a.device())?.batched(a, b, &la, &lb, &batch, m, n, k, &out_shape)
+}
+
+/// The matrix product primitive of a backend.
+pub(crate) trait MatmulKernels {
+    /// The product of `a` seen through `la` (batch..., m, k) and `b` through `lb` (batch...,
+    /// k, n), operands of one dtype: a dense (batch..., m, n) array.
+    #[allow(clippy::too_many_arguments)]
+    fn batched(&self, a: &Tensor, b: &Tensor, la: &Layout, lb: &Layout, batch: &[usize], m: usize, n: usize, k: usize, out_shape: &[usize]) -> Result<Tensor>;
+}
+
+impl MatmulKernels for crate::cpu::Cpu {
+    fn batched(&self, a: &Tensor, b: &Tensor, la: &Layout, lb: &Layout, batch: &[usize], m: usize, n: usize, k: usize, out_shape: &[usize]) -> Result<Tensor> {
+        with_dtype!(a.dtype(), T => cpu_batched::<T>(a, b, la, lb, batch, m, n, k, out_shape))
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn cpu_batched<T: MatMul + StorageElement>(a: &Tensor, b: &Tensor, la: &Layout, lb: &Layout, batch: &[usize], m: usize, n: usize, k: usize, out_shape: &[usize]) -> Result<Tensor> {
     let count: usize = batch.iter().product();
     let g = Gemm {
         m,
@@ -160,11 +178,11 @@ fn batched<T: MatMul + StorageElement>(a: &Tensor, b: &Tensor) -> Result<Tensor>
         }
         off
     };
-    let offsets: Vec<(isize, isize)> = (0..count).map(|i| (batch_offset(&la, i), batch_offset(&lb, i))).collect();
+    let offsets: Vec<(isize, isize)> = (0..count).map(|i| (batch_offset(la, i), batch_offset(lb, i))).collect();
     let threads = crate::cpu::pool::num_threads();
     let flops = m * n * k;
     unsafe {
-        build::<T>(&out_shape, a.device(), |po| {
+        build::<T>(out_shape, a.device(), |po| {
             if k == 0 {
                 for i in 0..count * m * n {
                     *po.add(i) = T::zero();
@@ -220,7 +238,7 @@ impl Tensor {
         let r = crate::autograd::track(
             "matmul",
             &[&a, &b],
-            || with_dtype!(dtype, T => batched::<T>(&a, &b)),
+            || batched(&a, &b),
             |s| crate::autograd::derivatives::matmul::rule(s, &a, &b),
         )?;
         let mut drop = vec![];

@@ -1,20 +1,8 @@
-//! Tensor operations, one family a file. Each file adds an `impl Tensor` block with the
-//! public operations of its family and keeps its kernels private.
+//! Tensor operations, one family a file. Each file declares its family's table (`registry`),
+//! adds an `impl Tensor` block with the public operations, and implements its primitives'
+//! trait for the CPU beside its private kernels (`backend`).
 
-/// Sends an operation on a GPU tensor to its GPU implementation in `crate::cuda::ops`
-/// (`gpu_dispatch!(tensor, expression)` returns the expression's result from the enclosing
-/// function when `tensor` is on a GPU). Without the `cuda` feature no tensor is ever on a GPU.
-#[macro_export]
-#[doc(hidden)]
-macro_rules! gpu_dispatch {
-    ($t:expr, $gpu:expr) => {
-        #[cfg(feature = "cuda")]
-        if let $crate::Device::Gpu(_) = $t.device() {
-            return $gpu;
-        }
-    };
-}
-
+pub mod backend;
 pub mod binary;
 pub mod copy;
 pub mod creation;
@@ -23,7 +11,9 @@ pub mod linear;
 pub mod matmul;
 pub mod random;
 pub mod reduce;
+pub mod registry;
 pub mod shape;
+pub mod tri;
 pub mod unary;
 pub mod where_clip;
 

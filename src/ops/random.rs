@@ -1,5 +1,7 @@
 //! Random arrays from one seedable, process-wide generator (`np.random.seed` resets it).
 
+use super::backend;
+use crate::cpu::Cpu;
 use crate::device::Device;
 use crate::dtype::{DType, Element};
 use crate::error::{Error, Result};
@@ -33,34 +35,26 @@ fn from_draws<T: StorageElement>(shape: &[usize], device: Device, draw: impl Fn(
     Tensor::from_storage(T::wrap(v), shape, device)
 }
 
-/// A seed for the device generator of gpu(`id`) when `device` is a GPU (drawn from this
-/// generator, so `seed()` governs GPU draws too); `None` for the CPU.
-#[cfg(feature = "cuda")]
-fn gpu_seed(device: Device) -> Result<Option<(usize, u64)>> {
-    match device {
-        Device::Gpu(id) => {
-            device.check_available()?;
-            Ok(Some((id, with_rng(|r| r.random::<u64>()))))
-        }
-        Device::Cpu(_) => Ok(None),
-    }
+/// A seed for a device generator, drawn from this generator (so `seed()` governs GPU draws
+/// too).
+#[cfg_attr(not(feature = "cuda"), allow(dead_code))]
+pub(crate) fn draw_seed() -> u64 {
+    with_rng(|r| r.random::<u64>())
 }
 
-fn float_only(dtype: DType, what: &str) -> Result<()> {
-    if !dtype.is_float() {
-        return Err(Error::DType(format!("{what} needs a float dtype, got {dtype}")));
-    }
-    Ok(())
-}
-
-impl Tensor {
+/// The random primitives of a backend (on `device`, one of this backend's; parameters
+/// checked by the caller).
+pub(crate) trait RandomKernels {
     /// Uniform samples in `[low, high)`.
-    pub fn rand_uniform(low: f64, high: f64, shape: &[usize], dtype: DType, device: Device) -> Result<Tensor> {
-        float_only(dtype, "uniform")?;
-        #[cfg(feature = "cuda")]
-        if let Some((id, seed)) = gpu_seed(device)? {
-            return crate::cuda::ops::random::uniform(low, high, shape, dtype, id, seed);
-        }
+    fn uniform(&self, low: f64, high: f64, shape: &[usize], dtype: DType, device: Device) -> Result<Tensor>;
+    /// Normal samples with mean `loc` and standard deviation `scale`.
+    fn normal(&self, loc: f64, scale: f64, shape: &[usize], dtype: DType, device: Device) -> Result<Tensor>;
+    /// Integers uniform in `[low, high)` (`low < high`).
+    fn randint(&self, low: i64, high: i64, shape: &[usize], dtype: DType, device: Device) -> Result<Tensor>;
+}
+
+impl RandomKernels for Cpu {
+    fn uniform(&self, low: f64, high: f64, shape: &[usize], dtype: DType, device: Device) -> Result<Tensor> {
         // Rounding to float32 can carry a draw just below `high` onto or past it; such draws
         // are redrawn so that the interval stays half-open (a few tries: an interval holding
         // no float32 at all gives `low`).
@@ -75,20 +69,41 @@ impl Tensor {
         }))
     }
 
+    fn normal(&self, loc: f64, scale: f64, shape: &[usize], dtype: DType, device: Device) -> Result<Tensor> {
+        with_dtype!(dtype, T => from_draws::<T>(shape, device, |r| {
+            let z: f64 = StandardNormal.sample(r);
+            T::from_f64(loc + scale * z)
+        }))
+    }
+
+    fn randint(&self, low: i64, high: i64, shape: &[usize], dtype: DType, device: Device) -> Result<Tensor> {
+        with_dtype!(dtype, T => from_draws::<T>(shape, device, |r| T::from_i64(r.random_range(low..high))))
+    }
+}
+
+fn float_only(dtype: DType, what: &str) -> Result<()> {
+    if !dtype.is_float() {
+        return Err(Error::DType(format!("{what} needs a float dtype, got {dtype}")));
+    }
+    Ok(())
+}
+
+impl Tensor {
+    /// Uniform samples in `[low, high)`.
+    pub fn rand_uniform(low: f64, high: f64, shape: &[usize], dtype: DType, device: Device) -> Result<Tensor> {
+        float_only(dtype, "uniform")?;
+        device.check_available()?;
+        backend::on(device)?.uniform(low, high, shape, dtype, device)
+    }
+
     /// Normal samples with mean `loc` and standard deviation `scale`.
     pub fn rand_normal(loc: f64, scale: f64, shape: &[usize], dtype: DType, device: Device) -> Result<Tensor> {
         float_only(dtype, "normal")?;
         if scale < 0.0 {
             return Err(Error::Value(format!("normal: scale must be non-negative, got {scale}")));
         }
-        #[cfg(feature = "cuda")]
-        if let Some((id, seed)) = gpu_seed(device)? {
-            return crate::cuda::ops::random::normal(loc, scale, shape, dtype, id, seed);
-        }
-        with_dtype!(dtype, T => from_draws::<T>(shape, device, |r| {
-            let z: f64 = StandardNormal.sample(r);
-            T::from_f64(loc + scale * z)
-        }))
+        device.check_available()?;
+        backend::on(device)?.normal(loc, scale, shape, dtype, device)
     }
 
     /// Integers uniform in `[low, high)`.
@@ -109,11 +124,8 @@ impl Tensor {
                 return Err(Error::Value(format!("randint: [{low}, {high}) is out of bounds for {dtype}")));
             }
         }
-        #[cfg(feature = "cuda")]
-        if let Some((id, seed)) = gpu_seed(device)? {
-            return crate::cuda::ops::random::randint(low, high, shape, dtype, id, seed);
-        }
-        with_dtype!(dtype, T => from_draws::<T>(shape, device, |r| T::from_i64(r.random_range(low..high))))
+        device.check_available()?;
+        backend::on(device)?.randint(low, high, shape, dtype, device)
     }
 
     /// A random permutation of `0..n` as int64.

@@ -5,7 +5,9 @@
 //! axes (stride 0), so reducing an outer axis is a vectorized `out[j] += x[j]` over rows and
 //! reducing the inner axis is a run folded into one accumulator.
 
-use super::{binary::Arith, build, with_mut_ptr, with_ptr};
+use super::registry::{DTypes, Family};
+use super::{backend, binary::Arith, build, with_mut_ptr, with_ptr};
+use crate::cpu::Cpu;
 use crate::cpu::strided::{Plan, Ptr, PARALLEL_THRESHOLD};
 use crate::dtype::{DType, Element};
 use crate::error::{fmt_shape, normalize_axis, Error, Result};
@@ -17,27 +19,99 @@ use crate::tensor::{Scalar, Tensor};
 use crate::with_dtype;
 use rayon::prelude::*;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ReduceOp {
-    Sum,
-    Prod,
-    Max,
-    Min,
-    All,
-    Any,
+/// One row of the reduction table.
+pub struct ReduceSpec {
+    /// The name in messages and in the GPU kernels `reduce_<name>_<dtype>`.
+    pub name: &'static str,
+    pub aliases: &'static [&'static str],
+    /// What the reduction gives for input of each dtype.
+    pub out_dtype: fn(DType) -> DType,
+    /// The dtypes of its GPU kernels.
+    pub gpu: DTypes,
 }
 
-impl ReduceOp {
-    pub fn name(self) -> &'static str {
-        match self {
-            ReduceOp::Sum => "sum",
-            ReduceOp::Prod => "prod",
-            ReduceOp::Max => "maximum",
-            ReduceOp::Min => "minimum",
-            ReduceOp::All => "all",
-            ReduceOp::Any => "any",
+impl ReduceSpec {
+    const DEFAULT: ReduceSpec = ReduceSpec { name: "", aliases: &[], out_dtype: |d| d, gpu: DTypes::ALL };
+}
+
+crate::declare_ops! {
+    /// Reductions over a set of axes (`argmax`/`argmin` over one axis).
+    pub enum ReduceOp: ReduceSpec {
+        /// Small integers widen to int64, as in NumPy.
+        Sum { name: "sum", out_dtype: DType::accumulate },
+        Prod { name: "prod", out_dtype: DType::accumulate },
+        Max { name: "maximum", aliases: &["max"] },
+        Min { name: "minimum", aliases: &["min"] },
+        All { name: "all", out_dtype: |_| DType::Bool },
+        Any { name: "any", out_dtype: |_| DType::Bool },
+        /// float32 stays float32, other dtypes give float64 (as NumPy).
+        Mean { name: "mean", out_dtype: |d| if d == DType::F32 { DType::F32 } else { DType::F64 } },
+        ArgMax { name: "argmax", out_dtype: |_| DType::I64 },
+        ArgMin { name: "argmin", out_dtype: |_| DType::I64 },
+    }
+}
+
+/// The GPU kernels of the table, and the running sums `cumsum_<dtype>`.
+pub const GPU_KERNELS: [Family; 2] =
+    [Family::rows("reduce", ReduceOp::ALL.len(), |i| ReduceOp::ALL[i].name(), |i| ReduceOp::ALL[i].spec().gpu), Family::one("cumsum", DTypes::ALL)];
+
+/// The reduction primitives of a backend.
+pub(crate) trait ReduceKernels {
+    /// `x` reduced over `axes` (sorted, unique; one axis for argmax/argmin) into a dense
+    /// keepdims-shaped tensor of `op`'s output dtype.
+    fn reduce(&self, x: &Tensor, op: ReduceOp, axes: &[usize]) -> Result<Tensor>;
+    /// Running sums along `axis`, in `x.dtype().accumulate()`.
+    fn cumsum(&self, x: &Tensor, axis: usize) -> Result<Tensor>;
+}
+
+impl ReduceKernels for Cpu {
+    fn reduce(&self, x: &Tensor, op: ReduceOp, ax: &[usize]) -> Result<Tensor> {
+        let dt = x.dtype();
+        match op {
+            ReduceOp::Sum => with_dtype!(dt, A => with_dtype!(dt.accumulate(), O => reduce_with::<A, O>(x, ax, SumFold))),
+            ReduceOp::Prod => with_dtype!(dt, A => with_dtype!(dt.accumulate(), O => reduce_with::<A, O>(x, ax, ProdFold))),
+            ReduceOp::Max => with_dtype!(dt, T => reduce_with::<T, T>(x, ax, MaxFold)),
+            ReduceOp::Min => with_dtype!(dt, T => reduce_with::<T, T>(x, ax, MinFold)),
+            ReduceOp::All => with_dtype!(dt, A => reduce_with::<A, bool>(x, ax, AllFold)),
+            ReduceOp::Any => with_dtype!(dt, A => reduce_with::<A, bool>(x, ax, AnyFold)),
+            ReduceOp::Mean => {
+                let count: usize = ax.iter().map(|&a| x.shape()[a]).product();
+                let s = with_dtype!(dt, A => with_dtype!((op.spec().out_dtype)(dt), O => reduce_with::<A, O>(x, ax, SumFold)))?;
+                s.binary_scalar(Scalar::Float(count as f64), BinaryOp::Div, false)
+            }
+            ReduceOp::ArgMax | ReduceOp::ArgMin => arg_lines(x, ax[0], op == ReduceOp::ArgMax),
         }
     }
+
+    fn cumsum(&self, x: &Tensor, axis: usize) -> Result<Tensor> {
+        let shape: Dims = x.shape().into();
+        with_dtype!(x.dtype(), A => with_dtype!(x.dtype().accumulate(), O => cumsum_lines::<A, O>(x, axis, &shape)))
+    }
+}
+
+/// The index of the first largest (`largest`) or smallest element of each line along
+/// `axis` (NaN counts as the extreme), as int64 in the keepdims shape.
+fn arg_lines(x: &Tensor, axis: usize, largest: bool) -> Result<Tensor> {
+    let mut out_shape: Dims = x.shape().into();
+    out_shape[axis] = 1;
+    with_dtype!(x.dtype(), T => scan_lines::<T, i64>(x, axis, &out_shape, |p, s, n| unsafe {
+        let mut best = *p;
+        let mut at = 0i64;
+        if !best.is_nan() {
+            for i in 1..n {
+                let v = *p.offset(i as isize * s);
+                if v.is_nan() {
+                    at = i as i64;
+                    break;
+                }
+                if (largest && v > best) || (!largest && v < best) {
+                    best = v;
+                    at = i as i64;
+                }
+            }
+        }
+        at
+    }))
 }
 
 /// Smallest and largest values of a type: the identities of max and min.
@@ -304,12 +378,16 @@ impl Tensor {
             ReduceOp::Prod => track("prod", &[self], raw, |s| d::prod(s, self, &ax)),
             ReduceOp::Max | ReduceOp::Min => track(op.name(), &[self], raw, |s| d::extreme(s, self, &ax)),
             ReduceOp::All | ReduceOp::Any => raw(),
+            ReduceOp::Mean => self.mean(axes, keepdims),
+            ReduceOp::ArgMax | ReduceOp::ArgMin => match axes {
+                None => self.arg_extreme(None, op == ReduceOp::ArgMax, keepdims),
+                Some(&[a]) => self.arg_extreme(Some(a), op == ReduceOp::ArgMax, keepdims),
+                Some(_) => Err(Error::Value(format!("{} takes one axis or none", op.name()))),
+            },
         }
     }
 
     fn reduce_raw(&self, op: ReduceOp, ax: &[usize], keepdims: bool) -> Result<Tensor> {
-        let ax = ax.to_vec();
-        let dt = self.dtype();
         if matches!(op, ReduceOp::Max | ReduceOp::Min) && ax.iter().any(|&a| self.shape()[a] == 0) {
             return Err(Error::Value(format!(
                 "zero-size array to reduction operation {} which has no identity (shape {})",
@@ -317,19 +395,7 @@ impl Tensor {
                 fmt_shape(self.shape())
             )));
         }
-        #[cfg(feature = "cuda")]
-        if let crate::Device::Gpu(_) = self.device() {
-            return finish(crate::cuda::ops::reduce::reduce(self, op.name(), &ax)?, &ax, keepdims);
-        }
-        let r = match op {
-            ReduceOp::Sum => with_dtype!(dt, A => with_dtype!(dt.accumulate(), O => reduce_with::<A, O>(self, &ax, SumFold))),
-            ReduceOp::Prod => with_dtype!(dt, A => with_dtype!(dt.accumulate(), O => reduce_with::<A, O>(self, &ax, ProdFold))),
-            ReduceOp::Max => with_dtype!(dt, T => reduce_with::<T, T>(self, &ax, MaxFold)),
-            ReduceOp::Min => with_dtype!(dt, T => reduce_with::<T, T>(self, &ax, MinFold)),
-            ReduceOp::All => with_dtype!(dt, A => reduce_with::<A, bool>(self, &ax, AllFold)),
-            ReduceOp::Any => with_dtype!(dt, A => reduce_with::<A, bool>(self, &ax, AnyFold)),
-        }?;
-        finish(r, &ax, keepdims)
+        finish(backend::on(self.device())?.reduce(self, op, ax)?, ax, keepdims)
     }
 
     pub fn sum(&self, axes: Option<&[isize]>, keepdims: bool) -> Result<Tensor> {
@@ -339,17 +405,7 @@ impl Tensor {
     /// Mean over `axes`; float32 stays float32, other dtypes give float64 (as NumPy).
     pub fn mean(&self, axes: Option<&[isize]>, keepdims: bool) -> Result<Tensor> {
         let ax = reduced_axes(self.ndim(), axes)?;
-        let count: usize = ax.iter().map(|&a| self.shape()[a]).product();
-        let out = if self.dtype() == DType::F32 { DType::F32 } else { DType::F64 };
-        let raw = || {
-            #[cfg(feature = "cuda")]
-            if let crate::Device::Gpu(_) = self.device() {
-                return finish(crate::cuda::ops::reduce::reduce(self, "mean", &ax)?, &ax, keepdims);
-            }
-            let s = with_dtype!(self.dtype(), A => with_dtype!(out, O => reduce_with::<A, O>(self, &ax, SumFold)))?;
-            let m = s.binary_scalar(Scalar::Float(count as f64), BinaryOp::Div, false)?;
-            finish(m, &ax, keepdims)
-        };
+        let raw = || finish(backend::on(self.device())?.reduce(self, ReduceOp::Mean, &ax)?, &ax, keepdims);
         crate::autograd::track("mean", &[self], raw, |_| crate::autograd::derivatives::reduce::mean(self, &ax))
     }
 
@@ -378,39 +434,16 @@ impl Tensor {
     /// Index of the largest (`largest`) or smallest element along `axis`, or in the
     /// flattened array when `axis` is `None`. Ties and NaN resolve to the first occurrence.
     pub fn arg_extreme(&self, axis: Option<isize>, largest: bool, keepdims: bool) -> Result<Tensor> {
-        let name = if largest { "argmax" } else { "argmin" };
+        let op = if largest { ReduceOp::ArgMax } else { ReduceOp::ArgMin };
         let flat = axis.is_none();
         let (x, axis) = match axis {
             None => (self.reshape(&[self.numel()])?, 0),
             Some(a) => (self.clone(), normalize_axis(a, self.ndim())?),
         };
         if x.shape()[axis] == 0 {
-            return Err(Error::Value(format!("attempt to get {name} of an empty sequence")));
+            return Err(Error::Value(format!("attempt to get {} of an empty sequence", op.name())));
         }
-        let mut out_shape: Dims = x.shape().into();
-        out_shape[axis] = 1;
-        let r = match x.device() {
-            #[cfg(feature = "cuda")]
-            crate::Device::Gpu(_) => crate::cuda::ops::reduce::reduce(&x, name, &[axis])?,
-            _ => with_dtype!(x.dtype(), T => scan_lines::<T, i64>(&x, axis, &out_shape, |p, s, n| unsafe {
-            let mut best = *p;
-            let mut at = 0i64;
-            if !best.is_nan() {
-                for i in 1..n {
-                    let v = *p.offset(i as isize * s);
-                    if v.is_nan() {
-                        at = i as i64;
-                        break;
-                    }
-                    if (largest && v > best) || (!largest && v < best) {
-                        best = v;
-                        at = i as i64;
-                    }
-                }
-            }
-            at
-        }))?,
-        };
+        let r = backend::on(x.device())?.reduce(&x, op, &[axis])?;
         match (keepdims, flat) {
             (true, true) => Ok(r.view(Layout::contiguous(&vec![1; self.ndim()]))),
             (true, false) => Ok(r),
@@ -424,12 +457,7 @@ impl Tensor {
             None => (self.reshape(&[self.numel()])?, 0),
             Some(a) => (self.clone(), normalize_axis(a, self.ndim())?),
         };
-        let acc = x.dtype().accumulate();
-        let shape: Dims = x.shape().into();
-        let raw = || {
-            crate::gpu_dispatch!(x, crate::cuda::ops::reduce::cumsum(&x, axis));
-            with_dtype!(x.dtype(), A => with_dtype!(acc, O => cumsum_lines::<A, O>(&x, axis, &shape)))
-        };
+        let raw = || backend::on(x.device())?.cumsum(&x, axis);
         crate::autograd::track("cumsum", &[&x], raw, |_| crate::autograd::derivatives::reduce::cumsum(x.shape(), axis))
     }
 }

@@ -2,8 +2,11 @@
 //! for integer input), sign-type functions that keep the dtype, rounding, activations and
 //! predicates.
 
+use super::backend;
+use super::registry::{DTypes, Family};
 use super::{binary::Arith, build, with_ptr};
 use crate::cpu::strided::{map1, map2, Plan};
+use crate::cpu::Cpu;
 use crate::dtype::DType;
 use crate::error::{Error, Result};
 use crate::layout::contiguous_strides;
@@ -11,99 +14,119 @@ use crate::storage::StorageElement;
 use crate::tensor::Tensor;
 use crate::with_dtype;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum UnaryOp {
-    Neg,
-    Abs,
-    Sign,
-    Square,
-    Floor,
-    Ceil,
-    Trunc,
-    Round,
-    Relu,
-    Exp,
-    Exp2,
-    Log,
-    Log2,
-    Log10,
-    Log1p,
-    Expm1,
-    Sqrt,
-    Cbrt,
-    Reciprocal,
-    Sin,
-    Cos,
-    Tan,
-    Arcsin,
-    Arccos,
-    Arctan,
-    Sinh,
-    Cosh,
-    Tanh,
-    Arcsinh,
-    Arccosh,
-    Arctanh,
-    Sigmoid,
-    LogicalNot,
-    Invert,
-    IsNan,
-    IsInf,
-    IsFinite,
+/// How a function treats dtypes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rule {
+    /// Defined on floats: integer input is converted first (float64 for int32/int64, float32
+    /// for bool/uint8, where NumPy would use float16).
+    Float,
+    /// Keeps the dtype (bool has its own rules: `negative` and `sign` refuse it, `square`
+    /// computes in uint8).
+    Same,
+    /// Rounding: a float function, the identity on integers.
+    Rounding,
+    /// A float predicate (bool result; constant on integers).
+    Test,
+    /// Computes on the truth of the input (bool result).
+    Logical,
+    /// Bitwise: bool and integers only.
+    Bitwise,
+}
+
+/// One row of the unary table.
+pub struct UnarySpec {
+    /// NumPy's name (the Python bindings' name, the kernels' name) and other accepted names.
+    pub name: &'static str,
+    pub aliases: &'static [&'static str],
+    pub rule: Rule,
+    /// The dtypes of the GPU kernels `unary_<name>_<dtype>`.
+    pub gpu: DTypes,
+    /// The dtypes of the fused gradient kernels `grad_<name>_<dtype>` (`g * op'(v)` in one
+    /// pass; the CPU has them for the same ops, see `FloatMath::grad`).
+    pub grad_gpu: DTypes,
+    /// Recorded by autograd (piecewise-constant functions and predicates are not).
+    pub differentiable: bool,
+    /// The fused gradient reads the output `y = op(x)` rather than the input.
+    pub grad_from_output: bool,
+}
+
+impl UnarySpec {
+    const DEFAULT: UnarySpec = UnarySpec {
+        name: "",
+        aliases: &[],
+        rule: Rule::Same,
+        gpu: DTypes::NONE,
+        grad_gpu: DTypes::NONE,
+        differentiable: false,
+        grad_from_output: false,
+    };
+}
+
+crate::declare_ops! {
+    /// Elementwise functions of one array.
+    pub enum UnaryOp: UnarySpec {
+        Neg { name: "negative", rule: Rule::Same, gpu: DTypes::NUM, grad_gpu: DTypes::FLOAT, differentiable: true },
+        Abs { name: "absolute", aliases: &["abs"], rule: Rule::Same, gpu: DTypes::ALL, differentiable: true },
+        Sign { name: "sign", rule: Rule::Same, gpu: DTypes::NUM },
+        Square { name: "square", rule: Rule::Same, gpu: DTypes::NUM, grad_gpu: DTypes::FLOAT, differentiable: true },
+        Floor { name: "floor", rule: Rule::Rounding, gpu: DTypes::ALL },
+        Ceil { name: "ceil", rule: Rule::Rounding, gpu: DTypes::ALL },
+        Trunc { name: "trunc", aliases: &["fix"], rule: Rule::Rounding, gpu: DTypes::ALL },
+        Round { name: "round", aliases: &["rint"], rule: Rule::Rounding, gpu: DTypes::ALL },
+        Relu { name: "relu", rule: Rule::Same, gpu: DTypes::ALL, grad_gpu: DTypes::FLOAT, differentiable: true },
+        Exp { name: "exp", rule: Rule::Float, gpu: DTypes::FLOAT, grad_gpu: DTypes::FLOAT, differentiable: true, grad_from_output: true },
+        Exp2 { name: "exp2", rule: Rule::Float, gpu: DTypes::FLOAT, differentiable: true },
+        Log { name: "log", rule: Rule::Float, gpu: DTypes::FLOAT, grad_gpu: DTypes::FLOAT, differentiable: true },
+        Log2 { name: "log2", rule: Rule::Float, gpu: DTypes::FLOAT, differentiable: true },
+        Log10 { name: "log10", rule: Rule::Float, gpu: DTypes::FLOAT, differentiable: true },
+        Log1p { name: "log1p", rule: Rule::Float, gpu: DTypes::FLOAT, grad_gpu: DTypes::FLOAT, differentiable: true },
+        Expm1 { name: "expm1", rule: Rule::Float, gpu: DTypes::FLOAT, grad_gpu: DTypes::FLOAT, differentiable: true, grad_from_output: true },
+        Sqrt { name: "sqrt", rule: Rule::Float, gpu: DTypes::FLOAT, grad_gpu: DTypes::FLOAT, differentiable: true, grad_from_output: true },
+        Cbrt { name: "cbrt", rule: Rule::Float, gpu: DTypes::FLOAT, differentiable: true },
+        Reciprocal { name: "reciprocal", rule: Rule::Float, gpu: DTypes::FLOAT, grad_gpu: DTypes::FLOAT, differentiable: true, grad_from_output: true },
+        Sin { name: "sin", rule: Rule::Float, gpu: DTypes::FLOAT, grad_gpu: DTypes::FLOAT, differentiable: true },
+        Cos { name: "cos", rule: Rule::Float, gpu: DTypes::FLOAT, grad_gpu: DTypes::FLOAT, differentiable: true },
+        Tan { name: "tan", rule: Rule::Float, gpu: DTypes::FLOAT, differentiable: true },
+        Arcsin { name: "arcsin", rule: Rule::Float, gpu: DTypes::FLOAT, differentiable: true },
+        Arccos { name: "arccos", rule: Rule::Float, gpu: DTypes::FLOAT, differentiable: true },
+        Arctan { name: "arctan", rule: Rule::Float, gpu: DTypes::FLOAT, differentiable: true },
+        Sinh { name: "sinh", rule: Rule::Float, gpu: DTypes::FLOAT, differentiable: true },
+        Cosh { name: "cosh", rule: Rule::Float, gpu: DTypes::FLOAT, differentiable: true },
+        Tanh { name: "tanh", rule: Rule::Float, gpu: DTypes::FLOAT, grad_gpu: DTypes::FLOAT, differentiable: true, grad_from_output: true },
+        Arcsinh { name: "arcsinh", rule: Rule::Float, gpu: DTypes::FLOAT, differentiable: true },
+        Arccosh { name: "arccosh", rule: Rule::Float, gpu: DTypes::FLOAT, differentiable: true },
+        Arctanh { name: "arctanh", rule: Rule::Float, gpu: DTypes::FLOAT, differentiable: true },
+        Sigmoid { name: "sigmoid", rule: Rule::Float, gpu: DTypes::FLOAT, grad_gpu: DTypes::FLOAT, differentiable: true, grad_from_output: true },
+        LogicalNot { name: "logical_not", rule: Rule::Logical, gpu: DTypes::ALL },
+        Invert { name: "invert", aliases: &["bitwise_not"], rule: Rule::Bitwise, gpu: DTypes::BITS },
+        IsNan { name: "isnan", rule: Rule::Test, gpu: DTypes::ALL },
+        IsInf { name: "isinf", rule: Rule::Test, gpu: DTypes::ALL },
+        IsFinite { name: "isfinite", rule: Rule::Test, gpu: DTypes::ALL },
+    }
 }
 
 impl UnaryOp {
-    pub fn name(self) -> &'static str {
-        use UnaryOp::*;
-        match self {
-            Neg => "negative",
-            Abs => "absolute",
-            Sign => "sign",
-            Square => "square",
-            Floor => "floor",
-            Ceil => "ceil",
-            Trunc => "trunc",
-            Round => "round",
-            Relu => "relu",
-            Exp => "exp",
-            Exp2 => "exp2",
-            Log => "log",
-            Log2 => "log2",
-            Log10 => "log10",
-            Log1p => "log1p",
-            Expm1 => "expm1",
-            Sqrt => "sqrt",
-            Cbrt => "cbrt",
-            Reciprocal => "reciprocal",
-            Sin => "sin",
-            Cos => "cos",
-            Tan => "tan",
-            Arcsin => "arcsin",
-            Arccos => "arccos",
-            Arctan => "arctan",
-            Sinh => "sinh",
-            Cosh => "cosh",
-            Tanh => "tanh",
-            Arcsinh => "arcsinh",
-            Arccosh => "arccosh",
-            Arctanh => "arctanh",
-            Sigmoid => "sigmoid",
-            LogicalNot => "logical_not",
-            Invert => "invert",
-            IsNan => "isnan",
-            IsInf => "isinf",
-            IsFinite => "isfinite",
+    /// The dtype of `op(x)` for `x` of the dtype the function computes in.
+    pub fn out_dtype(self, computed: DType) -> DType {
+        match self.spec().rule {
+            Rule::Test | Rule::Logical => DType::Bool,
+            _ => computed,
         }
     }
+}
 
-    /// Functions that are only defined on floats; integer input is converted first.
-    fn is_float_math(self) -> bool {
-        use UnaryOp::*;
-        !matches!(
-            self,
-            Neg | Abs | Sign | Square | Floor | Ceil | Trunc | Round | Relu | LogicalNot | Invert | IsNan | IsInf | IsFinite
-        )
-    }
+/// The GPU kernels of the table (`cuda/kernels.rs` compiles them; `cuda/ops/unary.rs`
+/// launches them).
+pub const GPU_KERNELS: Family = Family::rows("unary", UnaryOp::ALL.len(), |i| UnaryOp::ALL[i].name(), |i| UnaryOp::ALL[i].spec().gpu);
+pub const GPU_GRAD_KERNELS: Family = Family::rows("grad", UnaryOp::ALL.len(), |i| UnaryOp::ALL[i].name(), |i| UnaryOp::ALL[i].spec().grad_gpu);
+
+/// The unary primitives of a backend.
+pub trait UnaryKernels {
+    /// `op(x)` elementwise into a new tensor, for `x` already in the dtype `op` computes in.
+    fn map(&self, x: &Tensor, op: UnaryOp) -> Result<Tensor>;
+    /// `g * op'(v)` in one pass (`v` is `x`, or `y` when `grad_from_output`), for `g` and `v`
+    /// of one shape and float dtype; `None` when `op` has no fused gradient.
+    fn fused_grad(&self, op: UnaryOp, g: &Tensor, v: &Tensor) -> Result<Option<Tensor>>;
 }
 
 /// `out[i] = f(x[i])` into a new dense tensor.
@@ -147,11 +170,6 @@ pub trait FloatMath: Arith + Copy {
     /// functions whose derivative is cheaper in terms of the output, `y = op(x)`
     /// (`grad_from_output`). `None` for the other functions.
     fn grad(op: UnaryOp, g: &Tensor, v: &Tensor) -> Result<Option<Tensor>>;
-}
-
-/// Whether the fused gradient of `op` reads the output rather than the input.
-pub(crate) fn grad_from_output(op: UnaryOp) -> bool {
-    matches!(op, UnaryOp::Exp | UnaryOp::Sqrt | UnaryOp::Tanh | UnaryOp::Sigmoid | UnaryOp::Reciprocal | UnaryOp::Expm1)
 }
 
 macro_rules! float_math {
@@ -250,64 +268,65 @@ impl Tensor {
     /// (int32/int64) or float32 (bool/uint8; NumPy would use float16, which deepblocks lacks).
     pub fn unary(&self, op: UnaryOp) -> Result<Tensor> {
         use crate::autograd::{derivatives::unary as d, track};
-        if !d::differentiable(op) {
+        if !op.spec().differentiable {
             return self.unary_raw(op);
         }
         track(op.name(), &[self], || self.unary_raw(op), |s| d::rule(op, s, self))
     }
 
+    /// Applies the table's dtype rule, then the backend's kernel.
     fn unary_raw(&self, op: UnaryOp) -> Result<Tensor> {
-        use UnaryOp::*;
         let dt = self.dtype();
-        let unsupported = || Error::DType(format!("ufunc '{}' not supported for the input type {dt}", op.name()));
-        if op.is_float_math() || (dt.is_float() && matches!(op, Floor | Ceil | Trunc | Round | IsNan | IsInf | IsFinite)) {
-            let x = self.to_dtype(dt.to_float())?;
-            crate::gpu_dispatch!(x, crate::cuda::ops::unary::map(&x, op));
-            return match x.dtype() {
-                DType::F32 => f32::apply(op, &x),
-                _ => f64::apply(op, &x),
-            };
-        }
-        match op {
-            LogicalNot => {
-                let b = self.to_dtype(DType::Bool)?;
-                crate::gpu_dispatch!(b, crate::cuda::ops::unary::map(&b, op));
-                map_new(&b, |v: bool| !v)
+        let refuse = |why: &str| Err(Error::DType(format!("ufunc '{}' not supported for {why}", op.name())));
+        let x = match op.spec().rule {
+            Rule::Float => self.to_dtype(dt.to_float())?,
+            Rule::Logical => self.to_dtype(DType::Bool)?,
+            Rule::Bitwise if dt.is_float() => return refuse(&format!("the input type {dt}")),
+            Rule::Same if dt == DType::Bool && matches!(op, UnaryOp::Neg | UnaryOp::Sign) => {
+                return refuse("boolean input; use logical_not (~) instead");
             }
-            Invert if dt.is_float() => Err(unsupported()),
-            Invert => {
-                crate::gpu_dispatch!(self, crate::cuda::ops::unary::map(self, op));
-                match dt {
-                    DType::Bool => map_new(self, |v: bool| !v),
-                    DType::U8 => map_new(self, |v: u8| !v),
-                    DType::I32 => map_new(self, |v: i32| !v),
-                    _ => map_new(self, |v: i64| !v),
-                }
-            }
-            Neg | Sign if dt == DType::Bool => Err(Error::DType(format!(
-                "ufunc '{}' not supported for boolean input; use logical_not (~) instead",
-                op.name()
-            ))),
-            Square if dt == DType::Bool => self.to_dtype(DType::U8)?.unary(Square),
-            _ => {
-                crate::gpu_dispatch!(self, crate::cuda::ops::unary::map(self, op));
-                with_dtype!(dt, T => int_like::<T>(op, self))
-            }
-        }
+            Rule::Same if dt == DType::Bool && op == UnaryOp::Square => self.to_dtype(DType::U8)?,
+            _ => self.clone(),
+        };
+        backend::on(x.device())?.map(&x, op)
     }
 }
 
 /// `g * op'(v)` in one pass when `op` has a fused gradient and `g` and `v` agree in shape
-/// and float dtype (see `FloatMath::grad`); `None` otherwise.
+/// and float dtype (see `UnaryKernels::fused_grad`); `None` otherwise.
 pub(crate) fn fused_grad(op: UnaryOp, g: &Tensor, v: &Tensor) -> Result<Option<Tensor>> {
     if g.shape() != v.shape() || g.dtype() != v.dtype() || !g.dtype().is_float() {
         return Ok(None);
     }
-    crate::gpu_dispatch!(g, crate::cuda::ops::unary::fused_grad(op, g, v));
-    match g.dtype() {
-        DType::F32 => f32::grad(op, g, v),
-        DType::F64 => f64::grad(op, g, v),
-        _ => Ok(None),
+    g.same_device(v, op.name())?;
+    backend::on(g.device())?.fused_grad(op, g, v)
+}
+
+impl UnaryKernels for Cpu {
+    fn map(&self, x: &Tensor, op: UnaryOp) -> Result<Tensor> {
+        let dt = x.dtype();
+        match op.spec().rule {
+            Rule::Float | Rule::Rounding | Rule::Test if dt.is_float() => match dt {
+                DType::F32 => f32::apply(op, x),
+                _ => f64::apply(op, x),
+            },
+            Rule::Logical => map_new(x, |v: bool| !v),
+            Rule::Bitwise => match dt {
+                DType::Bool => map_new(x, |v: bool| !v),
+                DType::U8 => map_new(x, |v: u8| !v),
+                DType::I32 => map_new(x, |v: i32| !v),
+                _ => map_new(x, |v: i64| !v),
+            },
+            _ => with_dtype!(dt, T => int_like::<T>(op, x)),
+        }
+    }
+
+    fn fused_grad(&self, op: UnaryOp, g: &Tensor, v: &Tensor) -> Result<Option<Tensor>> {
+        match g.dtype() {
+            DType::F32 => f32::grad(op, g, v),
+            DType::F64 => f64::grad(op, g, v),
+            _ => Ok(None),
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! Selection between arrays: `where(cond, x, y)` and `clip(x, lo, hi)`.
 
-use super::build;
+use super::{backend, build};
+use crate::cpu::Cpu;
 use super::with_ptr;
 use crate::cpu::strided::{map3, Plan};
 use crate::dtype::DType;
@@ -10,6 +11,18 @@ use crate::ops::binary::BinaryOp;
 use crate::storage::StorageElement;
 use crate::tensor::Tensor;
 use crate::with_dtype;
+
+/// The selection primitive of a backend.
+pub(crate) trait WhereKernels {
+    /// `cond ? x : y` broadcast to `shape`; `cond` is bool, `x` and `y` share a dtype.
+    fn select(&self, cond: &Tensor, x: &Tensor, y: &Tensor, shape: &[usize]) -> Result<Tensor>;
+}
+
+impl WhereKernels for Cpu {
+    fn select(&self, cond: &Tensor, x: &Tensor, y: &Tensor, shape: &[usize]) -> Result<Tensor> {
+        with_dtype!(x.dtype(), T => select::<T>(cond, x, y, shape))
+    }
+}
 
 fn select<T: StorageElement>(cond: &Tensor, x: &Tensor, y: &Tensor, shape: &[usize]) -> Result<Tensor> {
     let (lc, lx, ly) = (cond.layout().broadcast_to(shape)?, x.layout().broadcast_to(shape)?, y.layout().broadcast_to(shape)?);
@@ -43,8 +56,7 @@ impl Tensor {
         let c = cond.to_dtype(DType::Bool)?;
         let raw = || {
             let (xd, yd) = (x.to_dtype(dtype)?, y.to_dtype(dtype)?);
-            crate::gpu_dispatch!(xd, crate::cuda::ops::where_clip::select(&c, &xd, &yd, &shape));
-            with_dtype!(dtype, T => select::<T>(&c, &xd, &yd, &shape))
+            backend::on(xd.device())?.select(&c, &xd, &yd, &shape)
         };
         crate::autograd::track("where", &[x, y], raw, |s| crate::autograd::derivatives::where_clip::rule(s, &c))
     }

@@ -33,6 +33,7 @@ pub use rmsprop::RmsProp;
 pub use sgd::{Nag, Sgd};
 
 use crate::cpu::strided::{Plan, Ptr};
+use crate::ops::registry::{DTypes, Family};
 use crate::dtype::DType;
 use crate::error::{fmt_shape, Error, Result};
 use crate::layout::Layout;
@@ -151,18 +152,66 @@ pub(crate) fn apply<const N: usize, R: Rule<N>>(rule: &R, operands: [&Tensor; N]
             private = grad.copy()?;
             operands[1] = &private;
         }
-        #[cfg(feature = "cuda")]
-        if let crate::Device::Gpu(_) = operands[0].device() {
-            let (hyper, extra) = rule.gpu_args();
-            return crate::cuda::ops::optim::update(R::NAME, &operands, hyper, &extra);
-        }
-        match operands[0].dtype() {
-            DType::F32 => run::<f32, N>(operands, rule.kernel::<f32>()),
-            DType::F64 => run::<f64, N>(operands, rule.kernel::<f64>()),
-            other => Err(Error::DType(format!("{}: unsupported weight dtype {other}", R::NAME))),
-        }
+        crate::ops::backend::on(operands[0].device())?.update(&Step::<R, N>(rule), &operands)
     })
 }
+
+/// A rule as the backends see it (`Rule` is generic over the element type, which a backend
+/// trait object cannot be).
+pub(crate) trait Update {
+    fn name(&self) -> &'static str;
+    /// Runs the rule's CPU kernel over `operands`.
+    fn run_cpu(&self, operands: &[&Tensor]) -> Result<()>;
+    /// The hyper-parameters in the GPU kernel's order (see `Rule::gpu_args`).
+    #[cfg_attr(not(feature = "cuda"), allow(dead_code))]
+    fn gpu_args(&self) -> (Hyper, Vec<f64>);
+}
+
+struct Step<'a, R, const N: usize>(&'a R);
+
+impl<const N: usize, R: Rule<N>> Update for Step<'_, R, N> {
+    fn name(&self) -> &'static str {
+        R::NAME
+    }
+
+    fn run_cpu(&self, operands: &[&Tensor]) -> Result<()> {
+        let operands: [&Tensor; N] =
+            operands.try_into().map_err(|_| Error::Value(format!("internal: {} takes {N} operands", R::NAME)))?;
+        match operands[0].dtype() {
+            DType::F32 => run::<f32, N>(operands, self.0.kernel::<f32>()),
+            DType::F64 => run::<f64, N>(operands, self.0.kernel::<f64>()),
+            other => Err(Error::DType(format!("{}: unsupported weight dtype {other}", R::NAME))),
+        }
+    }
+
+    fn gpu_args(&self) -> (Hyper, Vec<f64>) {
+        self.0.gpu_args()
+    }
+}
+
+/// The optimizer primitive of a backend: one rule applied in place, after `apply`'s checks.
+pub(crate) trait OptimKernels {
+    fn update(&self, rule: &dyn Update, operands: &[&Tensor]) -> Result<()>;
+}
+
+impl OptimKernels for crate::cpu::Cpu {
+    fn update(&self, rule: &dyn Update, operands: &[&Tensor]) -> Result<()> {
+        rule.run_cpu(operands)
+    }
+}
+
+/// The rules with GPU kernels (`optim_<rule>_<dtype>`, kernels/optim.cu), one row each.
+pub(crate) const GPU_RULES: [&str; 8] = [
+    <Sgd as Rule<2>>::NAME,
+    <Sgd as Rule<3>>::NAME,
+    <Nag as Rule<3>>::NAME,
+    <Adam as Rule<4>>::NAME,
+    <AdamW as Rule<4>>::NAME,
+    <RmsProp as Rule<3>>::NAME,
+    <RmsProp as Rule<5>>::NAME,
+    <AdaGrad as Rule<3>>::NAME,
+];
+pub const GPU_KERNELS: Family = Family::rows("optim", GPU_RULES.len(), |i| GPU_RULES[i], |_| DTypes::FLOAT);
 
 /// The operands a rule writes: the weight and the states (not the gradient, operand 1).
 fn written<const N: usize>() -> impl Iterator<Item = usize> {

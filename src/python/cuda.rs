@@ -19,7 +19,7 @@ fn cuda_status(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
         d.set_item("nvrtc", crate::cuda::nvrtc::available())?;
         d.set_item("nvrtc_version", crate::cuda::nvrtc::version())?;
         d.set_item("modules", crate::cuda::kernels::SOURCES.len())?;
-        d.set_item("kernels", crate::cuda::kernels::SOURCES.iter().map(|s| s.kernels.len()).sum::<usize>())?;
+        d.set_item("kernels", crate::cuda::kernels::count())?;
         d.set_item("emulator", crate::cuda::emulator::active())?;
     }
     #[cfg(not(feature = "cuda"))]

@@ -173,76 +173,14 @@ fn eye(
     wrap(py, None, Tensor::eye(n, m, k, d, device_arg(ctx, device)?)?)
 }
 
+/// The unary operation called `name` in the op table (its NumPy name or an alias).
 fn unary_op(name: &str) -> PyResult<UnaryOp> {
-    use UnaryOp::*;
-    Ok(match name {
-        "negative" => Neg,
-        "absolute" | "abs" => Abs,
-        "sign" => Sign,
-        "square" => Square,
-        "floor" => Floor,
-        "ceil" => Ceil,
-        "trunc" | "fix" => Trunc,
-        "rint" | "round" => Round,
-        "relu" => Relu,
-        "exp" => Exp,
-        "exp2" => Exp2,
-        "log" => Log,
-        "log2" => Log2,
-        "log10" => Log10,
-        "log1p" => Log1p,
-        "expm1" => Expm1,
-        "sqrt" => Sqrt,
-        "cbrt" => Cbrt,
-        "reciprocal" => Reciprocal,
-        "sin" => Sin,
-        "cos" => Cos,
-        "tan" => Tan,
-        "arcsin" => Arcsin,
-        "arccos" => Arccos,
-        "arctan" => Arctan,
-        "sinh" => Sinh,
-        "cosh" => Cosh,
-        "tanh" => Tanh,
-        "arcsinh" => Arcsinh,
-        "arccosh" => Arccosh,
-        "arctanh" => Arctanh,
-        "sigmoid" => Sigmoid,
-        "logical_not" => LogicalNot,
-        "invert" | "bitwise_not" => Invert,
-        "isnan" => IsNan,
-        "isinf" => IsInf,
-        "isfinite" => IsFinite,
-        _ => return Err(PyValueError::new_err(format!("unknown elementwise function '{name}'"))),
-    })
+    UnaryOp::from_name(name).ok_or_else(|| PyValueError::new_err(format!("unknown elementwise function '{name}'")))
 }
 
+/// The binary operation called `name` in the op table.
 fn binary_op(name: &str) -> PyResult<BinaryOp> {
-    use BinaryOp::*;
-    Ok(match name {
-        "add" => Add,
-        "subtract" => Sub,
-        "multiply" => Mul,
-        "true_divide" | "divide" => Div,
-        "floor_divide" => FloorDiv,
-        "mod" | "remainder" => Mod,
-        "power" => Pow,
-        "maximum" => Maximum,
-        "minimum" => Minimum,
-        "equal" => Eq,
-        "not_equal" => Ne,
-        "less" => Lt,
-        "less_equal" => Le,
-        "greater" => Gt,
-        "greater_equal" => Ge,
-        "logical_and" => LogicalAnd,
-        "logical_or" => LogicalOr,
-        "logical_xor" => LogicalXor,
-        "bitwise_and" => BitAnd,
-        "bitwise_or" => BitOr,
-        "bitwise_xor" => BitXor,
-        _ => return Err(PyValueError::new_err(format!("unknown binary function '{name}'"))),
-    })
+    BinaryOp::from_name(name).ok_or_else(|| PyValueError::new_err(format!("unknown binary function '{name}'")))
 }
 
 /// Elementwise function `name` of `x` (an array-like).

@@ -7,12 +7,6 @@ use crate::autograd::graph::{BackwardFn, Saver};
 use crate::ops::binary::BinaryOp;
 use crate::tensor::Tensor;
 
-/// Whether `op` has a gradient (`floor_divide` is piecewise constant: treated as constant).
-pub(crate) fn differentiable(op: BinaryOp) -> bool {
-    use BinaryOp::*;
-    matches!(op, Add | Sub | Mul | Div | Mod | Pow | Maximum | Minimum)
-}
-
 pub(crate) fn rule(op: BinaryOp, s: &mut Saver, a: &Tensor, b: &Tensor) -> BackwardFn {
     use BinaryOp::*;
     let keep_a = |s: &mut Saver| s.keep(a);

@@ -5,16 +5,9 @@
 use super::{output_or, scalar_like, scale};
 use crate::autograd::graph::{BackwardFn, Saver};
 use crate::ops::binary::BinaryOp;
-use crate::ops::unary::{fused_grad, grad_from_output, UnaryOp};
+use crate::ops::unary::{fused_grad, UnaryOp};
 use crate::tensor::{Scalar, Tensor};
 use crate::error::Result;
-
-/// Whether `op` has a nonzero gradient somewhere (rounding and sign are piecewise constant
-/// and are not recorded; predicates give booleans).
-pub(crate) fn differentiable(op: UnaryOp) -> bool {
-    use UnaryOp::*;
-    !matches!(op, Sign | Floor | Ceil | Trunc | Round | LogicalNot | Invert | IsNan | IsInf | IsFinite)
-}
 
 fn rsub1(t: &Tensor) -> Result<Tensor> {
     t.binary_scalar(Scalar::Float(1.0), BinaryOp::Sub, true)
@@ -72,7 +65,7 @@ pub(crate) fn rule(op: UnaryOp, s: &mut Saver, x: &Tensor) -> BackwardFn {
     Box::new(move |g, _| {
         if !crate::autograd::is_recording() {
             // First derivatives of the common activations: one fused pass.
-            let v = if grad_from_output(op) { y.as_ref().unwrap_or(&x) } else { &x };
+            let v = if op.spec().grad_from_output { y.as_ref().unwrap_or(&x) } else { &x };
             if let Some(r) = fused_grad(op, g, v)? {
                 return Ok(vec![Some(r)]);
             }

@@ -6,10 +6,26 @@
 
 use super::{base_ptr, gpu_of, new_out, written_ptr};
 use crate::cuda::device::Gpu;
-use crate::cuda::launch::{coalesce, kernel, tag, Args, Info, Strided, BLOCK};
+use crate::cuda::kernels::KernelTable;
+use crate::cuda::launch::{coalesce, Args, Info, Strided, BLOCK};
+use crate::cuda::Cuda;
 use crate::error::Result;
-use crate::layout::Layout;
+use crate::ops::index::{Advanced, IndexKernels};
+use crate::ops::registry::{DTypes, Family};
 use crate::tensor::Tensor;
+
+/// `index_offsets` and `nonzero` are compiled but not launched yet (indices are checked on
+/// the host).
+pub const KERNELS: [Family; 5] = [
+    Family::one("index_offsets", DTypes::INT),
+    Family::one("gather", DTypes::ALL),
+    Family::one("scatter", DTypes::ALL),
+    Family::one("scatter_add", DTypes::NUM),
+    Family::one("nonzero", DTypes::BOOL),
+];
+static GATHER: KernelTable = KernelTable::new(KERNELS[1]);
+static SCATTER: KernelTable = KernelTable::new(KERNELS[2]);
+static SCATTER_ADD: KernelTable = KernelTable::new(KERNELS[3]);
 use std::sync::Arc;
 
 /// The selected blocks: their offsets on the device, the block size, and the rest's
@@ -36,15 +52,15 @@ fn blocks(gpu: &Arc<Gpu>, offsets: &[isize], rest_shape: &[usize], rest_strides:
     Ok(Blocks { offsets: Info::upload(gpu, &offs)?, block, rest_ndim: dims.len(), rest_info })
 }
 
-/// A dense array of shape `front` (index axes, then rest axes) gathered from `src`.
-pub fn gather(src: &Tensor, offsets: &[isize], rest_shape: &[usize], rest_strides: &[isize], front: &[usize]) -> Result<Tensor> {
+impl IndexKernels for Cuda {
+    fn gather(&self, src: &Tensor, adv: &Advanced, front: &[usize]) -> Result<Tensor> {
     let gpu = gpu_of(src)?;
     let (out, o) = new_out(&gpu, src.dtype(), front)?;
     if out.numel() == 0 {
         return Ok(out);
     }
-    let b = blocks(&gpu, offsets, rest_shape, rest_strides)?;
-    let name = kernel(&format!("gather_{}", tag(src.dtype())))?;
+    let b = blocks(&gpu, &adv.offsets, &adv.rest_shape, &adv.rest_strides)?;
+    let name = GATHER.require(0, src.dtype())?;
     Args::new()
         .usize(out.numel())
         .usize(b.block)
@@ -57,28 +73,18 @@ pub fn gather(src: &Tensor, offsets: &[isize], rest_shape: &[usize], rest_stride
     Ok(out)
 }
 
-/// Writes `value` (of `dst`'s dtype, seen in front order through `value_front`) into the
-/// selected blocks of `dst`; with `add`, adds instead, repeated positions accumulating.
-#[allow(clippy::too_many_arguments)]
-pub fn scatter(
-    dst: &Tensor,
-    offsets: &[isize],
-    rest_shape: &[usize],
-    rest_strides: &[isize],
-    value: &Tensor,
-    value_front: &Layout,
-    add: bool,
-) -> Result<()> {
+    fn scatter(&self, dst: &Tensor, adv: &Advanced, value: &Tensor, add: bool) -> Result<()> {
+    let value = value.to_dtype(dst.dtype())?;
+    let value_front = adv.value_layout(&value)?;
     let gpu = gpu_of(dst)?;
     let numel = value_front.numel();
     if numel == 0 {
         return Ok(());
     }
-    let b = blocks(&gpu, offsets, rest_shape, rest_strides)?;
-    let family = if add { "scatter_add" } else { "scatter" };
-    let name = kernel(&format!("{family}_{}", tag(dst.dtype())))?;
+    let b = blocks(&gpu, &adv.offsets, &adv.rest_shape, &adv.rest_strides)?;
+    let name = if add { SCATTER_ADD.require(0, dst.dtype())? } else { SCATTER.require(0, dst.dtype())? };
     let plan = Strided::new(&gpu, value_front.shape(), &[value_front.strides()])?;
-    let v = base_ptr(value)?;
+    let v = base_ptr(&value)?;
     let d = written_ptr(dst)?;
     Args::new()
         .usize(numel)
@@ -92,4 +98,5 @@ pub fn scatter(
         .ptr(v)
         .i64(value_front.offset() as i64)
         .launch(&gpu, name, numel, BLOCK)
+    }
 }

@@ -6,7 +6,11 @@
 
 use super::{base_ptr, gpu_of, new_out};
 use crate::cuda::backend::Gemm;
-use crate::cuda::launch::{coalesce, kernel, tag, Args, Info, BLOCK};
+use crate::cuda::kernels::KernelTable;
+use crate::cuda::launch::{coalesce, Args, Info, BLOCK};
+use crate::cuda::Cuda;
+use crate::ops::matmul::MatmulKernels;
+use crate::ops::registry::{DTypes, Family};
 use crate::error::Result;
 use crate::layout::Layout;
 use crate::tensor::Tensor;
@@ -60,10 +64,13 @@ fn operand(t: &Tensor, l: &Layout, nb: usize) -> Result<Operand> {
     }
 }
 
-/// The product of `a` seen through `la` (batch..., m, k) and `b` through `lb` (batch..., k,
-/// n): a dense (batch..., m, n) array.
-#[allow(clippy::too_many_arguments)]
-pub fn batched(a: &Tensor, b: &Tensor, la: &Layout, lb: &Layout, batch: &[usize], m: usize, n: usize, k: usize, out_shape: &[usize]) -> Result<Tensor> {
+/// Exact integer and bool products (floats go to cuBLAS).
+pub const KERNELS: [Family; 1] = [Family::one("matmul", DTypes::BITS)];
+static MATMUL: KernelTable = KernelTable::new(KERNELS[0]);
+
+impl MatmulKernels for Cuda {
+    #[allow(clippy::too_many_arguments)]
+    fn batched(&self, a: &Tensor, b: &Tensor, la: &Layout, lb: &Layout, batch: &[usize], m: usize, n: usize, k: usize, out_shape: &[usize]) -> Result<Tensor> {
     let gpu = gpu_of(a)?;
     let (out, o) = new_out(&gpu, a.dtype(), out_shape)?;
     let count: usize = batch.iter().product();
@@ -111,7 +118,7 @@ pub fn batched(a: &Tensor, b: &Tensor, la: &Layout, lb: &Layout, batch: &[usize]
     };
     let offsets: Vec<i64> = (0..count).flat_map(|i| [batch_offset(la, i), batch_offset(lb, i)]).collect();
     let offsets = Info::layout(&gpu, &offsets)?;
-    let name = kernel(&format!("matmul_{}", tag(a.dtype())))?;
+    let name = MATMUL.require(0, a.dtype())?;
     Args::new()
         .usize(count)
         .usize(m)
@@ -127,4 +134,5 @@ pub fn batched(a: &Tensor, b: &Tensor, la: &Layout, lb: &Layout, batch: &[usize]
         .ptr(o)
         .launch(&gpu, name, out.numel(), BLOCK)?;
     Ok(out)
+    }
 }

@@ -1,7 +1,10 @@
-//! The GPU side of the operation families in `crate::ops`, one file per family like there.
-//! Each public entry of `crate::ops` that touches memory checks the device first and comes
-//! here for GPU tensors (`gpu_dispatch!`); everything else (views, shape functions, the
-//! composite operations built from these) is device-agnostic and runs unchanged.
+//! The GPU backend (`crate::cuda::Cuda`): each file implements one op family's primitives
+//! trait (`ops::unary::UnaryKernels`, ...), mirroring `crate::ops`; `ops::backend::on` sends
+//! GPU tensors here. Everything else (views, shape functions, the composite operations built
+//! from these) is device-agnostic and runs unchanged.
+//!
+//! Host fallbacks: none. Every primitive runs on the device (index bounds are checked on the
+//! host, which reads the index arrays back; see `index.rs`).
 
 pub mod binary;
 pub mod copy;

@@ -8,42 +8,52 @@ use super::new_out;
 use crate::cuda::backend::Draw;
 use crate::cuda::buffer::CudaBuffer;
 use crate::cuda::device;
-use crate::cuda::launch::{kernel, tag, Args, BLOCK};
+use crate::cuda::kernels::KernelTable;
+use crate::cuda::launch::{Args, BLOCK};
+use crate::cuda::Cuda;
+use crate::device::Device;
 use crate::dtype::DType;
 use crate::error::Result;
+use crate::ops::random::{draw_seed, RandomKernels};
+use crate::ops::registry::{DTypes, Family};
 use crate::tensor::Tensor;
 
-/// Uniform samples in `[low, high)` on gpu(`id`).
-pub fn uniform(low: f64, high: f64, shape: &[usize], dtype: DType, id: usize, seed: u64) -> Result<Tensor> {
-    let gpu = device::gpu(id)?;
+/// Compiled in the `creation` module.
+pub const KERNELS: [Family; 3] = [Family::one("uniform_scale", DTypes::FLOAT), Family::one("normal_scale", DTypes::FLOAT), Family::one("randint", DTypes::INT)];
+static UNIFORM: KernelTable = KernelTable::new(KERNELS[0]);
+static NORMAL: KernelTable = KernelTable::new(KERNELS[1]);
+static RANDINT: KernelTable = KernelTable::new(KERNELS[2]);
+
+impl RandomKernels for Cuda {
+
+    fn uniform(&self, low: f64, high: f64, shape: &[usize], dtype: DType, device: Device) -> Result<Tensor> {
+    let (gpu, seed) = (device::gpu(device.id())?, draw_seed());
     let (out, o) = new_out(&gpu, dtype, shape)?;
     let n = out.numel();
     if n > 0 {
         gpu.backend.random(Draw::Uniform, dtype, o, n, seed)?;
-        let name = kernel(&format!("uniform_scale_{}", tag(dtype)))?;
+        let name = UNIFORM.require(0, dtype)?;
         Args::new().usize(n).ptr(o).ptr(o).f64(low).f64(high).launch(&gpu, name, n, BLOCK)?;
     }
     Ok(out)
-}
+    }
 
-/// Normal samples with mean `loc` and standard deviation `scale` on gpu(`id`).
-pub fn normal(loc: f64, scale: f64, shape: &[usize], dtype: DType, id: usize, seed: u64) -> Result<Tensor> {
-    let gpu = device::gpu(id)?;
+    fn normal(&self, loc: f64, scale: f64, shape: &[usize], dtype: DType, device: Device) -> Result<Tensor> {
+    let (gpu, seed) = (device::gpu(device.id())?, draw_seed());
     let (out, o) = new_out(&gpu, dtype, shape)?;
     let n = out.numel();
     if n > 0 {
         // cuRAND draws normals in pairs: an odd count goes through a buffer one longer.
         let raw = CudaBuffer::alloc(&gpu, dtype, n + n % 2)?;
         gpu.backend.random(Draw::Normal, dtype, raw.ptr(), raw.len(), seed)?;
-        let name = kernel(&format!("normal_scale_{}", tag(dtype)))?;
+        let name = NORMAL.require(0, dtype)?;
         Args::new().usize(n).ptr(raw.ptr()).ptr(o).f64(loc).f64(scale).launch(&gpu, name, n, BLOCK)?;
     }
     Ok(out)
-}
+    }
 
-/// Integers uniform in `[low, high)` on gpu(`id`) (`low < high`, checked by the caller).
-pub fn randint(low: i64, high: i64, shape: &[usize], dtype: DType, id: usize, seed: u64) -> Result<Tensor> {
-    let gpu = device::gpu(id)?;
+    fn randint(&self, low: i64, high: i64, shape: &[usize], dtype: DType, device: Device) -> Result<Tensor> {
+    let (gpu, seed) = (device::gpu(device.id())?, draw_seed());
     let (out, o) = new_out(&gpu, dtype, shape)?;
     let n = out.numel();
     if n > 0 {
@@ -51,8 +61,9 @@ pub fn randint(low: i64, high: i64, shape: &[usize], dtype: DType, id: usize, se
         let bits = CudaBuffer::alloc(&gpu, DType::I32, 2 * n)?;
         gpu.backend.random(Draw::Bits, dtype, bits.ptr(), 2 * n, seed)?;
         let span = high.wrapping_sub(low) as u64;
-        let name = kernel(&format!("randint_{}", tag(dtype)))?;
+        let name = RANDINT.require(0, dtype)?;
         Args::new().usize(n).ptr(bits.ptr()).ptr(o).i64(low).u64(span).launch(&gpu, name, n, BLOCK)?;
     }
     Ok(out)
+    }
 }

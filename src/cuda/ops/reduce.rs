@@ -4,26 +4,19 @@
 
 use super::{base_ptr, gpu_of, new_out, off};
 use crate::cuda::device::Gpu;
-use crate::cuda::launch::{kernel, tag, Args};
-use crate::dtype::DType;
+use crate::cuda::kernels::{Kernel, KernelTable};
+use crate::cuda::launch::Args;
+use crate::cuda::Cuda;
 use crate::error::Result;
+use crate::ops::reduce::{ReduceKernels, ReduceOp, GPU_KERNELS};
 use crate::tensor::Tensor;
+
+static REDUCE: KernelTable = KernelTable::new(GPU_KERNELS[0]);
+static CUMSUM: KernelTable = KernelTable::new(GPU_KERNELS[1]);
 
 /// Threads per block: lines split among threads; columns want whole blocks (kernels/reduce.cu).
 const LINE_BLOCK: u32 = 256;
 const COLUMN_BLOCK: u32 = 1024;
-
-/// The dtype `op` gives for input of dtype `dt` (the CPU engine's rules).
-fn out_dtype(op: &str, dt: DType) -> DType {
-    match op {
-        "sum" | "prod" | "cumsum" => dt.accumulate(),
-        "all" | "any" => DType::Bool,
-        "mean" if dt == DType::F32 => DType::F32,
-        "mean" => DType::F64,
-        "argmax" | "argmin" => DType::I64,
-        _ => dt,
-    }
-}
 
 /// `x` as a dense array of shape (outer, len, inner) whose `len` axis runs over `axes`
 /// (sorted): `x` itself when it is dense and the axes are adjacent, else a copy with the
@@ -45,29 +38,22 @@ fn lines(x: &Tensor, axes: &[usize]) -> Result<(Tensor, usize, usize, usize)> {
     Ok((super::copy::astype(&moved, x.dtype())?, outer, len, 1))
 }
 
-/// Reduces `x` over `axes` (sorted, unique) with kernel op `op` ("sum", "maximum", "mean",
-/// "argmax", ...). The result has the keepdims shape.
-pub fn reduce(x: &Tensor, op: &str, axes: &[usize]) -> Result<Tensor> {
+impl ReduceKernels for Cuda {
+    fn reduce(&self, x: &Tensor, op: ReduceOp, axes: &[usize]) -> Result<Tensor> {
     let gpu = gpu_of(x)?;
     let kept: Vec<usize> = x.shape().iter().enumerate().map(|(i, &d)| if axes.contains(&i) { 1 } else { d }).collect();
-    let name = kernel(&format!("reduce_{op}_{}", tag(x.dtype())))?;
-    let (out, o) = new_out(&gpu, out_dtype(op, x.dtype()), &kept)?;
+    let name = REDUCE.require(op.index(), x.dtype())?;
+    let (out, o) = new_out(&gpu, (op.spec().out_dtype)(x.dtype()), &kept)?;
     let (src, outer, len, inner) = lines(x, axes)?;
     let block = if inner == 1 { LINE_BLOCK } else { COLUMN_BLOCK };
     launch_lines(&gpu, name, (outer, len, inner), &src, o, outer * inner * block as usize, block)?;
     Ok(out)
-}
+    }
 
-/// Launches a kernel of this file: `(outer, len, inner, x, x_off, out)`.
-fn launch_lines(gpu: &Gpu, name: &'static str, (outer, len, inner): (usize, usize, usize), x: &Tensor, out: u64, work: usize, block: u32) -> Result<()> {
-    Args::new().usize(outer).usize(len).usize(inner).ptr(base_ptr(x)?).i64(off(x)).ptr(out).launch(gpu, name, work, block)
-}
-
-/// Running sums along `axis`, in the CPU's accumulation dtype.
-pub fn cumsum(x: &Tensor, axis: usize) -> Result<Tensor> {
+    fn cumsum(&self, x: &Tensor, axis: usize) -> Result<Tensor> {
     let gpu = gpu_of(x)?;
-    let name = kernel(&format!("cumsum_{}", tag(x.dtype())))?;
-    let (out, o) = new_out(&gpu, out_dtype("cumsum", x.dtype()), x.shape())?;
+    let name = CUMSUM.require(0, x.dtype())?;
+    let (out, o) = new_out(&gpu, x.dtype().accumulate(), x.shape())?;
     // The output keeps the input's axis order, so the input must be dense in that order.
     let src = if x.is_contiguous() { x.clone() } else { super::copy::astype(x, x.dtype())? };
     let shape = x.shape();
@@ -75,4 +61,10 @@ pub fn cumsum(x: &Tensor, axis: usize) -> Result<Tensor> {
     let work = if inner == 1 { outer * LINE_BLOCK as usize } else { outer * inner };
     launch_lines(&gpu, name, (outer, len, inner), &src, o, work, LINE_BLOCK)?;
     Ok(out)
+    }
+}
+
+/// Launches a kernel of this file: `(outer, len, inner, x, x_off, out)`.
+fn launch_lines(gpu: &Gpu, name: Kernel, (outer, len, inner): (usize, usize, usize), x: &Tensor, out: u64, work: usize, block: u32) -> Result<()> {
+    Args::new().usize(outer).usize(len).usize(inner).ptr(base_ptr(x)?).i64(off(x)).ptr(out).launch(gpu, name, work, block)
 }

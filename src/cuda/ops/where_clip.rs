@@ -2,14 +2,22 @@
 //! and `x`, `y` to their promoted dtype; `clip` is two binary operations, as on the CPU.
 
 use super::{base_ptr, gpu_of, new_out};
-use crate::cuda::launch::{kernel, tag, Strided, BLOCK};
+use crate::cuda::kernels::KernelTable;
+use crate::cuda::launch::{Strided, BLOCK};
+use crate::cuda::Cuda;
+use crate::ops::registry::{DTypes, Family};
+use crate::ops::where_clip::WhereKernels;
 use crate::error::Result;
 use crate::tensor::Tensor;
 
-/// `cond ? x : y` broadcast to `shape`; `cond` is bool, `x` and `y` share a dtype.
-pub fn select(cond: &Tensor, x: &Tensor, y: &Tensor, shape: &[usize]) -> Result<Tensor> {
+/// `where_<T>` (and `clip_<T>`, compiled with it but unused: clip is two binary operations).
+pub const KERNELS: [Family; 2] = [Family::one("where", DTypes::ALL), Family::one("clip", DTypes::ALL)];
+static WHERE: KernelTable = KernelTable::new(KERNELS[0]);
+
+impl WhereKernels for Cuda {
+    fn select(&self, cond: &Tensor, x: &Tensor, y: &Tensor, shape: &[usize]) -> Result<Tensor> {
     let gpu = gpu_of(x)?;
-    let name = kernel(&format!("where_{}", tag(x.dtype())))?;
+    let name = WHERE.require(0, x.dtype())?;
     let (lc, lx, ly) = (cond.layout().broadcast_to(shape)?, x.layout().broadcast_to(shape)?, y.layout().broadcast_to(shape)?);
     let (out, o) = new_out(&gpu, x.dtype(), shape)?;
     let plan = Strided::new(&gpu, shape, &[lc.strides(), lx.strides(), ly.strides()])?;
@@ -23,4 +31,5 @@ pub fn select(cond: &Tensor, x: &Tensor, y: &Tensor, shape: &[usize]) -> Result<
         .ptr(o)
         .launch(&gpu, name, plan.numel, BLOCK)?;
     Ok(out)
+    }
 }
