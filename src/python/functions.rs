@@ -360,6 +360,15 @@ fn outer(py: Python<'_>, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> PyResult
     wrap(py, like(&[a, b]), r)
 }
 
+/// `np.tril` (`upper=False`) and `np.triu` (`upper=True`).
+#[pyfunction]
+#[pyo3(signature = (m, k = 0, upper = false))]
+fn triangle(py: Python<'_>, m: &Bound<'_, PyAny>, k: i64, upper: bool) -> PyResult<Py<PyAny>> {
+    let t = to_tensor(m, None, None)?;
+    let r = run(py, t.numel(), || if upper { t.triu(k) } else { t.tril(k) })?;
+    wrap(py, like(&[m]), r)
+}
+
 #[pyfunction]
 #[pyo3(signature = (a, indices, axis = None))]
 fn take(py: Python<'_>, a: &Bound<'_, PyAny>, indices: &Bound<'_, PyAny>, axis: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
@@ -530,6 +539,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(dot, m)?)?;
     m.add_function(wrap_pyfunction!(outer, m)?)?;
     m.add_function(wrap_pyfunction!(take, m)?)?;
+    m.add_function(wrap_pyfunction!(triangle, m)?)?;
     m.add_function(wrap_pyfunction!(seed, m)?)?;
     m.add_function(wrap_pyfunction!(uniform, m)?)?;
     m.add_function(wrap_pyfunction!(normal, m)?)?;

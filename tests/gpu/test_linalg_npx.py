@@ -297,3 +297,21 @@ def test_dropout_statistics_in_training(device, p):
     with autograd.train_mode():
         z = npx.dropout(dnp.ones((40, 50), ctx=device), p=p, axes=(1,)).asnumpy()
     assert (z == z[:, :1]).all()
+
+
+@pytest.mark.parametrize("name", ["tril", "triu"])
+@few(6)
+@given(data=st.data(), k=st.integers(-3, 3))
+def test_triangles(device, name, data, k):
+    """np.tril/np.triu on the device, values and gradients (the triangle of the gradient)."""
+    dtype = data.draw(dtypes, label="dtype")
+    host, dev = data.draw(on_device(device, views(dtype, data.draw(shapes(min_dims=1, max_dims=3, max_side=3)))))
+    compare_on(device, lambda x: getattr(dnp, name)(x, k), lambda x: getattr(onp, name)(x, k), (dev,), (host,))
+    if dtype == "float64" and host.ndim >= 2:
+        x = dev.copy()
+        x.attach_grad()
+        with autograd.record():
+            y = getattr(dnp, name)(x, k)
+        y.backward(dnp.ones(y.shape, dtype="float64", ctx=device))
+        assert_on(x.grad, device)
+        onp.testing.assert_array_equal(x.grad.asnumpy(), getattr(onp, name)(onp.ones(host.shape), k))

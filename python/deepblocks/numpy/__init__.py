@@ -371,6 +371,28 @@ def vdot(a, b):
     return _core.dot(asarray(a).ravel(), asarray(b).ravel())
 
 
+def tril(m, k=0):
+    """The lower triangle of ``m`` (of each matrix in a stack): elements above diagonal ``k``
+    set to 0. A 1-D ``m`` gives a square matrix, as in NumPy.
+
+    >>> tril(ones((3, 3)), -1)
+    array([[0., 0., 0.],
+           [1., 0., 0.],
+           [1., 1., 0.]])
+    """
+    return _core.triangle(m, k, False)
+
+
+def triu(m, k=0):
+    """The upper triangle of ``m``: elements below diagonal ``k`` set to 0.
+
+    >>> triu(arange(4).reshape(2, 2))
+    array([[0., 1.],
+           [0., 3.]])
+    """
+    return _core.triangle(m, k, True)
+
+
 # ---- shape -----------------------------------------------------------------------------------------
 
 
