@@ -15,6 +15,7 @@ use crate::tensor::Tensor;
 use pyo3::exceptions::{PyIndexError, PyTypeError};
 use pyo3::ffi;
 use pyo3::prelude::*;
+use pyo3::PyClassInitializer;
 use pyo3::types::PyType;
 use std::sync::atomic::{AtomicPtr, Ordering};
 
@@ -57,25 +58,22 @@ pub fn is_legacy(obj: &Bound<'_, PyAny>) -> bool {
 
 /// A new legacy array holding `t` (a 0-d `t` becomes shape `(1,)`).
 ///
-/// The instance comes from `ndarray`'s own `tp_new` called with the legacy class as the
-/// subtype, which shares the tensor of the `ndarray` it is given: no Python code runs (PyO3
-/// keeps creating an instance of a subtype from a Rust value crate-private).
+/// The instance is created as PyO3's own generated `#[new]` creates an instance of a Python
+/// subclass (`tp_new_impl` with the subtype): no Python code, no temporary object. (PyO3
+/// keeps the safe version of this crate-private; should a PyO3 upgrade drop `tp_new_impl`,
+/// calling `ndarray`'s `tp_new` slot with the subtype and an `ndarray` argument, which
+/// `#[new]` shares, does the same at the cost of one temporary.)
 pub fn new(py: Python<'_>, t: Tensor) -> PyResult<Py<PyAny>> {
     let t = if t.ndim() == 0 { t.reshape(&[1])? } else { t };
     let cls = legacy_type();
     if cls.is_null() {
         return Ok(Py::new(py, PyArray { t })?.into_any());
     }
-    let arg = Py::new(py, PyArray { t })?;
-    let args = pyo3::types::PyTuple::new(py, [arg])?;
-    let base = py.get_type::<PyArray>();
-    // SAFETY: `ndarray` is a heap type, so its tp_new slot can be read; it is PyO3's
-    // constructor, which accepts any subtype of `ndarray` (the registered class is one).
+    // SAFETY: the registered class is a live subtype of `ndarray` (checked when registered),
+    // whose instances have `ndarray`'s layout plus nothing (`__slots__ = ()` in Python).
     unsafe {
-        let slot = ffi::PyType_GetSlot(base.as_ptr().cast(), ffi::Py_tp_new);
-        let tp_new: ffi::newfunc = std::mem::transmute(slot);
-        let obj = tp_new(cls.cast(), args.as_ptr(), std::ptr::null_mut());
-        Bound::from_owned_ptr_or_err(py, obj).map(Bound::unbind)
+        let obj = pyo3::impl_::pymethods::tp_new_impl(py, PyClassInitializer::from(PyArray { t }), cls.cast())?;
+        Ok(Bound::from_owned_ptr(py, obj).unbind())
     }
 }
 

@@ -67,11 +67,11 @@ def zeros(shape, ctx=None, dtype=None, **kwargs):
     >>> nd.zeros(4).asnumpy()
     array([0., 0., 0., 0.], dtype=float32)
     """
-    return _nd(_core.full(shape, 0, _dtype(dtype), ctx, None))
+    return _nd(_core.full(shape, 0, _F32 if dtype is None else dtype, ctx, None))
 
 
 def ones(shape, ctx=None, dtype=None, **kwargs):
-    return _nd(_core.full(shape, 1, _dtype(dtype), ctx, None))
+    return _nd(_core.full(shape, 1, _F32 if dtype is None else dtype, ctx, None))
 
 
 def full(shape, val, ctx=None, dtype=None, out=None):
@@ -100,10 +100,8 @@ def arange(start, stop=None, step=1.0, repeat=1, infer_range=None, ctx=None, dty
     >>> nd.arange(3, repeat=2).asnumpy()
     array([0., 0., 1., 1., 2., 2.], dtype=float32)
     """
-    out = _core.arange(start, stop, step, _dtype(dtype), ctx, None)
-    if repeat != 1:
-        out = out.repeat(repeat)
-    return _nd(out)
+    out = _nd(_core.arange(start, stop, step, _F32 if dtype is None else dtype, ctx, None))
+    return out if repeat == 1 else out.repeat(repeat)
 
 
 def linspace(start, stop, num, endpoint=True, ctx=None, dtype=None):
@@ -335,7 +333,8 @@ def dot(lhs, rhs, transpose_a=False, transpose_b=False, forward_stype=None, out=
     if transpose_b:
         b = b.T
     if a.ndim <= 2 and b.ndim <= 2:
-        return _write(_nd(_core.dot(a, b)), out)
+        r = _core.dot(a, b)  # a legacy result: ``a`` is legacy
+        return r if out is None else _write(r, out)
     if a.shape[-1] != b.shape[0]:
         raise ValueError(f"dot: shapes {a.shape} and {b.shape} are not aligned: {a.shape[-1]} (last dim of lhs) != {b.shape[0]} (first dim of rhs)")
     k = b.shape[0]
