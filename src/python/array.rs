@@ -8,6 +8,7 @@ use super::convert::{
     varargs_shape,
 };
 use super::index::parse_key;
+use super::legacy;
 use crate::dtype::DType;
 use crate::error::fmt_shape;
 use crate::ops::binary::BinaryOp;
@@ -37,11 +38,15 @@ pub struct PyArray {
     pub t: Tensor,
 }
 
-/// Wraps a result in the class of `like` (plain `ndarray` for `None`).
+/// Wraps a result in the class of `like` (plain `ndarray` for `None`). Legacy arrays are
+/// made in Rust (see `legacy`); any other Python subclass by calling it with the result.
 pub fn wrap(py: Python<'_>, like: Option<&Bound<'_, PyAny>>, t: Tensor) -> PyResult<Py<PyAny>> {
     let base = py.get_type::<PyArray>();
     match like {
         Some(l) if !l.get_type().is(&base) && l.cast::<PyArray>().is_ok() => {
+            if legacy::is_exact(l) {
+                return legacy::new(py, t);
+            }
             let arr = Py::new(py, PyArray { t })?;
             Ok(l.get_type().call1((arr,))?.unbind())
         }
@@ -83,11 +88,12 @@ fn operand(obj: &Bound<'_, PyAny>, device: crate::Device) -> PyResult<Option<Ope
     Ok(None)
 }
 
-fn binop(slf: &Bound<'_, PyArray>, other: &Bound<'_, PyAny>, op: BinaryOp, reflected: bool) -> PyResult<Py<PyAny>> {
+/// `slf op other` as a tensor; None when `other` is not an operand (NotImplemented).
+fn binop_tensor(slf: &Bound<'_, PyArray>, other: &Bound<'_, PyAny>, op: BinaryOp, reflected: bool) -> PyResult<Option<Tensor>> {
     let py = slf.py();
     let a = &slf.get().t;
-    let r = match operand(other, a.device())? {
-        None => return Ok(py.NotImplemented()),
+    Ok(Some(match operand(other, a.device())? {
+        None => return Ok(None),
         Some(Operand::Scalar(s)) => run(py, a.numel(), || a.binary_scalar(s, op, reflected))?,
         Some(Operand::Array(b)) => {
             let work = a.numel().max(b.numel());
@@ -97,8 +103,14 @@ fn binop(slf: &Bound<'_, PyArray>, other: &Bound<'_, PyAny>, op: BinaryOp, refle
                 run(py, work, || a.binary(&b, op))?
             }
         }
-    };
-    wrap(py, Some(slf.as_any()), r)
+    }))
+}
+
+fn binop(slf: &Bound<'_, PyArray>, other: &Bound<'_, PyAny>, op: BinaryOp, reflected: bool) -> PyResult<Py<PyAny>> {
+    match binop_tensor(slf, other, op, reflected)? {
+        None => Ok(slf.py().NotImplemented()),
+        Some(r) => wrap(slf.py(), Some(slf.as_any()), r),
+    }
 }
 
 /// `x op= y`: writes into `x`'s memory (and so into every view sharing it).
@@ -508,7 +520,14 @@ impl PyArray {
             CompareOp::Gt => BinaryOp::Gt,
             CompareOp::Ge => BinaryOp::Ge,
         };
-        binop(slf, other, op, false)
+        if !legacy::is_legacy(slf.as_any()) {
+            return binop(slf, other, op, false);
+        }
+        // Legacy arrays compare to 0/1 numbers in the operands' dtype, not to bools.
+        let Some(r) = binop_tensor(slf, other, op, false)? else { return Ok(slf.py().NotImplemented()) };
+        let d = legacy::compare_dtype(Some(slf.get().t.dtype()), legacy::array_dtype(other));
+        let r = run(slf.py(), r.numel(), || r.astype(d))?;
+        wrap(slf.py(), Some(slf.as_any()), r)
     }
 
     fn __neg__(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
@@ -533,14 +552,14 @@ impl PyArray {
 
     fn __getitem__(slf: &Bound<'_, Self>, key: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         let t = &slf.get().t;
-        let items = parse_key(key, t.device())?;
+        let items = parse_key(key, t.device(), legacy::is_legacy(slf.as_any()))?;
         let r = run(slf.py(), t.numel(), || t.index(&items))?;
         wrap(slf.py(), Some(slf.as_any()), r)
     }
 
     fn __setitem__(slf: &Bound<'_, Self>, key: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
         let t = &slf.get().t;
-        let items = parse_key(key, t.device())?;
+        let items = parse_key(key, t.device(), legacy::is_legacy(slf.as_any()))?;
         let v = match (py_scalar(value), value.cast::<PyArray>()) {
             (Some(s), _) => stored_scalar(s, t.dtype(), t.device(), true)?,
             // An array on another device is copied over first (MXNet's `x[:] = y` does too).

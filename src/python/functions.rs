@@ -183,18 +183,26 @@ fn binary_op(name: &str) -> PyResult<BinaryOp> {
     BinaryOp::from_name(name).ok_or_else(|| PyValueError::new_err(format!("unknown binary function '{name}'")))
 }
 
-/// Elementwise function `name` of `x` (an array-like).
+/// Elementwise function `name` of `x` (an array-like). `legacy=True` gives a legacy array
+/// (`nd.NDArray`, no 0-d results) whatever the class of `x`.
 #[pyfunction]
-fn unary(py: Python<'_>, x: &Bound<'_, PyAny>, name: &str) -> PyResult<Py<PyAny>> {
+#[pyo3(signature = (x, name, legacy = false))]
+fn unary(py: Python<'_>, x: &Bound<'_, PyAny>, name: &str, legacy: bool) -> PyResult<Py<PyAny>> {
     let op = unary_op(name)?;
     let t = to_tensor(x, None, None)?;
     let r = run(py, t.numel(), || t.unary(op))?;
+    if legacy {
+        return super::legacy::new(py, r);
+    }
     wrap(py, like(&[x]), r)
 }
 
 /// Elementwise binary function `name`; Python scalars are weakly typed as in NumPy 2.
+/// `legacy=True` gives a legacy array whatever the operands' classes, and comparisons and
+/// logical functions give 0/1 in the operands' dtype (MXNet's legacy rule).
 #[pyfunction]
-fn binary(py: Python<'_>, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>, name: &str) -> PyResult<Py<PyAny>> {
+#[pyo3(signature = (a, b, name, legacy = false))]
+fn binary(py: Python<'_>, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>, name: &str, legacy: bool) -> PyResult<Py<PyAny>> {
     let op = binary_op(name)?;
     let r = match (py_scalar(a), py_scalar(b)) {
         (None, Some(s)) => {
@@ -211,6 +219,15 @@ fn binary(py: Python<'_>, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>, name: &str
             run(py, x.numel().max(y.numel()), || x.binary(&y, op))?
         }
     };
+    if legacy {
+        let r = if op.is_comparison() || op.is_logical() {
+            let d = super::legacy::compare_dtype(super::legacy::array_dtype(a), super::legacy::array_dtype(b));
+            run(py, r.numel(), || r.astype(d))?
+        } else {
+            r
+        };
+        return super::legacy::new(py, r);
+    }
     wrap(py, like(&[a, b]), r)
 }
 

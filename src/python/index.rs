@@ -28,7 +28,7 @@ fn bound(obj: Bound<'_, PyAny>) -> PyResult<Option<isize>> {
     }
 }
 
-fn item(obj: &Bound<'_, PyAny>, device: Device) -> PyResult<Index> {
+fn item(obj: &Bound<'_, PyAny>, device: Device, float_arrays: bool) -> PyResult<Index> {
     if let Ok(i) = obj.cast_exact::<PyInt>() {
         return Ok(Index::Int(i.extract()?));
     }
@@ -50,12 +50,16 @@ fn item(obj: &Bound<'_, PyAny>, device: Device) -> PyResult<Index> {
         return Ok(Index::Array(Tensor::scalar(b.is_true())));
     }
     if let Ok(a) = obj.cast::<PyArray>() {
-        let t = &a.get().t;
+        let t = match a.get().t.dtype() {
+            // MXNet's legacy arrays index with float arrays (their indices are floats).
+            DType::F32 | DType::F64 if float_arrays => a.get().t.astype(DType::I64)?,
+            DType::F32 | DType::F64 => return Err(invalid()),
+            _ => a.get().t.clone(),
+        };
         return match t.dtype() {
-            DType::F32 | DType::F64 => Err(invalid()),
             // A 0-d integer array is an integer index (a view), as in NumPy.
             d if d.is_int() && t.ndim() == 0 => Ok(Index::Int(t.item::<i64>()? as isize)),
-            _ => Ok(Index::Array(t.clone())),
+            _ => Ok(Index::Array(t)),
         };
     }
     if let Ok(i) = obj.cast::<PyInt>() {
@@ -90,10 +94,10 @@ fn invalid() -> PyErr {
     )
 }
 
-/// Parses the key of `x[key]`.
-pub fn parse_key(key: &Bound<'_, PyAny>, device: Device) -> PyResult<Vec<Index>> {
+/// Parses the key of `x[key]`; `float_arrays` lets float arrays index (truncated to int64).
+pub fn parse_key(key: &Bound<'_, PyAny>, device: Device, float_arrays: bool) -> PyResult<Vec<Index>> {
     if let Ok(t) = key.cast::<PyTuple>() {
-        return t.iter().map(|k| item(&k, device)).collect();
+        return t.iter().map(|k| item(&k, device, float_arrays)).collect();
     }
-    Ok(vec![item(key, device)?])
+    Ok(vec![item(key, device, float_arrays)?])
 }

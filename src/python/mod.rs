@@ -10,6 +10,7 @@ mod errors;
 mod functions;
 mod index;
 mod io;
+mod legacy;
 mod optim;
 
 use pyo3::prelude::*;
@@ -22,6 +23,8 @@ fn core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("MXNetError", m.py().get_type::<errors::MXNetError>())?;
     m.add_function(wrap_pyfunction!(context::current_context, m)?)?;
     m.add_function(wrap_pyfunction!(context::num_gpus, m)?)?;
+    m.add_function(wrap_pyfunction!(legacy::set_legacy_class, m)?)?;
+    m.add_function(wrap_pyfunction!(legacy::as_legacy, m)?)?;
     functions::register(m)?;
     autograd::register(m)?;
     io::register(m)?;

@@ -11,6 +11,11 @@ same tensor, the same operators, with MXNet 1.x's legacy conventions layered on 
 - ``dtype`` is a NumPy type (``numpy.float32``), as in MXNet;
 - ``repr`` and ``str`` are ``\\n[...]\\n<NDArray 2x3 @cpu(0)>``.
 
+The engine makes these arrays itself: the class is registered once below
+(``_core._set_legacy_class``), and every result of an NDArray (operators, methods, ``nd``
+functions) is created in Rust with the rules above applied, without running Python code.
+The elementwise methods come from the table in ``deepblocks.op_table``.
+
 >>> from deepblocks import nd
 >>> x = nd.array([[1, 2], [3, 4]])
 >>> x
@@ -29,24 +34,18 @@ import numpy as _onp
 
 from .. import _core
 from .. import numpy_extension as _npx
+from ..op_table import UNARY as _UNARY_OPS
 
 __all__ = ["NDArray"]
 
 _base = _core.ndarray
 _base_new = _base.__new__
 _base_reshape = _base.reshape
-_base_getitem = _base.__getitem__
-_base_setitem = _base.__setitem__
 _base_dtype = _base.dtype.__get__
 _base_astype = _base.astype
-_base_eq, _base_ne = _base.__eq__, _base.__ne__
-_base_lt, _base_le = _base.__lt__, _base.__le__
-_base_gt, _base_ge = _base.__gt__, _base.__ge__
+_unary = _core.unary
 
-_BOOL = _onp.dtype("bool")
 _NAMES = {_onp.dtype(n): n for n in ("bool", "uint8", "int32", "int64", "float32", "float64")}
-# Index dtypes MXNet would hand back unchanged; uint8/bool indices would wrap, so they get float32.
-_ARG_KEEP = frozenset(("float32", "float64", "int32", "int64"))
 
 
 def _np_dtype(x):
@@ -58,32 +57,6 @@ def _name(d):
     """The name of a NumPy dtype (``dtype.name`` is slow; names are what the engine parses fastest)."""
     n = _NAMES.get(d)
     return n if n is not None else d.name
-
-
-def _cmp_dtype(a, b):
-    """The dtype name of a legacy comparison: that of the array operand(s), float32 for bool."""
-    da, db = _np_dtype(a), _np_dtype(b)
-    if da is None:
-        d = db
-    elif db is None or db is da:
-        d = da
-    else:
-        d = _onp.promote_types(da, db)
-    return "float32" if d is None or d == _BOOL else _name(d)
-
-
-def _float_index(key):
-    """``key`` with float deepblocks arrays cast to int64 (MXNet indexes with float arrays),
-    or None when there is nothing to convert."""
-    if isinstance(key, _base):
-        d = _base_dtype(key)
-        return key.astype("int64") if d.kind == "f" else None
-    if isinstance(key, tuple):
-        parts = [_float_index(k) for k in key]
-        if all(p is None for p in parts):
-            return None
-        return tuple(k if p is None else p for k, p in zip(key, parts))
-    return None
 
 
 def _legacy_shape(src, target, reverse=False):
@@ -162,11 +135,10 @@ class NDArray(_base):
     """
 
     __slots__ = ()
-    # Overriding `__eq__` would drop the hash; keep the engine's identity hash (MXNet's rule).
-    __hash__ = _base.__hash__
 
     def __new__(cls, source_array):
-        # Every engine result of an NDArray operation comes through here, so keep it lean.
+        # Engine results of NDArray operations are made in Rust; this is the public
+        # constructor (and the one Python subclasses of NDArray go through).
         if not isinstance(source_array, _base):
             source_array = _base(source_array)
         if source_array.ndim == 0:
@@ -194,51 +166,8 @@ class NDArray(_base):
         """The element type as a NumPy type (``numpy.float32``), as MXNet's legacy arrays give."""
         return _base_dtype(self).type
 
-    # ---- comparisons: 0/1 in the array's dtype (float32 arrays give float32) ------------
-
-    def __eq__(self, other):
-        r = _base_eq(self, other)
-        return r if r is NotImplemented else _base_astype(r, _cmp_dtype(self, other))
-
-    def __ne__(self, other):
-        r = _base_ne(self, other)
-        return r if r is NotImplemented else _base_astype(r, _cmp_dtype(self, other))
-
-    def __lt__(self, other):
-        r = _base_lt(self, other)
-        return r if r is NotImplemented else _base_astype(r, _cmp_dtype(self, other))
-
-    def __le__(self, other):
-        r = _base_le(self, other)
-        return r if r is NotImplemented else _base_astype(r, _cmp_dtype(self, other))
-
-    def __gt__(self, other):
-        r = _base_gt(self, other)
-        return r if r is NotImplemented else _base_astype(r, _cmp_dtype(self, other))
-
-    def __ge__(self, other):
-        r = _base_ge(self, other)
-        return r if r is NotImplemented else _base_astype(r, _cmp_dtype(self, other))
-
-    # ---- indexing: as the engine's, plus float index arrays (MXNet indexes with them) -------
-
-    def __getitem__(self, key):
-        try:
-            return _base_getitem(self, key)
-        except IndexError:
-            k = _float_index(key)
-            if k is None:
-                raise
-            return _base_getitem(self, k)
-
-    def __setitem__(self, key, value):
-        try:
-            _base_setitem(self, key, value)
-        except IndexError:
-            k = _float_index(key)
-            if k is None:
-                raise
-            _base_setitem(self, k, value)
+    # Comparisons (0/1 in the operands' dtype), indexing with float arrays and the
+    # (1,)-instead-of-0-d rule are the engine's own for legacy arrays: see src/python/legacy.rs.
 
     # ---- conversion ---------------------------------------------------------------------------
 
@@ -260,9 +189,7 @@ class NDArray(_base):
     def as_nd_ndarray(self):
         return self
 
-    def astype(self, dtype, copy=True):
-        """A copy converted to ``dtype`` (``copy=False`` returns self when nothing changes)."""
-        return _base.astype(self, dtype, copy=copy)
+    astype = _base._legacy_astype
 
     # ---- shape --------------------------------------------------------------------------------
 
@@ -325,54 +252,30 @@ class NDArray(_base):
         return split(self, num_outputs, axis, squeeze_axis)
 
     def tile(self, reps):
-        return NDArray(_core.tile(self, reps))
+        return _nd(_core.tile(self, reps))
 
     def flip(self, axis):
-        return NDArray(_core.flip(self, axis))
+        return _nd(_core.flip(self, axis))
 
     def zeros_like(self):
-        return NDArray(_core.full(self.shape, 0, _base_dtype(self), self.ctx, None))
+        return _nd(_core.full(self.shape, 0, _base_dtype(self), self.ctx, None))
 
     def ones_like(self):
-        return NDArray(_core.full(self.shape, 1, _base_dtype(self), self.ctx, None))
+        return _nd(_core.full(self.shape, 1, _base_dtype(self), self.ctx, None))
 
-    # ---- reductions (all-axes results are shape (1,), dtypes kept) ---------------------------
+    # ---- reductions (all-axes results are shape (1,), int32/int64 kept, ``exclude=``) -------
+    # The engine's legacy reductions, taken as methods: MXNet's signatures, no Python frame.
 
-    def _reduce(self, fn, axis, keepdims, exclude, *, with_dtype):
-        if isinstance(axis, (list, tuple)) and len(axis) == 0:
-            axis = None  # MXNet's axis=() means every axis
-        if exclude:
-            axis = _excluded(axis, self.ndim)
-        if with_dtype:
-            # Floats keep their dtype anyway; integers would widen to int64/float64 (NumPy).
-            d = _base_dtype(self)
-            if d.kind == "i":
-                return fn(self, axis=axis, dtype=_name(d), keepdims=keepdims)
-        return fn(self, axis=axis, keepdims=keepdims)
-
-    def sum(self, axis=None, keepdims=False, exclude=False):
-        """Sum over ``axis`` (every axis by default: shape ``(1,)``).
-
-        >>> from deepblocks import nd
-        >>> nd.array([[1, 2], [3, 4]]).sum(axis=1).asnumpy()
-        array([3., 7.], dtype=float32)
-        """
-        return self._reduce(_base.sum, axis, keepdims, exclude, with_dtype=True)
-
-    def prod(self, axis=None, keepdims=False, exclude=False):
-        return self._reduce(_base.prod, axis, keepdims, exclude, with_dtype=True)
-
-    def mean(self, axis=None, keepdims=False, exclude=False):
-        return self._reduce(_base.mean, axis, keepdims, exclude, with_dtype=True)
-
-    def max(self, axis=None, keepdims=False, exclude=False):
-        return self._reduce(_base.max, axis, keepdims, exclude, with_dtype=False)
-
-    def min(self, axis=None, keepdims=False, exclude=False):
-        return self._reduce(_base.min, axis, keepdims, exclude, with_dtype=False)
+    sum = _base._legacy_sum
+    prod = _base._legacy_prod
+    mean = _base._legacy_mean
+    max = _base._legacy_max
+    min = _base._legacy_min
+    argmax = _base._legacy_argmax
+    argmin = _base._legacy_argmin
 
     def nansum(self, axis=None, keepdims=False, exclude=False):
-        clean = NDArray(_core.where_(_core.unary(self, "isnan"), 0, self))
+        clean = _nd(_core.where_(_core.unary(self, "isnan"), 0, self))
         return clean.sum(axis, keepdims, exclude)
 
     def norm(self, ord=2, axis=None, keepdims=False):
@@ -392,76 +295,10 @@ class NDArray(_base):
             raise ValueError(f"norm: ord must be 1 or 2, got {ord!r}")
         return r if d.kind == "f" else _base_astype(r, _name(d))
 
-    def _arg(self, fn, axis, keepdims):
-        r = fn(self, axis=axis, keepdims=keepdims)
-        d = _name(_base_dtype(self))
-        return _base_astype(r, d if d in _ARG_KEEP else "float32")
-
-    def argmax(self, axis=None, keepdims=False):
-        """Indices of the maxima as floats (MXNet's legacy convention), shape ``(1,)`` for all axes."""
-        return self._arg(_base.argmax, axis, keepdims)
-
-    def argmin(self, axis=None, keepdims=False):
-        return self._arg(_base.argmin, axis, keepdims)
-
-    # ---- elementwise methods the legacy class has ------------------------------------------
-
-    def abs(self):
-        return _core.unary(self, "abs")
-
-    def sign(self):
-        return _core.unary(self, "sign")
-
-    def exp(self):
-        return _core.unary(self, "exp")
-
-    def expm1(self):
-        return _core.unary(self, "expm1")
-
-    def log(self):
-        return _core.unary(self, "log")
-
-    def log1p(self):
-        return _core.unary(self, "log1p")
-
-    def sqrt(self):
-        return _core.unary(self, "sqrt")
+    # ---- elementwise methods the legacy class has (more are generated from the op table below)
 
     def rsqrt(self):
         return _base.__rtruediv__(_core.unary(self, "sqrt"), 1.0)
-
-    def square(self):
-        return _core.unary(self, "square")
-
-    def reciprocal(self):
-        return _core.unary(self, "reciprocal")
-
-    def sin(self):
-        return _core.unary(self, "sin")
-
-    def cos(self):
-        return _core.unary(self, "cos")
-
-    def tan(self):
-        return _core.unary(self, "tan")
-
-    def tanh(self):
-        return _core.unary(self, "tanh")
-
-    def floor(self):
-        return _core.unary(self, "floor")
-
-    def ceil(self):
-        return _core.unary(self, "ceil")
-
-    def trunc(self):
-        return _core.unary(self, "trunc")
-
-    def rint(self):
-        return _core.unary(self, "rint")
-
-    def fix(self):
-        return _core.unary(self, "trunc")
 
     def round(self):
         """Rounds halves away from zero, as MXNet's ``round`` does (``rint`` rounds them to even)."""
@@ -469,17 +306,11 @@ class NDArray(_base):
 
         return _round(self)
 
-    def sigmoid(self):
-        return _core.unary(self, "sigmoid")
-
-    def relu(self):
-        return _core.unary(self, "relu")
-
     def softmax(self, axis=-1, temperature=None):
-        return NDArray(_npx.softmax(self, axis=axis, temperature=temperature))
+        return _nd(_npx.softmax(self, axis=axis, temperature=temperature))
 
     def log_softmax(self, axis=-1, temperature=None):
-        return NDArray(_npx.log_softmax(self, axis=axis, temperature=temperature))
+        return _nd(_npx.log_softmax(self, axis=axis, temperature=temperature))
 
     def clip(self, a_min, a_max):
         return _base.clip(self, a_min, a_max)
@@ -500,19 +331,25 @@ class NDArray(_base):
         return one_hot(self, depth, on_value, off_value, dtype)
 
 
-def _excluded(axis, ndim):
-    """The axes not in ``axis`` (MXNet's ``exclude=True``)."""
-    if axis is None:
-        return ()
-    axes = (axis,) if isinstance(axis, int) else tuple(axis)
-    norm = set()
-    for a in axes:
-        if not -ndim <= a < ndim:
-            raise IndexError(f"axis {a} is out of bounds for array of dimension {ndim}")
-        norm.add(a % ndim)
-    return tuple(a for a in range(ndim) if a not in norm)
+def _method(name, engine, doc):
+    """NDArray's elementwise method ``name`` (the engine makes the legacy result)."""
+
+    def method(self):
+        return _unary(self, engine)
+
+    method.__name__ = name
+    method.__qualname__ = "NDArray." + name
+    method.__doc__ = doc
+    return method
 
 
-def _nd(x):
-    """``x`` (an engine result) as an NDArray; free when it is one already."""
-    return x if isinstance(x, NDArray) else NDArray(x)
+for _op in _UNARY_OPS:
+    for _mname in _op.methods:
+        setattr(NDArray, _mname, _method(_mname, _op.engine, _op.nd_doc or _op.doc))
+del _op, _mname
+
+_core._set_legacy_class(NDArray)
+
+# ``x`` (an engine result or any array-like) as an NDArray: itself when it is one already,
+# else a legacy array sharing its data, made in Rust.
+_nd = _core._as_legacy

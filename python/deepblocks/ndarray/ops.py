@@ -3,7 +3,8 @@
 Each is a thin layer over the engine (``deepblocks._core``) and the ``np``/``npx`` functions:
 it adds MXNet's legacy argument names and defaults (``concat(..., dim=1)``,
 ``split(data, num_outputs, axis=1)``, ``take(..., mode='clip')``), float32 defaults and
-NDArray results.
+NDArray results (made by the engine: ``_nd`` and ``legacy=True`` calls). The elementwise
+functions are generated from the table in ``deepblocks.op_table``.
 
 >>> from deepblocks import nd
 >>> a = nd.ones((2, 3))
@@ -13,14 +14,15 @@ NDArray results.
 [(2, 1), (2, 1), (2, 1)]
 """
 
-import builtins as _builtins
 import numbers as _numbers
 
 import numpy as _onp
 
 from .. import _core
 from .. import numpy_extension as _npx
-from .ndarray import NDArray, _base, _cmp_dtype, _name, _nd, _np_dtype
+from ..op_table import BINARY as _BINARY_OPS
+from ..op_table import UNARY as _UNARY_OPS
+from .ndarray import NDArray, _base, _name, _nd, _np_dtype
 
 _F32 = "float32"  # a name: the engine parses names fastest
 _Real = (_numbers.Number, _onp.generic)
@@ -52,12 +54,12 @@ def array(source_array, ctx=None, dtype=None):
     """
     if dtype is None and not isinstance(source_array, _base):
         dtype = _F32
-    return NDArray(_core.array(source_array, dtype, ctx, None, True))
+    return _nd(_core.array(source_array, dtype, ctx, None, True))
 
 
 def empty(shape, ctx=None, dtype=None):
     """An array of ``shape`` (zero-filled: deepblocks never hands out uninitialized memory)."""
-    return NDArray(_core.full(shape, 0, _dtype(dtype), ctx, None))
+    return _nd(_core.full(shape, 0, _dtype(dtype), ctx, None))
 
 
 def zeros(shape, ctx=None, dtype=None, **kwargs):
@@ -65,30 +67,30 @@ def zeros(shape, ctx=None, dtype=None, **kwargs):
     >>> nd.zeros(4).asnumpy()
     array([0., 0., 0., 0.], dtype=float32)
     """
-    return NDArray(_core.full(shape, 0, _dtype(dtype), ctx, None))
+    return _nd(_core.full(shape, 0, _F32 if dtype is None else dtype, ctx, None))
 
 
 def ones(shape, ctx=None, dtype=None, **kwargs):
-    return NDArray(_core.full(shape, 1, _dtype(dtype), ctx, None))
+    return _nd(_core.full(shape, 1, _F32 if dtype is None else dtype, ctx, None))
 
 
 def full(shape, val, ctx=None, dtype=None, out=None):
-    return _write(NDArray(_core.full(shape, val, _dtype(dtype), ctx, None)), out)
+    return _write(_nd(_core.full(shape, val, _dtype(dtype), ctx, None)), out)
 
 
 def zeros_like(data, ctx=None, dtype=None):
     data = _nd(data)
-    return NDArray(_core.full(data.shape, 0, dtype or _name(_np_dtype(data)), ctx or data.ctx, None))
+    return _nd(_core.full(data.shape, 0, dtype or _name(_np_dtype(data)), ctx or data.ctx, None))
 
 
 def ones_like(data, ctx=None, dtype=None):
     data = _nd(data)
-    return NDArray(_core.full(data.shape, 1, dtype or _name(_np_dtype(data)), ctx or data.ctx, None))
+    return _nd(_core.full(data.shape, 1, dtype or _name(_np_dtype(data)), ctx or data.ctx, None))
 
 
 def full_like(data, fill_value, ctx=None, dtype=None):
     data = _nd(data)
-    return NDArray(_core.full(data.shape, fill_value, dtype or _name(_np_dtype(data)), ctx or data.ctx, None))
+    return _nd(_core.full(data.shape, fill_value, dtype or _name(_np_dtype(data)), ctx or data.ctx, None))
 
 
 def arange(start, stop=None, step=1.0, repeat=1, infer_range=None, ctx=None, dtype=None):
@@ -98,19 +100,17 @@ def arange(start, stop=None, step=1.0, repeat=1, infer_range=None, ctx=None, dty
     >>> nd.arange(3, repeat=2).asnumpy()
     array([0., 0., 1., 1., 2., 2.], dtype=float32)
     """
-    out = _core.arange(start, stop, step, _dtype(dtype), ctx, None)
-    if repeat != 1:
-        out = out.repeat(repeat)
-    return NDArray(out)
+    out = _nd(_core.arange(start, stop, step, _F32 if dtype is None else dtype, ctx, None))
+    return out if repeat == 1 else out.repeat(repeat)
 
 
 def linspace(start, stop, num, endpoint=True, ctx=None, dtype=None):
-    return NDArray(_core.linspace(start, stop, num, endpoint, _dtype(dtype), ctx, None))
+    return _nd(_core.linspace(start, stop, num, endpoint, _dtype(dtype), ctx, None))
 
 
 def eye(N, M=0, k=0, ctx=None, dtype=None, **kwargs):
     """The ``N x M`` identity (``M=0`` means ``N``), ones on diagonal ``k``."""
-    return NDArray(_core.eye(N, M or None, k, _dtype(dtype), ctx, None))
+    return _nd(_core.eye(N, M or None, k, _dtype(dtype), ctx, None))
 
 
 # ---- elementwise ----------------------------------------------------------------------------------
@@ -129,53 +129,57 @@ def _write(result, out):
     return out
 
 
-def _unary(name, engine_name, doc):
-    def f(data, out=None, **kwargs):
-        return _write(_nd(_core.unary(data, engine_name)), out)
+_unary = _core.unary
+_binary = _core.binary
 
+
+def _named(f, name, doc):
     f.__name__ = f.__qualname__ = name
     f.__doc__ = doc
     return f
 
 
-_UNARY = {
-    # name: (engine op, doc)
-    "abs": ("abs", "``|x|``, elementwise."),
-    "negative": ("negative", "``-x``, elementwise."),
-    "sign": ("sign", "-1, 0 or 1 by the sign of x."),
-    "square": ("square", "``x * x``, elementwise."),
-    "sqrt": ("sqrt", "Square root."),
-    "cbrt": ("cbrt", "Cube root."),
-    "reciprocal": ("reciprocal", "``1 / x``."),
-    "exp": ("exp", "``e ** x``."),
-    "expm1": ("expm1", "``exp(x) - 1``, accurate for small x."),
-    "log": ("log", "Natural logarithm."),
-    "log2": ("log2", "Base-2 logarithm."),
-    "log10": ("log10", "Base-10 logarithm."),
-    "log1p": ("log1p", "``log(1 + x)``, accurate for small x."),
-    "floor": ("floor", "Largest integer not above x."),
-    "ceil": ("ceil", "Smallest integer not below x."),
-    "trunc": ("trunc", "x rounded toward zero."),
-    "fix": ("trunc", "x rounded toward zero."),
-    "rint": ("rint", "x rounded to the nearest integer, halves to even."),
-    "sin": ("sin", "Sine."),
-    "cos": ("cos", "Cosine."),
-    "tan": ("tan", "Tangent."),
-    "arcsin": ("arcsin", "Inverse sine."),
-    "arccos": ("arccos", "Inverse cosine."),
-    "arctan": ("arctan", "Inverse tangent."),
-    "sinh": ("sinh", "Hyperbolic sine."),
-    "cosh": ("cosh", "Hyperbolic cosine."),
-    "tanh": ("tanh", "Hyperbolic tangent."),
-    "arcsinh": ("arcsinh", "Inverse hyperbolic sine."),
-    "arccosh": ("arccosh", "Inverse hyperbolic cosine."),
-    "arctanh": ("arctanh", "Inverse hyperbolic tangent."),
-    "relu": ("relu", "``max(x, 0)``, elementwise."),
-    "sigmoid": ("sigmoid", "``1 / (1 + exp(-x))``, elementwise."),
-}
-for _fname, (_engine, _doc) in _UNARY.items():
-    globals()[_fname] = _unary(_fname, _engine, _doc)
-del _fname, _engine, _doc
+def _nd_unary(name, engine, doc):
+    def f(data, out=None, **kwargs):
+        r = _unary(data, engine, True)
+        return r if out is None else _write(r, out)
+
+    return _named(f, name, doc)
+
+
+def _nd_binary(name, engine, scalar, doc):
+    # The engine applies the legacy rules (comparisons give 0/1 in the operands' dtype);
+    # two plain numbers give a plain number, as in MXNet.
+    def f(lhs, rhs, out=None):
+        if not (isinstance(lhs, _base) or isinstance(rhs, _base)) and _is_scalar(lhs) and _is_scalar(rhs):
+            return scalar(lhs, rhs)
+        r = _binary(lhs, rhs, engine, True)
+        return r if out is None else _write(r, out)
+
+    return _named(f, name, doc)
+
+
+def _nd_elemwise(name, engine, doc):
+    def f(lhs, rhs, out=None):
+        a, b = _nd(lhs), _nd(rhs)
+        if a.shape != b.shape:
+            raise ValueError(f"{name}: shapes {a.shape} and {b.shape} must be equal (use broadcast_* to broadcast)")
+        return _write(_binary(a, b, engine, True), out)
+
+    return _named(f, name, doc)
+
+
+for _op in _UNARY_OPS:
+    for _fname in _op.nd:
+        globals()[_fname] = _nd_unary(_fname, _op.engine, _op.nd_doc or _op.doc)
+for _op in _BINARY_OPS:
+    for _fname in _op.nd:
+        globals()[_fname] = _nd_binary(_fname, _op.engine, _op.scalar, _op.nd_doc or _op.doc)
+    for _alias in _op.nd_aliases:  # MXNet 1.x's broadcast_* names: they all broadcast here
+        globals()[_alias] = globals()[_op.nd[0]]
+    if _op.elemwise:
+        globals()[_op.elemwise] = _nd_elemwise(_op.elemwise, _op.engine, _op.elemwise_doc)
+del _op, _fname, _alias
 
 
 def round(data, out=None):
@@ -259,91 +263,6 @@ def where(condition, x, y):
     return _nd(_core.where_(cond, xs, y))
 
 
-# ---- binary: arithmetic, comparisons, broadcast_* / elemwise_* -----------------------------
-
-
-def _binary(name, engine_name, py_op, doc):
-    def f(lhs, rhs, out=None):
-        if _is_scalar(lhs) and _is_scalar(rhs):
-            return py_op(lhs, rhs)
-        return _write(_nd(_core.binary(lhs, rhs, engine_name)), out)
-
-    f.__name__ = f.__qualname__ = name
-    f.__doc__ = doc
-    return f
-
-
-def _compare(name, engine_name, py_op, doc):
-    def f(lhs, rhs, out=None):
-        if _is_scalar(lhs) and _is_scalar(rhs):
-            return 1 if py_op(lhs, rhs) else 0
-        return _write(_nd(_core.binary(lhs, rhs, engine_name)).astype(_cmp_dtype(lhs, rhs)), out)
-
-    f.__name__ = f.__qualname__ = name
-    f.__doc__ = doc
-    return f
-
-
-def _elemwise(name, engine_name, doc):
-    def f(lhs, rhs, out=None):
-        a, b = _nd(lhs), _nd(rhs)
-        if a.shape != b.shape:
-            raise ValueError(f"{name}: shapes {a.shape} and {b.shape} must be equal (use broadcast_* to broadcast)")
-        return _write(_nd(_core.binary(a, b, engine_name)), out)
-
-    f.__name__ = f.__qualname__ = name
-    f.__doc__ = doc
-    return f
-
-
-_ARITH = {
-    "add": ("add", lambda a, b: a + b, "``lhs + rhs`` with broadcasting."),
-    "subtract": ("subtract", lambda a, b: a - b, "``lhs - rhs`` with broadcasting."),
-    "multiply": ("multiply", lambda a, b: a * b, "``lhs * rhs`` with broadcasting."),
-    "divide": ("true_divide", lambda a, b: a / b, "``lhs / rhs`` with broadcasting."),
-    "true_divide": ("true_divide", lambda a, b: a / b, "``lhs / rhs`` with broadcasting."),
-    "modulo": ("mod", lambda a, b: a % b, "``lhs % rhs`` with broadcasting."),
-    "power": ("power", lambda a, b: a**b, "``lhs ** rhs`` with broadcasting."),
-    "maximum": ("maximum", _builtins.max, "Elementwise maximum with broadcasting."),
-    "minimum": ("minimum", _builtins.min, "Elementwise minimum with broadcasting."),
-}
-_COMPARE = {
-    "equal": ("equal", lambda a, b: a == b, "``lhs == rhs`` as 0/1 (float32 for float32 input)."),
-    "not_equal": ("not_equal", lambda a, b: a != b, "``lhs != rhs`` as 0/1."),
-    "greater": ("greater", lambda a, b: a > b, "``lhs > rhs`` as 0/1."),
-    "greater_equal": ("greater_equal", lambda a, b: a >= b, "``lhs >= rhs`` as 0/1."),
-    "lesser": ("less", lambda a, b: a < b, "``lhs < rhs`` as 0/1."),
-    "lesser_equal": ("less_equal", lambda a, b: a <= b, "``lhs <= rhs`` as 0/1."),
-    "logical_and": ("logical_and", lambda a, b: bool(a) and bool(b), "``lhs and rhs`` as 0/1."),
-    "logical_or": ("logical_or", lambda a, b: bool(a) or bool(b), "``lhs or rhs`` as 0/1."),
-    "logical_xor": ("logical_xor", lambda a, b: bool(a) != bool(b), "``lhs xor rhs`` as 0/1."),
-}
-for _fname, (_engine, _op, _doc) in _ARITH.items():
-    globals()[_fname] = _binary(_fname, _engine, _op, _doc)
-for _fname, (_engine, _op, _doc) in _COMPARE.items():
-    globals()[_fname] = _compare(_fname, _engine, _op, _doc)
-
-# The broadcast_* names of MXNet 1.x: the same functions (they all broadcast here).
-_BROADCAST = {
-    "broadcast_add": "add", "broadcast_plus": "add", "broadcast_sub": "subtract",
-    "broadcast_minus": "subtract", "broadcast_mul": "multiply", "broadcast_div": "divide",
-    "broadcast_mod": "modulo", "broadcast_power": "power", "broadcast_maximum": "maximum",
-    "broadcast_minimum": "minimum", "broadcast_equal": "equal", "broadcast_not_equal": "not_equal",
-    "broadcast_greater": "greater", "broadcast_greater_equal": "greater_equal",
-    "broadcast_lesser": "lesser", "broadcast_lesser_equal": "lesser_equal",
-    "broadcast_logical_and": "logical_and", "broadcast_logical_or": "logical_or",
-    "broadcast_logical_xor": "logical_xor",
-}
-for _fname, _target in _BROADCAST.items():
-    globals()[_fname] = globals()[_target]
-
-elemwise_add = _elemwise("elemwise_add", "add", "``lhs + rhs`` for arrays of the same shape.")
-elemwise_sub = _elemwise("elemwise_sub", "subtract", "``lhs - rhs`` for arrays of the same shape.")
-elemwise_mul = _elemwise("elemwise_mul", "multiply", "``lhs * rhs`` for arrays of the same shape.")
-elemwise_div = _elemwise("elemwise_div", "true_divide", "``lhs / rhs`` for arrays of the same shape.")
-del _fname, _engine, _op, _doc, _target
-
-
 # ---- reductions ------------------------------------------------------------------------------------
 
 
@@ -414,7 +333,8 @@ def dot(lhs, rhs, transpose_a=False, transpose_b=False, forward_stype=None, out=
     if transpose_b:
         b = b.T
     if a.ndim <= 2 and b.ndim <= 2:
-        return _write(_nd(_core.dot(a, b)), out)
+        r = _core.dot(a, b)  # a legacy result: ``a`` is legacy
+        return r if out is None else _write(r, out)
     if a.shape[-1] != b.shape[0]:
         raise ValueError(f"dot: shapes {a.shape} and {b.shape} are not aligned: {a.shape[-1]} (last dim of lhs) != {b.shape[0]} (first dim of rhs)")
     k = b.shape[0]

@@ -20,6 +20,8 @@ import numpy as _onp
 
 from .. import _core
 from .._core import ndarray
+from ..op_table import BINARY as _BINARY_OPS
+from ..op_table import UNARY as _UNARY_OPS
 from . import linalg, random
 
 __all__ = ["ndarray", "linalg", "random"]
@@ -158,36 +160,44 @@ def _in_dtype(x, dtype):
     return asarray(x).astype(dtype)
 
 
-def _ufunc1(name, doc):
+_unary = _core.unary
+_binary = _core.binary
+
+
+def _ufunc1(name, engine, doc):
     def f(x, out=None, **kwargs):
+        if out is None and not kwargs:  # the common call: straight to the engine
+            return _unary(x, engine)
         dtype = _ufunc_dtype(name, out, kwargs)
-        return _core.unary(_in_dtype(x, dtype), name)
+        return _unary(_in_dtype(x, dtype), engine)
 
     f.__name__ = f.__qualname__ = name
     f.__doc__ = doc
     return f
 
 
-def _ufunc2(name, doc):
+def _ufunc2(name, engine, doc):
     def f(x1, x2, out=None, **kwargs):
+        if out is None and not kwargs:
+            return _binary(x1, x2, engine)
         dtype = _ufunc_dtype(name, out, kwargs)
-        return _core.binary(_in_dtype(x1, dtype), _in_dtype(x2, dtype), name)
+        return _binary(_in_dtype(x1, dtype), _in_dtype(x2, dtype), engine)
 
     f.__name__ = f.__qualname__ = name
     f.__doc__ = doc
     return f
 
 
-negative = _ufunc1("negative", "``-x``, elementwise.")
-absolute = _ufunc1("absolute", "``|x|``, elementwise.")
-abs = absolute
-fabs = absolute
-sign = _ufunc1("sign", "-1, 0 or 1 by the sign of x.")
-square = _ufunc1("square", "``x * x``, elementwise.")
-floor = _ufunc1("floor", "Largest integer not above x.")
-ceil = _ufunc1("ceil", "Smallest integer not below x.")
-trunc = _ufunc1("trunc", "x rounded toward zero.")
-fix = trunc
+# The ufuncs, generated from the op table: the first NumPy name names the function, the
+# others are aliases of it (``abs`` is ``absolute``).
+for _op in _UNARY_OPS + _BINARY_OPS:
+    if _op.np:
+        _f = (_ufunc1 if _op.arity == 1 else _ufunc2)(_op.np[0], _op.engine, _op.doc)
+        for _fname in _op.np:
+            globals()[_fname] = _f
+del _op, _f, _fname
+
+
 def rint(x, out=None, **kwargs):
     """x rounded to the nearest integer, halves to even; a float result, as NumPy's (integer
     input computes in float64, bool and uint8 in float32 where NumPy uses float16)."""
@@ -196,58 +206,6 @@ def rint(x, out=None, **kwargs):
     if x.dtype.kind != "f":
         x = x.astype("float64" if x.dtype.itemsize >= 4 else "float32")
     return _core.unary(x, "rint")
-exp = _ufunc1("exp", "``e ** x``. Integer input computes in float (float64 for int32/int64).")
-exp2 = _ufunc1("exp2", "``2 ** x``.")
-log = _ufunc1("log", "Natural logarithm.")
-log2 = _ufunc1("log2", "Base-2 logarithm.")
-log10 = _ufunc1("log10", "Base-10 logarithm.")
-log1p = _ufunc1("log1p", "``log(1 + x)``, accurate for small x.")
-expm1 = _ufunc1("expm1", "``exp(x) - 1``, accurate for small x.")
-sqrt = _ufunc1("sqrt", "Square root.")
-cbrt = _ufunc1("cbrt", "Cube root.")
-reciprocal = _ufunc1("reciprocal", "``1 / x``.")
-sin = _ufunc1("sin", "Sine.")
-cos = _ufunc1("cos", "Cosine.")
-tan = _ufunc1("tan", "Tangent.")
-arcsin = _ufunc1("arcsin", "Inverse sine.")
-arccos = _ufunc1("arccos", "Inverse cosine.")
-arctan = _ufunc1("arctan", "Inverse tangent.")
-sinh = _ufunc1("sinh", "Hyperbolic sine.")
-cosh = _ufunc1("cosh", "Hyperbolic cosine.")
-tanh = _ufunc1("tanh", "Hyperbolic tangent.")
-arcsinh = _ufunc1("arcsinh", "Inverse hyperbolic sine.")
-arccosh = _ufunc1("arccosh", "Inverse hyperbolic cosine.")
-arctanh = _ufunc1("arctanh", "Inverse hyperbolic tangent.")
-logical_not = _ufunc1("logical_not", "``not x``, elementwise, as bool.")
-invert = _ufunc1("invert", "Bitwise not (logical not for bool).")
-bitwise_not = invert
-isnan = _ufunc1("isnan", "True where x is NaN.")
-isinf = _ufunc1("isinf", "True where x is infinite.")
-isfinite = _ufunc1("isfinite", "True where x is neither infinite nor NaN.")
-
-add = _ufunc2("add", "``x1 + x2`` with broadcasting.")
-subtract = _ufunc2("subtract", "``x1 - x2`` with broadcasting.")
-multiply = _ufunc2("multiply", "``x1 * x2`` with broadcasting.")
-divide = _ufunc2("true_divide", "``x1 / x2``; integers divide in float64.")
-true_divide = divide
-floor_divide = _ufunc2("floor_divide", "``x1 // x2`` (integer division by zero gives 0).")
-mod = _ufunc2("mod", "``x1 % x2`` with the sign of the divisor, as Python.")
-remainder = mod
-power = _ufunc2("power", "``x1 ** x2``.")
-maximum = _ufunc2("maximum", "Elementwise maximum (NaN propagates).")
-minimum = _ufunc2("minimum", "Elementwise minimum (NaN propagates).")
-equal = _ufunc2("equal", "``x1 == x2`` as bool.")
-not_equal = _ufunc2("not_equal", "``x1 != x2`` as bool.")
-less = _ufunc2("less", "``x1 < x2`` as bool.")
-less_equal = _ufunc2("less_equal", "``x1 <= x2`` as bool.")
-greater = _ufunc2("greater", "``x1 > x2`` as bool.")
-greater_equal = _ufunc2("greater_equal", "``x1 >= x2`` as bool.")
-logical_and = _ufunc2("logical_and", "``x1 and x2``, elementwise, as bool.")
-logical_or = _ufunc2("logical_or", "``x1 or x2``, elementwise, as bool.")
-logical_xor = _ufunc2("logical_xor", "``x1 xor x2``, elementwise, as bool.")
-bitwise_and = _ufunc2("bitwise_and", "``x1 & x2`` for integers and bool.")
-bitwise_or = _ufunc2("bitwise_or", "``x1 | x2`` for integers and bool.")
-bitwise_xor = _ufunc2("bitwise_xor", "``x1 ^ x2`` for integers and bool.")
 
 
 def positive(x, out=None, **kwargs):

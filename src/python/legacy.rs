@@ -1,0 +1,248 @@
+//! MXNet 1.x's legacy arrays (`deepblocks.nd.NDArray`) made in Rust.
+//!
+//! `NDArray` is a Python subclass of `ndarray`; Python registers it once at import
+//! (`_core._set_legacy_class`). Results of legacy arrays are then created here as instances
+//! of that class without running any Python code, with MXNet's legacy rules applied on the
+//! way: no 0-d arrays (shape `(1,)` instead), comparisons give 0/1 in the operands' dtype,
+//! reductions keep int32/int64 and accept `exclude=`, `argmax` gives indices in the data's
+//! dtype. Per-call overhead of `nd` code is then that of `np` code.
+
+use super::array::PyArray;
+use super::convert::{axes_arg, axis_arg, dtype_arg, to_tensor};
+use crate::dtype::DType;
+use crate::ops::reduce::ReduceOp;
+use crate::tensor::Tensor;
+use pyo3::exceptions::{PyIndexError, PyTypeError};
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyo3::PyClassInitializer;
+use pyo3::types::PyType;
+use std::sync::atomic::{AtomicPtr, Ordering};
+
+/// The registered legacy class (a strong reference), or null before `_set_legacy_class`.
+/// An atomic pointer rather than a once-cell: re-importing the Python module registers its
+/// new class, and every array result reads this, so the read must cost nothing.
+static LEGACY: AtomicPtr<ffi::PyObject> = AtomicPtr::new(std::ptr::null_mut());
+
+/// Registers `cls` (a subclass of `ndarray`) as the legacy array class.
+#[pyfunction]
+#[pyo3(name = "_set_legacy_class")]
+pub fn set_legacy_class(cls: &Bound<'_, PyType>) -> PyResult<()> {
+    if !cls.is_subclass_of::<PyArray>()? || cls.is(&cls.py().get_type::<PyArray>()) {
+        return Err(PyTypeError::new_err("_set_legacy_class needs a subclass of ndarray"));
+    }
+    let old = LEGACY.swap(cls.clone().into_ptr(), Ordering::AcqRel);
+    if !old.is_null() {
+        // SAFETY: `old` is the strong reference taken when it was registered; we hold the GIL.
+        unsafe { ffi::Py_DECREF(old) };
+    }
+    Ok(())
+}
+
+fn legacy_type() -> *mut ffi::PyObject {
+    LEGACY.load(Ordering::Acquire)
+}
+
+/// Whether `obj`'s class is exactly the legacy class (its results are made here).
+pub fn is_exact(obj: &Bound<'_, PyAny>) -> bool {
+    let cls = legacy_type();
+    !cls.is_null() && obj.get_type().as_ptr() == cls
+}
+
+/// Whether `obj` is a legacy array (the legacy class or a Python subclass of it).
+pub fn is_legacy(obj: &Bound<'_, PyAny>) -> bool {
+    let cls = legacy_type();
+    // SAFETY: both pointers are live type objects (the registered class is kept alive above).
+    !cls.is_null() && unsafe { ffi::PyType_IsSubtype(ffi::Py_TYPE(obj.as_ptr()), cls.cast()) != 0 }
+}
+
+/// A new legacy array holding `t` (a 0-d `t` becomes shape `(1,)`).
+///
+/// The instance is created as PyO3's own generated `#[new]` creates an instance of a Python
+/// subclass (`tp_new_impl` with the subtype): no Python code, no temporary object. (PyO3
+/// keeps the safe version of this crate-private; should a PyO3 upgrade drop `tp_new_impl`,
+/// calling `ndarray`'s `tp_new` slot with the subtype and an `ndarray` argument, which
+/// `#[new]` shares, does the same at the cost of one temporary.)
+pub fn new(py: Python<'_>, t: Tensor) -> PyResult<Py<PyAny>> {
+    let t = if t.ndim() == 0 { t.reshape(&[1])? } else { t };
+    let cls = legacy_type();
+    if cls.is_null() {
+        return Ok(Py::new(py, PyArray { t })?.into_any());
+    }
+    // SAFETY: the registered class is a live subtype of `ndarray` (checked when registered),
+    // whose instances have `ndarray`'s layout plus nothing (`__slots__ = ()` in Python).
+    unsafe {
+        let obj = pyo3::impl_::pymethods::tp_new_impl(py, PyClassInitializer::from(PyArray { t }), cls.cast())?;
+        Ok(Bound::from_owned_ptr(py, obj).unbind())
+    }
+}
+
+/// The result `t` of a legacy method of `slf`: a legacy array, or for a Python subclass of
+/// the legacy class, an instance of that subclass made by its own constructor.
+fn result(slf: &Bound<'_, PyArray>, t: Tensor) -> PyResult<Py<PyAny>> {
+    if is_legacy(slf.as_any()) && !is_exact(slf.as_any()) {
+        return super::array::wrap(slf.py(), Some(slf.as_any()), t);
+    }
+    new(slf.py(), t)
+}
+
+/// `x` as a legacy array: itself when it is one already, else a legacy array sharing its
+/// tensor (anything else is converted as `ndarray(x)` would be). What `nd` functions call
+/// on their inputs and on engine results.
+#[pyfunction]
+#[pyo3(name = "_as_legacy")]
+pub fn as_legacy(py: Python<'_>, x: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+    if is_legacy(x) {
+        return Ok(x.clone().unbind());
+    }
+    new(py, to_tensor(x, None, None)?)
+}
+
+/// The dtype of a legacy comparison's 0/1 result: the array operands' (promoted) dtype,
+/// float32 when there is none or it is bool (MXNet's legacy arrays compare to numbers).
+pub fn compare_dtype(a: Option<DType>, b: Option<DType>) -> DType {
+    let d = match (a, b) {
+        (Some(a), Some(b)) => DType::promote(a, b),
+        (Some(d), None) | (None, Some(d)) => d,
+        (None, None) => DType::F32,
+    };
+    if d == DType::Bool {
+        DType::F32
+    } else {
+        d
+    }
+}
+
+/// The dtype of `obj` when it is a deepblocks array.
+pub fn array_dtype(obj: &Bound<'_, PyAny>) -> Option<DType> {
+    obj.cast::<PyArray>().ok().map(|a| a.get().t.dtype())
+}
+
+/// The axes a legacy reduction runs over: MXNet's `axis=()` means all axes, and
+/// `exclude=True` means every axis *not* listed.
+fn legacy_axes(axis: Option<&Bound<'_, PyAny>>, exclude: bool, ndim: usize) -> PyResult<Option<Vec<isize>>> {
+    let axes = axes_arg(axis)?.filter(|a| !a.is_empty());
+    if !exclude {
+        return Ok(axes);
+    }
+    let Some(axes) = axes else { return Ok(Some(vec![])) };
+    let n = ndim as isize;
+    let mut skip = vec![false; ndim];
+    for a in axes {
+        if !(-n..n).contains(&a) {
+            return Err(PyIndexError::new_err(format!("axis {a} is out of bounds for array of dimension {ndim}")));
+        }
+        skip[a.rem_euclid(n) as usize] = true;
+    }
+    Ok(Some((0..n).filter(|&a| !skip[a as usize]).collect()))
+}
+
+/// Index dtypes MXNet hands back unchanged; uint8/bool indices would wrap, so they are float32.
+fn arg_dtype(d: DType) -> DType {
+    match d {
+        DType::F32 | DType::F64 | DType::I32 | DType::I64 => d,
+        _ => DType::F32,
+    }
+}
+
+impl PyArray {
+    /// sum/prod/mean with the legacy rules: int32/int64 keep their dtype (NumPy would widen
+    /// sums to int64 and means to float64), uint8/bool widen as in NumPy.
+    fn legacy_reduce(
+        slf: &Bound<'_, Self>,
+        op: Option<ReduceOp>,
+        axis: Option<&Bound<'_, PyAny>>,
+        keepdims: bool,
+        exclude: bool,
+    ) -> PyResult<Py<PyAny>> {
+        let t = &slf.get().t;
+        let axes = legacy_axes(axis, exclude, t.ndim())?;
+        let keep = matches!(t.dtype(), DType::I32 | DType::I64).then_some(t.dtype());
+        let r = super::array::run(slf.py(), t.numel(), || {
+            let r = match op {
+                Some(op @ (ReduceOp::Max | ReduceOp::Min)) => return t.reduce(op, axes.as_deref(), keepdims),
+                Some(op) => t.reduce(op, axes.as_deref(), keepdims)?,
+                None => t.mean(axes.as_deref(), keepdims)?,
+            };
+            match keep {
+                Some(d) => r.to_dtype(d),
+                None => Ok(r),
+            }
+        })?;
+        result(slf, r)
+    }
+
+    fn legacy_arg(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, keepdims: bool, largest: bool) -> PyResult<Py<PyAny>> {
+        let t = &slf.get().t;
+        let ax = axis_arg(axis)?;
+        let r = super::array::run(slf.py(), t.numel(), || t.arg_extreme(ax, largest, keepdims)?.astype(arg_dtype(t.dtype())))?;
+        result(slf, r)
+    }
+}
+
+/// NDArray's reductions and `astype` (the class takes these as its own methods: the legacy
+/// signatures differ from NumPy's, `x.sum(1, True)` is `keepdims=True`). They give legacy
+/// arrays whatever the class of `self`.
+#[pymethods]
+impl PyArray {
+    /// Sum over ``axis`` (every axis by default: shape ``(1,)``); ``exclude=True`` sums
+    /// over the axes *not* listed; int32/int64 stay int32/int64.
+    ///
+    /// >>> from deepblocks import nd
+    /// >>> nd.array([[1, 2], [3, 4]]).sum(axis=1).asnumpy()
+    /// array([3., 7.], dtype=float32)
+    /// >>> nd.ones((2, 3)).sum(axis=0, exclude=True).asnumpy()
+    /// array([3., 3.], dtype=float32)
+    #[pyo3(signature = (axis = None, keepdims = false, exclude = false))]
+    fn _legacy_sum(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, keepdims: bool, exclude: bool) -> PyResult<Py<PyAny>> {
+        Self::legacy_reduce(slf, Some(ReduceOp::Sum), axis, keepdims, exclude)
+    }
+
+    #[pyo3(signature = (axis = None, keepdims = false, exclude = false))]
+    fn _legacy_prod(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, keepdims: bool, exclude: bool) -> PyResult<Py<PyAny>> {
+        Self::legacy_reduce(slf, Some(ReduceOp::Prod), axis, keepdims, exclude)
+    }
+
+    #[pyo3(signature = (axis = None, keepdims = false, exclude = false))]
+    fn _legacy_mean(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, keepdims: bool, exclude: bool) -> PyResult<Py<PyAny>> {
+        Self::legacy_reduce(slf, None, axis, keepdims, exclude)
+    }
+
+    #[pyo3(signature = (axis = None, keepdims = false, exclude = false))]
+    fn _legacy_max(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, keepdims: bool, exclude: bool) -> PyResult<Py<PyAny>> {
+        Self::legacy_reduce(slf, Some(ReduceOp::Max), axis, keepdims, exclude)
+    }
+
+    #[pyo3(signature = (axis = None, keepdims = false, exclude = false))]
+    fn _legacy_min(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, keepdims: bool, exclude: bool) -> PyResult<Py<PyAny>> {
+        Self::legacy_reduce(slf, Some(ReduceOp::Min), axis, keepdims, exclude)
+    }
+
+    /// Indices of the maxima in the data's dtype (MXNet's legacy convention; float32 for
+    /// uint8/bool, whose indices would wrap), shape ``(1,)`` for all axes.
+    ///
+    /// >>> from deepblocks import nd
+    /// >>> nd.array([[1, 5], [7, 2]]).argmax(axis=1).asnumpy()
+    /// array([1., 0.], dtype=float32)
+    #[pyo3(signature = (axis = None, keepdims = false))]
+    fn _legacy_argmax(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, keepdims: bool) -> PyResult<Py<PyAny>> {
+        Self::legacy_arg(slf, axis, keepdims, true)
+    }
+
+    #[pyo3(signature = (axis = None, keepdims = false))]
+    fn _legacy_argmin(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, keepdims: bool) -> PyResult<Py<PyAny>> {
+        Self::legacy_arg(slf, axis, keepdims, false)
+    }
+
+    /// A copy converted to ``dtype`` (``copy=False`` returns self when nothing changes).
+    #[pyo3(signature = (dtype, copy = true))]
+    fn _legacy_astype(slf: &Bound<'_, Self>, dtype: &Bound<'_, PyAny>, copy: bool) -> PyResult<Py<PyAny>> {
+        let d = dtype_arg(Some(dtype))?.ok_or_else(|| PyTypeError::new_err("astype() needs a dtype"))?;
+        let t = &slf.get().t;
+        if !copy && t.dtype() == d {
+            return Ok(slf.clone().into_any().unbind());
+        }
+        let r = super::array::run(slf.py(), t.numel(), || t.astype(d))?;
+        result(slf, r)
+    }
+}
