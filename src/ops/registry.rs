@@ -15,15 +15,18 @@
 //!   is the one place that chooses, and a backend that lacks a family does not compile.
 //!
 //! # Adding an operation
-//! 1. `src/ops/<family>.rs`: a row in the family's table (or a new family file: the table,
+//! 1. `src/ops/<family>.rs`: a row in the family's table, or a new family file (the table,
 //!    the `impl Tensor` method that applies the dtype rule and calls `backend::on(..)`, the
-//!    CPU kernel in the family trait's `impl for Cpu`, and the backward rule passed to
-//!    `autograd::track`); for a new file, one `mod` line in `ops/mod.rs`.
-//! 2. `src/cuda/kernels/<family>.cu`: the kernel, one `extern "C"` line per dtype of the
-//!    GPU column; `src/cuda/ops/<family>.rs`: the family trait's `impl for Cuda` (a new
-//!    family also adds its module to `cuda/kernels.rs` and `cuda/ops/mod.rs`).
-//! 3. `python/deepblocks/`: one row in the front-end table (np, npx and nd names).
-//! 4. Tests: NumPy differential and gradient tests; the GPU suite runs them on the emulator.
+//!    CPU kernel in the family trait's `impl for Cpu`, the backward rule passed to
+//!    `autograd::track`) and one `mod` line in `ops/mod.rs`. An op composed of existing
+//!    primitives stops here on the engine side (`tri.rs`).
+//! 2. A new kernel: `src/cuda/kernels/<family>.cu`, one `extern "C"` line per dtype of the GPU
+//!    column, and `src/cuda/ops/<family>.rs`, the family trait's `impl for Cuda` (a new family
+//!    also adds its module to `cuda/kernels.rs` and `cuda/ops/mod.rs`, and its trait to
+//!    `backend::Backend`).
+//! 3. `src/python/functions.rs` (elementwise ops go by name and need nothing) and the front
+//!    end: a row in `python/deepblocks/op_table.py`, or a function in `np`/`npx`/`nd`.
+//! 4. Tests: NumPy differential and gradient tests; the GPU suite runs on the emulator.
 
 use crate::dtype::DType;
 

@@ -54,49 +54,46 @@ fn blocks(gpu: &Arc<Gpu>, offsets: &[isize], rest_shape: &[usize], rest_strides:
 
 impl IndexKernels for Cuda {
     fn gather(&self, src: &Tensor, adv: &Advanced, front: &[usize]) -> Result<Tensor> {
-    let gpu = gpu_of(src)?;
-    let (out, o) = new_out(&gpu, src.dtype(), front)?;
-    if out.numel() == 0 {
-        return Ok(out);
+        let gpu = gpu_of(src)?;
+        let (out, o) = new_out(&gpu, src.dtype(), front)?;
+        if out.numel() == 0 {
+            return Ok(out);
+        }
+        let b = blocks(&gpu, &adv.offsets, &adv.rest_shape, &adv.rest_strides)?;
+        let name = GATHER.require(0, src.dtype())?;
+        Args::new().usize(out.numel()).usize(b.block).usize(b.rest_ndim).opt(b.rest_info.as_ref()).ptr(b.offsets.ptr()).ptr(base_ptr(src)?).ptr(o).launch(
+            &gpu,
+            name,
+            out.numel(),
+            BLOCK,
+        )?;
+        Ok(out)
     }
-    let b = blocks(&gpu, &adv.offsets, &adv.rest_shape, &adv.rest_strides)?;
-    let name = GATHER.require(0, src.dtype())?;
-    Args::new()
-        .usize(out.numel())
-        .usize(b.block)
-        .usize(b.rest_ndim)
-        .opt(b.rest_info.as_ref())
-        .ptr(b.offsets.ptr())
-        .ptr(base_ptr(src)?)
-        .ptr(o)
-        .launch(&gpu, name, out.numel(), BLOCK)?;
-    Ok(out)
-}
 
     fn scatter(&self, dst: &Tensor, adv: &Advanced, value: &Tensor, add: bool) -> Result<()> {
-    let value = value.to_dtype(dst.dtype())?;
-    let value_front = adv.value_layout(&value)?;
-    let gpu = gpu_of(dst)?;
-    let numel = value_front.numel();
-    if numel == 0 {
-        return Ok(());
-    }
-    let b = blocks(&gpu, &adv.offsets, &adv.rest_shape, &adv.rest_strides)?;
-    let name = if add { SCATTER_ADD.require(0, dst.dtype())? } else { SCATTER.require(0, dst.dtype())? };
-    let plan = Strided::new(&gpu, value_front.shape(), &[value_front.strides()])?;
-    let v = base_ptr(&value)?;
-    let d = written_ptr(dst)?;
-    Args::new()
-        .usize(numel)
-        .usize(b.block)
-        .usize(b.rest_ndim)
-        .opt(b.rest_info.as_ref())
-        .usize(plan.ndim)
-        .opt(plan.info.as_ref())
-        .ptr(b.offsets.ptr())
-        .ptr(d)
-        .ptr(v)
-        .i64(value_front.offset() as i64)
-        .launch(&gpu, name, numel, BLOCK)
+        let value = value.to_dtype(dst.dtype())?;
+        let value_front = adv.value_layout(&value)?;
+        let gpu = gpu_of(dst)?;
+        let numel = value_front.numel();
+        if numel == 0 {
+            return Ok(());
+        }
+        let b = blocks(&gpu, &adv.offsets, &adv.rest_shape, &adv.rest_strides)?;
+        let name = if add { SCATTER_ADD.require(0, dst.dtype())? } else { SCATTER.require(0, dst.dtype())? };
+        let plan = Strided::new(&gpu, value_front.shape(), &[value_front.strides()])?;
+        let v = base_ptr(&value)?;
+        let d = written_ptr(dst)?;
+        Args::new()
+            .usize(numel)
+            .usize(b.block)
+            .usize(b.rest_ndim)
+            .opt(b.rest_info.as_ref())
+            .usize(plan.ndim)
+            .opt(plan.info.as_ref())
+            .ptr(b.offsets.ptr())
+            .ptr(d)
+            .ptr(v)
+            .i64(value_front.offset() as i64)
+            .launch(&gpu, name, numel, BLOCK)
     }
 }

@@ -40,27 +40,27 @@ fn lines(x: &Tensor, axes: &[usize]) -> Result<(Tensor, usize, usize, usize)> {
 
 impl ReduceKernels for Cuda {
     fn reduce(&self, x: &Tensor, op: ReduceOp, axes: &[usize]) -> Result<Tensor> {
-    let gpu = gpu_of(x)?;
-    let kept: Vec<usize> = x.shape().iter().enumerate().map(|(i, &d)| if axes.contains(&i) { 1 } else { d }).collect();
-    let name = REDUCE.require(op.index(), x.dtype())?;
-    let (out, o) = new_out(&gpu, (op.spec().out_dtype)(x.dtype()), &kept)?;
-    let (src, outer, len, inner) = lines(x, axes)?;
-    let block = if inner == 1 { LINE_BLOCK } else { COLUMN_BLOCK };
-    launch_lines(&gpu, name, (outer, len, inner), &src, o, outer * inner * block as usize, block)?;
-    Ok(out)
+        let gpu = gpu_of(x)?;
+        let kept: Vec<usize> = x.shape().iter().enumerate().map(|(i, &d)| if axes.contains(&i) { 1 } else { d }).collect();
+        let name = REDUCE.require(op.index(), x.dtype())?;
+        let (out, o) = new_out(&gpu, (op.spec().out_dtype)(x.dtype()), &kept)?;
+        let (src, outer, len, inner) = lines(x, axes)?;
+        let block = if inner == 1 { LINE_BLOCK } else { COLUMN_BLOCK };
+        launch_lines(&gpu, name, (outer, len, inner), &src, o, outer * inner * block as usize, block)?;
+        Ok(out)
     }
 
     fn cumsum(&self, x: &Tensor, axis: usize) -> Result<Tensor> {
-    let gpu = gpu_of(x)?;
-    let name = CUMSUM.require(0, x.dtype())?;
-    let (out, o) = new_out(&gpu, x.dtype().accumulate(), x.shape())?;
-    // The output keeps the input's axis order, so the input must be dense in that order.
-    let src = if x.is_contiguous() { x.clone() } else { super::copy::astype(x, x.dtype())? };
-    let shape = x.shape();
-    let (outer, len, inner) = (shape[..axis].iter().product::<usize>(), shape[axis], shape[axis + 1..].iter().product::<usize>());
-    let work = if inner == 1 { outer * LINE_BLOCK as usize } else { outer * inner };
-    launch_lines(&gpu, name, (outer, len, inner), &src, o, work, LINE_BLOCK)?;
-    Ok(out)
+        let gpu = gpu_of(x)?;
+        let name = CUMSUM.require(0, x.dtype())?;
+        let (out, o) = new_out(&gpu, x.dtype().accumulate(), x.shape())?;
+        // The output keeps the input's axis order, so the input must be dense in that order.
+        let src = if x.is_contiguous() { x.clone() } else { super::copy::astype(x, x.dtype())? };
+        let shape = x.shape();
+        let (outer, len, inner) = (shape[..axis].iter().product::<usize>(), shape[axis], shape[axis + 1..].iter().product::<usize>());
+        let work = if inner == 1 { outer * LINE_BLOCK as usize } else { outer * inner };
+        launch_lines(&gpu, name, (outer, len, inner), &src, o, work, LINE_BLOCK)?;
+        Ok(out)
     }
 }
 
