@@ -79,9 +79,10 @@ pub const GPU_INPLACE_KERNELS: Family =
 
 /// The binary primitives of a backend.
 pub trait BinaryKernels {
-    /// `a op b` broadcast to `shape`, for operands already cast to the compute dtype; the
-    /// result has `op.out_dtype(compute)`.
-    fn zip(&self, a: &Tensor, b: &Tensor, op: BinaryOp, shape: &[usize]) -> Result<Tensor>;
+    /// `a op b` broadcast to `shape`, for operands already cast to the compute dtype, with
+    /// the result in `out`: `op.out_dtype(compute)`, or for a comparison or logical
+    /// operation any dtype (its truth values as 0/1 numbers).
+    fn zip(&self, a: &Tensor, b: &Tensor, op: BinaryOp, shape: &[usize], out: DType) -> Result<Tensor>;
     /// `a op= b` for an arithmetic `op`, `b` of `a`'s dtype, not overlapping `a`, broadcast
     /// to `a`'s shape.
     fn zip_inplace(&self, a: &Tensor, b: &Tensor, op: BinaryOp) -> Result<()>;
@@ -423,15 +424,44 @@ fn apply<T: Arith>(op: BinaryOp, a: &Tensor, b: &Tensor, shape: &[usize]) -> Res
         Maximum => zip_new(a, b, shape, |x: T, y: T| T::max(x, y)),
         Minimum => zip_new(a, b, shape, |x: T, y: T| T::min(x, y)),
         FloorDiv | Mod | Pow => zip_new(a, b, shape, arith_fn::<T>(op)),
-        Eq => zip_new(a, b, shape, |x: T, y: T| x == y),
-        Ne => zip_new(a, b, shape, |x: T, y: T| x != y),
-        Lt => zip_new(a, b, shape, |x: T, y: T| x < y),
-        Le => zip_new(a, b, shape, |x: T, y: T| x <= y),
-        Gt => zip_new(a, b, shape, |x: T, y: T| x > y),
-        Ge => zip_new(a, b, shape, |x: T, y: T| x >= y),
+        Eq | Ne | Lt | Le | Gt | Ge => compare::<T, bool>(op, a, b, shape),
         LogicalAnd | LogicalOr | LogicalXor | BitAnd | BitOr | BitXor => {
             Err(Error::DType(format!("internal: {} dispatched as arithmetic", op.name())))
         }
+    }
+}
+
+/// A comparison's truth value as an element of the result: a bool, or the 0/1 numbers that
+/// MXNet's legacy arrays compare to.
+trait Truth: StorageElement {
+    fn of(t: bool) -> Self;
+}
+
+impl Truth for bool {
+    #[inline(always)]
+    fn of(t: bool) -> bool {
+        t
+    }
+}
+
+impl Truth for f32 {
+    #[inline(always)]
+    fn of(t: bool) -> f32 {
+        t as u8 as f32
+    }
+}
+
+/// The comparison `op` of two operands of dtype `T`, written as `O`.
+fn compare<T: Arith, O: Truth>(op: BinaryOp, a: &Tensor, b: &Tensor, shape: &[usize]) -> Result<Tensor> {
+    use BinaryOp::*;
+    match op {
+        Eq => zip_new(a, b, shape, |x: T, y: T| O::of(x == y)),
+        Ne => zip_new(a, b, shape, |x: T, y: T| O::of(x != y)),
+        Lt => zip_new(a, b, shape, |x: T, y: T| O::of(x < y)),
+        Le => zip_new(a, b, shape, |x: T, y: T| O::of(x <= y)),
+        Gt => zip_new(a, b, shape, |x: T, y: T| O::of(x > y)),
+        Ge => zip_new(a, b, shape, |x: T, y: T| O::of(x >= y)),
+        _ => Err(Error::DType(format!("internal: {} dispatched as a comparison", op.name()))),
     }
 }
 
@@ -488,18 +518,23 @@ fn check_same_kind(op: BinaryOp, from: DType, to: DType) -> Result<()> {
 }
 
 impl BinaryKernels for Cpu {
-    fn zip(&self, a: &Tensor, b: &Tensor, op: BinaryOp, shape: &[usize]) -> Result<Tensor> {
+    fn zip(&self, a: &Tensor, b: &Tensor, op: BinaryOp, shape: &[usize], out: DType) -> Result<Tensor> {
         let compute = a.dtype();
-        if op.is_logical() || op.is_bitwise() {
-            return match compute {
+        let r = if op.is_logical() || op.is_bitwise() {
+            match compute {
                 DType::Bool => apply_bits::<bool>(op, a, b, shape),
                 DType::U8 => apply_bits::<u8>(op, a, b, shape),
                 DType::I32 => apply_bits::<i32>(op, a, b, shape),
                 DType::I64 => apply_bits::<i64>(op, a, b, shape),
                 _ => Err(Error::DType(format!("ufunc '{}' not supported for {compute}", op.name()))),
-            };
-        }
-        with_dtype!(compute, T => apply::<T>(op, a, b, shape))
+            }
+        } else if op.is_comparison() && out == DType::F32 {
+            // Legacy float32 comparisons write their 0/1 numbers in the same pass.
+            with_dtype!(compute, T => compare::<T, f32>(op, a, b, shape))
+        } else {
+            with_dtype!(compute, T => apply::<T>(op, a, b, shape))
+        }?;
+        r.to_dtype(out)
     }
 
     fn zip_inplace(&self, a: &Tensor, b: &Tensor, op: BinaryOp) -> Result<()> {
@@ -512,21 +547,42 @@ impl Tensor {
     pub fn binary(&self, other: &Tensor, op: BinaryOp) -> Result<Tensor> {
         use crate::autograd::{derivatives::binary as d, track};
         if !op.spec().differentiable {
-            return self.binary_raw(other, op);
+            return self.binary_raw(other, op, None);
         }
-        track(op.name(), &[self, other], || self.binary_raw(other, op), |s| d::rule(op, s, self, other))
+        track(op.name(), &[self, other], || self.binary_raw(other, op, None), |s| d::rule(op, s, self, other))
     }
 
-    fn binary_raw(&self, other: &Tensor, op: BinaryOp) -> Result<Tensor> {
+    /// `self op other` with the result in `out`. Comparisons and logical operations write
+    /// their truth values as 0/1 numbers of `out` (MXNet's legacy arrays compare to numbers;
+    /// one pass for float32); other operations convert their result.
+    pub fn binary_as(&self, other: &Tensor, op: BinaryOp, out: DType) -> Result<Tensor> {
+        if op.spec().differentiable {
+            return self.binary(other, op)?.to_dtype(out);
+        }
+        self.binary_raw(other, op, Some(out))
+    }
+
+    /// `self op scalar` (or `scalar op self` when `reflected`) with the result in `out`, as
+    /// `binary_as`.
+    pub fn binary_scalar_as(&self, s: Scalar, op: BinaryOp, reflected: bool, out: DType) -> Result<Tensor> {
+        let other = weak_scalar(s, op, self)?;
+        if reflected {
+            other.binary_as(self, op, out)
+        } else {
+            self.binary_as(&other, op, out)
+        }
+    }
+
+    fn binary_raw(&self, other: &Tensor, op: BinaryOp, out: Option<DType>) -> Result<Tensor> {
         self.same_device(other, op.name())?;
         let shape = broadcast_shapes(self.shape(), other.shape())?;
-        let (compute, _) = op.dtypes(self.dtype(), other.dtype())?;
+        let (compute, result) = op.dtypes(self.dtype(), other.dtype())?;
         let a = self.to_dtype(compute)?;
         let b = other.to_dtype(compute)?;
         if shape.iter().product::<usize>() > 0 {
             check_int_pow(op, compute, &b)?;
         }
-        backend::on(a.device())?.zip(&a, &b, op, &shape)
+        backend::on(a.device())?.zip(&a, &b, op, &shape, out.unwrap_or(result))
     }
 
     /// `self op scalar` (or `scalar op self` when `reflected`), with the scalar weakly typed.
@@ -699,6 +755,18 @@ mod tests {
         assert!(f.binary_scalar(Scalar::Float(1e-100), BinaryOp::LogicalAnd, false).unwrap().to_vec::<bool>().unwrap()[0]);
         assert!(matches!(u.binary_scalar(Scalar::Int(-1), BinaryOp::Add, false), Err(Error::Value(_))));
         assert!(matches!(u.binary_scalar_inplace(Scalar::Int(300), BinaryOp::Add), Err(Error::Value(_))));
+    }
+
+    #[test]
+    fn comparisons_written_as_numbers() {
+        let a = Tensor::from_vec(vec![1.0f32, 2.0, 3.0], &[3]).unwrap();
+        let b = Tensor::from_vec(vec![2.0f32], &[1]).unwrap();
+        let r = a.binary_as(&b, BinaryOp::Ge, DType::F32).unwrap();
+        assert_eq!((r.dtype(), r.to_vec::<f32>().unwrap()), (DType::F32, vec![0.0, 1.0, 1.0]));
+        let r = a.binary_scalar_as(Scalar::Int(2), BinaryOp::Lt, true, DType::I64).unwrap();
+        assert_eq!(r.to_vec::<i64>().unwrap(), vec![0, 0, 1]);
+        let r = a.binary_as(&b, BinaryOp::Add, DType::F64).unwrap();
+        assert_eq!(r.to_vec::<f64>().unwrap(), vec![3.0, 4.0, 5.0]);
     }
 
     #[test]

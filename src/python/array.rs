@@ -89,25 +89,27 @@ fn operand(obj: &Bound<'_, PyAny>, device: crate::Device) -> PyResult<Option<Ope
 }
 
 /// `slf op other` as a tensor; None when `other` is not an operand (NotImplemented).
-fn binop_tensor(slf: &Bound<'_, PyArray>, other: &Bound<'_, PyAny>, op: BinaryOp, reflected: bool) -> PyResult<Option<Tensor>> {
+/// `slf op other` (`other op slf` when `reflected`), in `out` when given (see
+/// `Tensor::binary_as`); `None` when `other` is not an operand.
+fn binop_tensor(slf: &Bound<'_, PyArray>, other: &Bound<'_, PyAny>, op: BinaryOp, reflected: bool, out: Option<DType>) -> PyResult<Option<Tensor>> {
     let py = slf.py();
     let a = &slf.get().t;
-    Ok(Some(match operand(other, a.device())? {
-        None => return Ok(None),
-        Some(Operand::Scalar(s)) => run(py, a.numel(), || a.binary_scalar(s, op, reflected))?,
-        Some(Operand::Array(b)) => {
-            let work = a.numel().max(b.numel());
-            if reflected {
-                run(py, work, || b.binary(a, op))?
-            } else {
-                run(py, work, || a.binary(&b, op))?
-            }
+    Ok(Some(match (operand(other, a.device())?, out) {
+        (None, _) => return Ok(None),
+        (Some(Operand::Scalar(s)), None) => run(py, a.numel(), || a.binary_scalar(s, op, reflected))?,
+        (Some(Operand::Scalar(s)), Some(d)) => run(py, a.numel(), || a.binary_scalar_as(s, op, reflected, d))?,
+        (Some(Operand::Array(b)), out) => {
+            let (x, y) = if reflected { (&b, a) } else { (a, &b) };
+            run(py, a.numel().max(b.numel()), || match out {
+                None => x.binary(y, op),
+                Some(d) => x.binary_as(y, op, d),
+            })?
         }
     }))
 }
 
 fn binop(slf: &Bound<'_, PyArray>, other: &Bound<'_, PyAny>, op: BinaryOp, reflected: bool) -> PyResult<Py<PyAny>> {
-    match binop_tensor(slf, other, op, reflected)? {
+    match binop_tensor(slf, other, op, reflected, None)? {
         None => Ok(slf.py().NotImplemented()),
         Some(r) => wrap(slf.py(), Some(slf.as_any()), r),
     }
@@ -524,9 +526,8 @@ impl PyArray {
             return binop(slf, other, op, false);
         }
         // Legacy arrays compare to 0/1 numbers in the operands' dtype, not to bools.
-        let Some(r) = binop_tensor(slf, other, op, false)? else { return Ok(slf.py().NotImplemented()) };
         let d = legacy::compare_dtype(Some(slf.get().t.dtype()), legacy::array_dtype(other));
-        let r = run(slf.py(), r.numel(), || r.astype(d))?;
+        let Some(r) = binop_tensor(slf, other, op, false, Some(d))? else { return Ok(slf.py().NotImplemented()) };
         wrap(slf.py(), Some(slf.as_any()), r)
     }
 

@@ -204,28 +204,34 @@ fn unary(py: Python<'_>, x: &Bound<'_, PyAny>, name: &str, legacy: bool) -> PyRe
 #[pyo3(signature = (a, b, name, legacy = false))]
 fn binary(py: Python<'_>, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>, name: &str, legacy: bool) -> PyResult<Py<PyAny>> {
     let op = binary_op(name)?;
+    // Legacy comparisons and logical functions give 0/1 in the operands' dtype.
+    let out = (legacy && (op.is_comparison() || op.is_logical()))
+        .then(|| super::legacy::compare_dtype(super::legacy::array_dtype(a), super::legacy::array_dtype(b)));
     let r = match (py_scalar(a), py_scalar(b)) {
         (None, Some(s)) => {
             let x = to_tensor(a, None, None)?;
-            run(py, x.numel(), || x.binary_scalar(s, op, false))?
+            run(py, x.numel(), || match out {
+                None => x.binary_scalar(s, op, false),
+                Some(d) => x.binary_scalar_as(s, op, false, d),
+            })?
         }
         (Some(s), None) => {
             let y = to_tensor(b, None, None)?;
-            run(py, y.numel(), || y.binary_scalar(s, op, true))?
+            run(py, y.numel(), || match out {
+                None => y.binary_scalar(s, op, true),
+                Some(d) => y.binary_scalar_as(s, op, true, d),
+            })?
         }
         _ => {
             let dev = device_of(&[a, b]);
             let (x, y) = (operand(a, dev)?, operand(b, dev)?);
-            run(py, x.numel().max(y.numel()), || x.binary(&y, op))?
+            run(py, x.numel().max(y.numel()), || match out {
+                None => x.binary(&y, op),
+                Some(d) => x.binary_as(&y, op, d),
+            })?
         }
     };
     if legacy {
-        let r = if op.is_comparison() || op.is_logical() {
-            let d = super::legacy::compare_dtype(super::legacy::array_dtype(a), super::legacy::array_dtype(b));
-            run(py, r.numel(), || r.astype(d))?
-        } else {
-            r
-        };
         return super::legacy::new(py, r);
     }
     wrap(py, like(&[a, b]), r)

@@ -8,15 +8,15 @@
 //! dtype. Per-call overhead of `nd` code is then that of `np` code.
 
 use super::array::PyArray;
-use super::convert::{axes_arg, axis_arg, dtype_arg, to_tensor};
+use super::convert::{axes_arg, axis_arg, dtype_arg, shape_arg, to_tensor};
 use crate::dtype::DType;
 use crate::ops::reduce::ReduceOp;
 use crate::tensor::Tensor;
-use pyo3::exceptions::{PyIndexError, PyTypeError};
+use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::PyClassInitializer;
-use pyo3::types::PyType;
+use pyo3::types::{PyList, PyTuple, PyType};
 use std::sync::atomic::{AtomicPtr, Ordering};
 
 /// The registered legacy class (a strong reference), or null before `_set_legacy_class`.
@@ -137,6 +137,85 @@ fn legacy_axes(axis: Option<&Bound<'_, PyAny>>, exclude: bool, ndim: usize) -> P
     Ok(Some((0..n).filter(|&a| !skip[a as usize]).collect()))
 }
 
+/// Resolves MXNet's reshape codes in `target` against the source shape `src`: 0 copies a
+/// source dim, -1 is inferred (left for the engine), -2 copies all remaining dims, -3 merges
+/// two source dims, -4 splits one source dim into the two values that follow it (one may be
+/// -1). `reverse` matches the codes from the right.
+fn legacy_shape(src: &[usize], target: &[isize], reverse: bool) -> PyResult<Vec<isize>> {
+    let fmt = |v: &[isize]| format!("({})", v.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", ") + if v.len() == 1 { "," } else { "" });
+    let (mut src, mut target): (Vec<isize>, Vec<isize>) = (src.iter().map(|&d| d as isize).collect(), target.to_vec());
+    if reverse {
+        src.reverse();
+        target.reverse();
+    }
+    let given = |t: &[isize]| if reverse { t.iter().rev().copied().collect::<Vec<_>>() } else { t.to_vec() };
+    let need = |i: usize, k: usize| -> PyResult<()> {
+        if i + k > src.len() {
+            return Err(PyValueError::new_err(format!(
+                "reshape: shape {} uses more dimensions than the source shape {} has",
+                fmt(&given(&target)),
+                fmt(&given(&src))
+            )));
+        }
+        Ok(())
+    };
+    let (mut out, mut i, mut j, mut inferred) = (Vec::with_capacity(target.len()), 0usize, 0usize, false);
+    while j < target.len() {
+        match target[j] {
+            p if p > 0 => {
+                out.push(p);
+                i += 1;
+            }
+            0 => {
+                need(i, 1)?;
+                out.push(src[i]);
+                i += 1;
+            }
+            -1 => {
+                if inferred {
+                    return Err(PyValueError::new_err("reshape: only one dimension can be inferred (-1)"));
+                }
+                inferred = true;
+                out.push(-1);
+                i += 1;
+            }
+            -2 => {
+                out.extend_from_slice(&src[i.min(src.len())..]);
+                i = src.len();
+            }
+            -3 => {
+                need(i, 2)?;
+                out.push(src[i] * src[i + 1]);
+                i += 2;
+            }
+            -4 => {
+                if j + 2 >= target.len() {
+                    return Err(PyValueError::new_err("reshape: -4 must be followed by two dimensions"));
+                }
+                need(i, 1)?;
+                let (d0, mut d1, mut d2) = (src[i], target[j + 1], target[j + 2]);
+                if d1 == -1 && d2 > 0 {
+                    d1 = d0 / d2;
+                } else if d2 == -1 && d1 > 0 {
+                    d2 = d0 / d1;
+                }
+                if d1 <= 0 || d2 <= 0 || d1 * d2 != d0 {
+                    return Err(PyValueError::new_err(format!("reshape: cannot split dimension {d0} into ({}, {})", target[j + 1], target[j + 2])));
+                }
+                out.extend([d1, d2]);
+                i += 1;
+                j += 2;
+            }
+            p => return Err(PyValueError::new_err(format!("reshape: invalid dimension {p} in shape {}", fmt(&given(&target))))),
+        }
+        j += 1;
+    }
+    if reverse {
+        out.reverse();
+    }
+    Ok(out)
+}
+
 /// Index dtypes MXNet hands back unchanged; uint8/bool indices would wrap, so they are float32.
 fn arg_dtype(d: DType) -> DType {
     match d {
@@ -232,6 +311,40 @@ impl PyArray {
     #[pyo3(signature = (axis = None, keepdims = false))]
     fn _legacy_argmin(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, keepdims: bool) -> PyResult<Py<PyAny>> {
         Self::legacy_arg(slf, axis, keepdims, false)
+    }
+
+    /// A view with a new shape: ``reshape((2, 3))``, ``reshape(2, 3)`` or ``reshape(shape=(2, 3))``.
+    ///
+    /// MXNet's codes work: 0 copies a dim, -1 infers one, -2 copies the rest, -3 merges two
+    /// dims and -4 splits one (``reverse=True`` applies them from the right).
+    ///
+    /// >>> from deepblocks import nd
+    /// >>> nd.zeros((2, 3, 4)).reshape((0, -1)).shape
+    /// (2, 12)
+    /// >>> nd.zeros((2, 3, 4)).reshape(-3, -2).shape
+    /// (6, 4)
+    #[pyo3(signature = (*args, shape = None, reverse = false))]
+    fn _legacy_reshape(slf: &Bound<'_, Self>, args: &Bound<'_, PyTuple>, shape: Option<&Bound<'_, PyAny>>, reverse: bool) -> PyResult<Py<PyAny>> {
+        let target = match (args.len(), shape) {
+            (0, Some(s)) => s.clone(),
+            (_, Some(_)) => return Err(PyTypeError::new_err("reshape() got the shape both positionally and as shape=")),
+            (1, None) => args.get_item(0)?,
+            (_, None) => args.clone().into_any(),
+        };
+        // A sequence is the common case: try it first (a failed extraction costs an exception).
+        let dims: Vec<isize> = if target.is_none() {
+            vec![]
+        } else if target.cast::<PyTuple>().is_ok() || target.cast::<PyList>().is_ok() {
+            shape_arg(&target)?
+        } else {
+            vec![target.extract::<isize>().map_err(|_| PyTypeError::new_err(format!("reshape(): the shape must be ints, got {}", target.get_type().name().map(|n| n.to_string()).unwrap_or_default())))?]
+        };
+        if dims.is_empty() {
+            return Err(PyTypeError::new_err("reshape() needs a shape"));
+        }
+        let t = &slf.get().t;
+        let dims = if reverse || dims.iter().any(|&d| d <= 0 && d != -1) { legacy_shape(t.shape(), &dims, reverse)? } else { dims };
+        result(slf, t.reshape_requested(&dims)?)
     }
 
     /// A copy converted to ``dtype`` (``copy=False`` returns self when nothing changes).

@@ -59,65 +59,6 @@ def _name(d):
     return n if n is not None else d.name
 
 
-def _legacy_shape(src, target, reverse=False):
-    """Resolves MXNet's special reshape codes against the source shape ``src``.
-
-    0 copies a source dim, -1 is inferred, -2 copies all remaining dims, -3 merges two source
-    dims, -4 splits one source dim into the two values that follow it (one may be -1).
-    ``reverse=True`` matches the codes from the right.
-    """
-    src, target = list(src), list(target)
-    if reverse:
-        src, target = src[::-1], target[::-1]
-    out, i, j = [], 0, 0
-    inferred = False
-
-    def need(k):
-        if i + k > len(src):
-            raise ValueError(f"reshape: shape {tuple(target)} uses more dimensions than the source shape {tuple(src)} has")
-
-    while j < len(target):
-        p = int(target[j])
-        if p > 0:
-            out.append(p)
-            i += 1
-        elif p == 0:
-            need(1)
-            out.append(src[i])
-            i += 1
-        elif p == -1:
-            if inferred:
-                raise ValueError("reshape: only one dimension can be inferred (-1)")
-            inferred = True
-            out.append(-1)
-            i += 1
-        elif p == -2:
-            out.extend(src[i:])
-            i = len(src)
-        elif p == -3:
-            need(2)
-            out.append(src[i] * src[i + 1])
-            i += 2
-        elif p == -4:
-            if j + 2 >= len(target):
-                raise ValueError("reshape: -4 must be followed by two dimensions")
-            need(1)
-            d0, d1, d2 = src[i], int(target[j + 1]), int(target[j + 2])
-            if d1 == -1 and d2 > 0:
-                d1 = d0 // d2
-            elif d2 == -1 and d1 > 0:
-                d2 = d0 // d1
-            if d1 <= 0 or d2 <= 0 or d1 * d2 != d0:
-                raise ValueError(f"reshape: cannot split dimension {d0} into ({target[j + 1]}, {target[j + 2]})")
-            out += [d1, d2]
-            i += 1
-            j += 2
-        else:
-            raise ValueError(f"reshape: invalid dimension {p} in shape {tuple(target)}")
-        j += 1
-    return tuple(out[::-1] if reverse else out)
-
-
 class NDArray(_base):
     """MXNet 1.x's legacy n-dimensional array.
 
@@ -193,33 +134,7 @@ class NDArray(_base):
 
     # ---- shape --------------------------------------------------------------------------------
 
-    def reshape(self, *shape, **kwargs):
-        """A view with a new shape: ``reshape((2, 3))``, ``reshape(2, 3)`` or ``reshape(shape=(2, 3))``.
-
-        MXNet's codes work: 0 copies a dim, -1 infers one, -2 copies the rest, -3 merges two
-        dims and -4 splits one (``reverse=True`` applies them from the right).
-
-        >>> from deepblocks import nd
-        >>> nd.zeros((2, 3, 4)).reshape((0, -1)).shape
-        (2, 12)
-        """
-        reverse = kwargs.pop("reverse", False)
-        if "shape" in kwargs:
-            if shape:
-                raise TypeError("reshape() got the shape both positionally and as shape=")
-            shape = kwargs.pop("shape")
-        elif len(shape) == 1:
-            shape = shape[0]
-        if kwargs:
-            raise TypeError(f"reshape() got unexpected keyword arguments {sorted(kwargs)}")
-        if shape == () or shape is None:
-            raise TypeError("reshape() needs a shape")
-        if isinstance(shape, (list, tuple)):
-            if reverse or any(d <= 0 and d != -1 for d in shape):
-                shape = _legacy_shape(self.shape, shape, reverse)
-        elif shape == 0 or shape < -1:
-            shape = _legacy_shape(self.shape, (shape,), reverse)
-        return _base_reshape(self, shape)
+    reshape = _base._legacy_reshape
 
     def flatten(self):
         """Collapses all axes but the first: shape ``(N, ...)`` becomes ``(N, prod(...))``.

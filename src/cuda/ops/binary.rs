@@ -6,6 +6,7 @@ use super::{base_ptr, gpu_of, new_out, off, written_ptr};
 use crate::cuda::kernels::KernelTable;
 use crate::cuda::launch::{Strided, BLOCK};
 use crate::cuda::Cuda;
+use crate::dtype::DType;
 use crate::error::Result;
 use crate::ops::binary::{BinaryKernels, BinaryOp, GPU_INPLACE_KERNELS, GPU_KERNELS};
 use crate::tensor::Tensor;
@@ -14,7 +15,8 @@ static ZIP: KernelTable = KernelTable::new(GPU_KERNELS);
 static INPLACE: KernelTable = KernelTable::new(GPU_INPLACE_KERNELS);
 
 impl BinaryKernels for Cuda {
-    fn zip(&self, a: &Tensor, b: &Tensor, op: BinaryOp, shape: &[usize]) -> Result<Tensor> {
+    /// A result dtype other than the operation's own (legacy comparisons) is a second pass.
+    fn zip(&self, a: &Tensor, b: &Tensor, op: BinaryOp, shape: &[usize], out_dtype: DType) -> Result<Tensor> {
         let gpu = gpu_of(a)?;
         let kernel = ZIP.require(op.index(), a.dtype())?;
         let (la, lb) = (a.layout().broadcast_to(shape)?, b.layout().broadcast_to(shape)?);
@@ -27,6 +29,9 @@ impl BinaryKernels for Cuda {
             .i64(lb.offset() as i64)
             .ptr(o)
             .launch(&gpu, kernel, plan.numel, BLOCK)?;
+        if out.dtype() != out_dtype {
+            return super::copy::astype(&out, out_dtype);
+        }
         Ok(out)
     }
 
