@@ -12,9 +12,9 @@
 //! (row, dtype) to a [`Kernel`] once: a launch indexes an array, and the driver and the
 //! emulator keep each kernel's function by its id.
 
+use super::ops;
 use crate::dtype::DType;
 use crate::error::{Error, Result};
-use super::ops;
 use crate::ops::registry::Family;
 use std::collections::HashMap;
 use std::sync::{LazyLock, OnceLock};

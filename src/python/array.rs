@@ -417,7 +417,7 @@ impl PyArray {
     fn __str__(slf: &Bound<'_, Self>) -> PyResult<String> {
         let t = &slf.get().t;
         let s: String = Self::asnumpy(slf)?.str()?.extract()?;
-        if t.device().device_type() == "cpu" || t.ndim() == 0 {
+        if matches!(t.device(), crate::Device::Cpu(_)) || t.ndim() == 0 {
             Ok(s)
         } else {
             Ok(format!("{s} @{}", t.device()))
