@@ -6,7 +6,7 @@
 //! CPU implementation beside its kernels; `cuda/ops/<family>.rs` has the GPU one. `Backend`
 //! is the union of the family traits, so a backend that lacks a family (or one method of a
 //! family) does not compile. A GPU primitive that runs on the host instead is an explicit,
-//! listed choice in its `impl` (see `cuda::ops::HOST_FALLBACKS`).
+//! listed choice in its `impl` (the list is in `cuda/ops/mod.rs`: empty today).
 
 use super::binary::BinaryKernels;
 use super::copy::CopyKernels;
@@ -22,38 +22,28 @@ use crate::device::Device;
 use crate::error::Result;
 use crate::optim::OptimKernels;
 
-/// Every primitive of every op family.
-pub(crate) trait Backend:
-    UnaryKernels
-    + BinaryKernels
-    + WhereKernels
-    + ReduceKernels
-    + IndexKernels
-    + MatmulKernels
-    + LinearKernels
-    + CopyKernels
-    + CreationKernels
-    + RandomKernels
-    + OptimKernels
-    + Sync
-{
+/// `Backend`: every primitive of every op family (the traits listed once, here).
+macro_rules! backend {
+    ($($family:ident),* $(,)?) => {
+        /// Every primitive of every op family.
+        pub(crate) trait Backend: $($family +)* Sync {}
+        impl<B: $($family +)* Sync> Backend for B {}
+    };
 }
 
-impl<B> Backend for B where
-    B: UnaryKernels
-        + BinaryKernels
-        + WhereKernels
-        + ReduceKernels
-        + IndexKernels
-        + MatmulKernels
-        + LinearKernels
-        + CopyKernels
-        + CreationKernels
-        + RandomKernels
-        + OptimKernels
-        + Sync
-{
-}
+backend!(
+    UnaryKernels,
+    BinaryKernels,
+    WhereKernels,
+    ReduceKernels,
+    IndexKernels,
+    MatmulKernels,
+    LinearKernels,
+    CopyKernels,
+    CreationKernels,
+    RandomKernels,
+    OptimKernels,
+);
 
 /// The backend that runs operations on `device`'s memory.
 pub(crate) fn on(device: Device) -> Result<&'static dyn Backend> {
