@@ -58,16 +58,17 @@ pub const GPU_KERNELS: [Family; 2] =
 /// The reduction primitives of a backend.
 pub(crate) trait ReduceKernels {
     /// `x` reduced over `axes` (sorted, unique; one axis for argmax/argmin) into a dense
-    /// keepdims-shaped tensor of `op`'s output dtype.
-    fn reduce(&self, x: &Tensor, op: ReduceOp, axes: &[usize]) -> Result<Tensor>;
+    /// keepdims-shaped tensor of dtype `out`: `op`'s output dtype, or for argmax/argmin any
+    /// dtype (MXNet's legacy arrays give indices as floats).
+    fn reduce(&self, x: &Tensor, op: ReduceOp, axes: &[usize], out: DType) -> Result<Tensor>;
     /// Running sums along `axis`, in `x.dtype().accumulate()`.
     fn cumsum(&self, x: &Tensor, axis: usize) -> Result<Tensor>;
 }
 
 impl ReduceKernels for Cpu {
-    fn reduce(&self, x: &Tensor, op: ReduceOp, ax: &[usize]) -> Result<Tensor> {
+    fn reduce(&self, x: &Tensor, op: ReduceOp, ax: &[usize], out: DType) -> Result<Tensor> {
         let dt = x.dtype();
-        match op {
+        let r = match op {
             ReduceOp::Sum => with_dtype!(dt, A => with_dtype!(dt.accumulate(), O => reduce_with::<A, O>(x, ax, SumFold))),
             ReduceOp::Prod => with_dtype!(dt, A => with_dtype!(dt.accumulate(), O => reduce_with::<A, O>(x, ax, ProdFold))),
             ReduceOp::Max => with_dtype!(dt, T => reduce_with::<T, T>(x, ax, MaxFold)),
@@ -79,8 +80,11 @@ impl ReduceKernels for Cpu {
                 let s = with_dtype!(dt, A => with_dtype!((op.spec().out_dtype)(dt), O => reduce_with::<A, O>(x, ax, SumFold)))?;
                 s.binary_scalar(Scalar::Float(count as f64), BinaryOp::Div, false)
             }
-            ReduceOp::ArgMax | ReduceOp::ArgMin => arg_lines(x, ax[0], op == ReduceOp::ArgMax),
-        }
+            // Float32 indices (legacy arrays) are written by the scan itself.
+            ReduceOp::ArgMax | ReduceOp::ArgMin if out == DType::F32 => arg_lines::<f32>(x, ax[0], op == ReduceOp::ArgMax),
+            ReduceOp::ArgMax | ReduceOp::ArgMin => arg_lines::<i64>(x, ax[0], op == ReduceOp::ArgMax),
+        }?;
+        r.to_dtype(out)
     }
 
     fn cumsum(&self, x: &Tensor, axis: usize) -> Result<Tensor> {
@@ -90,11 +94,11 @@ impl ReduceKernels for Cpu {
 }
 
 /// The index of the first largest (`largest`) or smallest element of each line along
-/// `axis` (NaN counts as the extreme), as int64 in the keepdims shape.
-fn arg_lines(x: &Tensor, axis: usize, largest: bool) -> Result<Tensor> {
+/// `axis` (NaN counts as the extreme), as an `O` in the keepdims shape.
+fn arg_lines<O: StorageElement>(x: &Tensor, axis: usize, largest: bool) -> Result<Tensor> {
     let mut out_shape: Dims = x.shape().into();
     out_shape[axis] = 1;
-    with_dtype!(x.dtype(), T => scan_lines::<T, i64>(x, axis, &out_shape, |p, s, n| unsafe {
+    with_dtype!(x.dtype(), T => scan_lines::<T, O>(x, axis, &out_shape, |p, s, n| unsafe {
         let mut best = *p;
         let mut at = 0i64;
         if !best.is_nan() {
@@ -110,7 +114,7 @@ fn arg_lines(x: &Tensor, axis: usize, largest: bool) -> Result<Tensor> {
                 }
             }
         }
-        at
+        O::from_i64(at)
     }))
 }
 
@@ -395,7 +399,7 @@ impl Tensor {
                 fmt_shape(self.shape())
             )));
         }
-        finish(backend::on(self.device())?.reduce(self, op, ax)?, ax, keepdims)
+        finish(backend::on(self.device())?.reduce(self, op, ax, (op.spec().out_dtype)(self.dtype()))?, ax, keepdims)
     }
 
     pub fn sum(&self, axes: Option<&[isize]>, keepdims: bool) -> Result<Tensor> {
@@ -405,7 +409,8 @@ impl Tensor {
     /// Mean over `axes`; float32 stays float32, other dtypes give float64 (as NumPy).
     pub fn mean(&self, axes: Option<&[isize]>, keepdims: bool) -> Result<Tensor> {
         let ax = reduced_axes(self.ndim(), axes)?;
-        let raw = || finish(backend::on(self.device())?.reduce(self, ReduceOp::Mean, &ax)?, &ax, keepdims);
+        let out = (ReduceOp::Mean.spec().out_dtype)(self.dtype());
+        let raw = || finish(backend::on(self.device())?.reduce(self, ReduceOp::Mean, &ax, out)?, &ax, keepdims);
         crate::autograd::track("mean", &[self], raw, |_| crate::autograd::derivatives::reduce::mean(self, &ax))
     }
 
@@ -434,6 +439,12 @@ impl Tensor {
     /// Index of the largest (`largest`) or smallest element along `axis`, or in the
     /// flattened array when `axis` is `None`. Ties and NaN resolve to the first occurrence.
     pub fn arg_extreme(&self, axis: Option<isize>, largest: bool, keepdims: bool) -> Result<Tensor> {
+        self.arg_extreme_as(axis, largest, keepdims, DType::I64)
+    }
+
+    /// `arg_extreme` with the indices as `out` (MXNet's legacy arrays give float indices;
+    /// float32 ones are written by the scan itself on the CPU).
+    pub fn arg_extreme_as(&self, axis: Option<isize>, largest: bool, keepdims: bool, out: DType) -> Result<Tensor> {
         let op = if largest { ReduceOp::ArgMax } else { ReduceOp::ArgMin };
         let flat = axis.is_none();
         let (x, axis) = match axis {
@@ -443,7 +454,7 @@ impl Tensor {
         if x.shape()[axis] == 0 {
             return Err(Error::Value(format!("attempt to get {} of an empty sequence", op.name())));
         }
-        let r = backend::on(x.device())?.reduce(&x, op, &[axis])?;
+        let r = backend::on(x.device())?.reduce(&x, op, &[axis], out)?;
         match (keepdims, flat) {
             (true, true) => Ok(r.view(Layout::contiguous(&vec![1; self.ndim()]))),
             (true, false) => Ok(r),
@@ -571,6 +582,11 @@ mod tests {
         assert_eq!(x.reduce(ReduceOp::Max, Some(&[1]), false).unwrap().to_vec::<f32>().unwrap(), vec![4.0, 9.0]);
         assert_eq!(x.arg_extreme(Some(1), true, false).unwrap().to_vec::<i64>().unwrap(), vec![2, 2]);
         assert_eq!(x.arg_extreme(None, false, false).unwrap().to_vec::<i64>().unwrap(), vec![1]);
+        let f = x.arg_extreme_as(Some(0), true, true, DType::F32).unwrap();
+        assert_eq!((f.dtype(), f.shape(), f.to_vec::<f32>().unwrap()), (DType::F32, &[1usize, 3][..], vec![0.0, 1.0, 1.0]));
+        assert_eq!(x.arg_extreme_as(Some(1), false, false, DType::I32).unwrap().to_vec::<i32>().unwrap(), vec![1, 0]);
+        assert_eq!(x.reduce(ReduceOp::ArgMax, Some(&[1]), false).unwrap().to_vec::<i64>().unwrap(), vec![2, 2]);
+        assert!(x.reduce(ReduceOp::ArgMax, Some(&[0, 1]), false).is_err());
         let e = t(vec![], &[0]);
         assert!(e.reduce(ReduceOp::Max, None, false).is_err());
         assert!(e.arg_extreme(None, true, false).is_err());

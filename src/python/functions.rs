@@ -37,6 +37,16 @@ fn operand(obj: &Bound<'_, PyAny>, device: Option<crate::Device>) -> PyResult<Te
     }
 }
 
+/// A new array from a creation function: a legacy `NDArray` (`legacy=True`, for `nd`'s
+/// functions) or an `ndarray`.
+fn made(py: Python<'_>, legacy: bool, t: Tensor) -> PyResult<Py<PyAny>> {
+    if legacy {
+        super::legacy::new(py, t)
+    } else {
+        wrap(py, None, t)
+    }
+}
+
 fn default_dtype(d: Option<&Bound<'_, PyAny>>, fallback: DType) -> PyResult<DType> {
     Ok(dtype_arg(d)?.unwrap_or(fallback))
 }
@@ -45,7 +55,7 @@ fn default_dtype(d: Option<&Bound<'_, PyAny>>, fallback: DType) -> PyResult<DTyp
 /// `ctx`, `np.array` puts the copy on the current context, as MXNet does, while `asarray`
 /// (`copy=False`) leaves an array where it is.
 #[pyfunction]
-#[pyo3(signature = (object, dtype = None, ctx = None, device = None, copy = true))]
+#[pyo3(signature = (object, dtype = None, ctx = None, device = None, copy = true, legacy = false))]
 fn array(
     py: Python<'_>,
     object: &Bound<'_, PyAny>,
@@ -53,6 +63,7 @@ fn array(
     ctx: Option<&Bound<'_, PyAny>>,
     device: Option<&Bound<'_, PyAny>>,
     copy: bool,
+    legacy: bool,
 ) -> PyResult<Py<PyAny>> {
     let dt = dtype_arg(dtype)?;
     let mut dev = device_arg(ctx, device)?;
@@ -71,14 +82,14 @@ fn array(
         } else {
             t.to_dtype(d)?
         };
-        return wrap(py, None, r);
+        return made(py, legacy, r);
     }
     dev.check_available()?;
-    wrap(py, None, to_tensor(object, dt, Some(dev))?)
+    made(py, legacy, to_tensor(object, dt, Some(dev))?)
 }
 
 #[pyfunction]
-#[pyo3(signature = (shape, fill_value, dtype = None, ctx = None, device = None))]
+#[pyo3(signature = (shape, fill_value, dtype = None, ctx = None, device = None, legacy = false))]
 fn full(
     py: Python<'_>,
     shape: &Bound<'_, PyAny>,
@@ -86,6 +97,7 @@ fn full(
     dtype: Option<&Bound<'_, PyAny>>,
     ctx: Option<&Bound<'_, PyAny>>,
     device: Option<&Bound<'_, PyAny>>,
+    legacy: bool,
 ) -> PyResult<Py<PyAny>> {
     let dims = dims_arg(shape)?;
     let dev = device_arg(ctx, device)?;
@@ -94,19 +106,19 @@ fn full(
             let fallback = if matches!(s, Scalar::Bool(_)) { DType::Bool } else { DType::F32 };
             let d = default_dtype(dtype, fallback)?;
             stored_scalar(s, d, dev, false)?;
-            wrap(py, None, Tensor::full(&dims, s, d, dev)?)
+            made(py, legacy, Tensor::full(&dims, s, d, dev)?)
         }
         None => {
             let v = to_tensor(fill_value, dtype_arg(dtype)?, Some(dev))?;
             let out = Tensor::zeros(&dims, v.dtype(), dev)?;
             out.assign(&v)?;
-            wrap(py, None, out)
+            made(py, legacy, out)
         }
     }
 }
 
 #[pyfunction]
-#[pyo3(signature = (start, stop = None, step = None, dtype = None, ctx = None, device = None))]
+#[pyo3(signature = (start, stop = None, step = None, dtype = None, ctx = None, device = None, legacy = false))]
 #[allow(clippy::too_many_arguments)]
 fn arange(
     py: Python<'_>,
@@ -116,6 +128,7 @@ fn arange(
     dtype: Option<&Bound<'_, PyAny>>,
     ctx: Option<&Bound<'_, PyAny>>,
     device: Option<&Bound<'_, PyAny>>,
+    legacy: bool,
 ) -> PyResult<Py<PyAny>> {
     let num = |o: &Bound<'_, PyAny>| -> PyResult<f64> {
         o.extract::<f64>().map_err(|_| PyTypeError::new_err(format!("arange: expected a number, got {}", o.repr().map(|r| r.to_string()).unwrap_or_default())))
@@ -130,11 +143,11 @@ fn arange(
     };
     let d = default_dtype(dtype, DType::F32)?;
     let dev = device_arg(ctx, device)?;
-    wrap(py, None, Tensor::arange(a, b, st, d, dev)?)
+    made(py, legacy, Tensor::arange(a, b, st, d, dev)?)
 }
 
 #[pyfunction]
-#[pyo3(signature = (start, stop, num = 50, endpoint = true, dtype = None, ctx = None, device = None))]
+#[pyo3(signature = (start, stop, num = 50, endpoint = true, dtype = None, ctx = None, device = None, legacy = false))]
 #[allow(clippy::too_many_arguments)]
 fn linspace(
     py: Python<'_>,
@@ -145,14 +158,15 @@ fn linspace(
     dtype: Option<&Bound<'_, PyAny>>,
     ctx: Option<&Bound<'_, PyAny>>,
     device: Option<&Bound<'_, PyAny>>,
+    legacy: bool,
 ) -> PyResult<Py<PyAny>> {
     let n = usize::try_from(num).map_err(|_| PyValueError::new_err(format!("Number of samples, {num}, must be non-negative.")))?;
     let d = default_dtype(dtype, DType::F32)?;
-    wrap(py, None, Tensor::linspace(start, stop, n, endpoint, d, device_arg(ctx, device)?)?)
+    made(py, legacy, Tensor::linspace(start, stop, n, endpoint, d, device_arg(ctx, device)?)?)
 }
 
 #[pyfunction]
-#[pyo3(signature = (n, m = None, k = 0, dtype = None, ctx = None, device = None))]
+#[pyo3(signature = (n, m = None, k = 0, dtype = None, ctx = None, device = None, legacy = false))]
 #[allow(clippy::too_many_arguments)]
 fn eye(
     py: Python<'_>,
@@ -162,6 +176,7 @@ fn eye(
     dtype: Option<&Bound<'_, PyAny>>,
     ctx: Option<&Bound<'_, PyAny>>,
     device: Option<&Bound<'_, PyAny>>,
+    legacy: bool,
 ) -> PyResult<Py<PyAny>> {
     let n = dims_arg(n)?;
     let n = *n.first().ok_or_else(|| PyValueError::new_err("eye: N must be an int"))?;
@@ -170,7 +185,7 @@ fn eye(
         _ => n,
     };
     let d = default_dtype(dtype, DType::F32)?;
-    wrap(py, None, Tensor::eye(n, m, k, d, device_arg(ctx, device)?)?)
+    made(py, legacy, Tensor::eye(n, m, k, d, device_arg(ctx, device)?)?)
 }
 
 /// The unary operation called `name` in the op table (its NumPy name or an alias).

@@ -254,7 +254,7 @@ impl PyArray {
     fn legacy_arg(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, keepdims: bool, largest: bool) -> PyResult<Py<PyAny>> {
         let t = &slf.get().t;
         let ax = axis_arg(axis)?;
-        let r = super::array::run(slf.py(), t.numel(), || t.arg_extreme(ax, largest, keepdims)?.astype(arg_dtype(t.dtype())))?;
+        let r = super::array::run(slf.py(), t.numel(), || t.arg_extreme_as(ax, largest, keepdims, arg_dtype(t.dtype())))?;
         result(slf, r)
     }
 }

@@ -173,10 +173,10 @@ class NDArray(_base):
         return _nd(_core.flip(self, axis))
 
     def zeros_like(self):
-        return _nd(_core.full(self.shape, 0, _base_dtype(self), self.ctx, None))
+        return _core.full(self.shape, 0, _base_dtype(self), self.ctx, None, legacy=True)
 
     def ones_like(self):
-        return _nd(_core.full(self.shape, 1, _base_dtype(self), self.ctx, None))
+        return _core.full(self.shape, 1, _base_dtype(self), self.ctx, None, legacy=True)
 
     # ---- reductions (all-axes results are shape (1,), int32/int64 kept, ``exclude=``) -------
     # The engine's legacy reductions, taken as methods: MXNet's signatures, no Python frame.

@@ -54,12 +54,12 @@ def array(source_array, ctx=None, dtype=None):
     """
     if dtype is None and not isinstance(source_array, _base):
         dtype = _F32
-    return _nd(_core.array(source_array, dtype, ctx, None, True))
+    return _core.array(source_array, dtype, ctx, None, True, legacy=True)
 
 
 def empty(shape, ctx=None, dtype=None):
     """An array of ``shape`` (zero-filled: deepblocks never hands out uninitialized memory)."""
-    return _nd(_core.full(shape, 0, _dtype(dtype), ctx, None))
+    return _core.full(shape, 0, _dtype(dtype), ctx, None, legacy=True)
 
 
 def zeros(shape, ctx=None, dtype=None, **kwargs):
@@ -67,30 +67,30 @@ def zeros(shape, ctx=None, dtype=None, **kwargs):
     >>> nd.zeros(4).asnumpy()
     array([0., 0., 0., 0.], dtype=float32)
     """
-    return _nd(_core.full(shape, 0, _F32 if dtype is None else dtype, ctx, None))
+    return _core.full(shape, 0, _F32 if dtype is None else dtype, ctx, None, legacy=True)
 
 
 def ones(shape, ctx=None, dtype=None, **kwargs):
-    return _nd(_core.full(shape, 1, _F32 if dtype is None else dtype, ctx, None))
+    return _core.full(shape, 1, _F32 if dtype is None else dtype, ctx, None, legacy=True)
 
 
 def full(shape, val, ctx=None, dtype=None, out=None):
-    return _write(_nd(_core.full(shape, val, _dtype(dtype), ctx, None)), out)
+    return _write(_core.full(shape, val, _dtype(dtype), ctx, None, legacy=True), out)
 
 
 def zeros_like(data, ctx=None, dtype=None):
     data = _nd(data)
-    return _nd(_core.full(data.shape, 0, dtype or _name(_np_dtype(data)), ctx or data.ctx, None))
+    return _core.full(data.shape, 0, dtype or _name(_np_dtype(data)), ctx or data.ctx, None, legacy=True)
 
 
 def ones_like(data, ctx=None, dtype=None):
     data = _nd(data)
-    return _nd(_core.full(data.shape, 1, dtype or _name(_np_dtype(data)), ctx or data.ctx, None))
+    return _core.full(data.shape, 1, dtype or _name(_np_dtype(data)), ctx or data.ctx, None, legacy=True)
 
 
 def full_like(data, fill_value, ctx=None, dtype=None):
     data = _nd(data)
-    return _nd(_core.full(data.shape, fill_value, dtype or _name(_np_dtype(data)), ctx or data.ctx, None))
+    return _core.full(data.shape, fill_value, dtype or _name(_np_dtype(data)), ctx or data.ctx, None, legacy=True)
 
 
 def arange(start, stop=None, step=1.0, repeat=1, infer_range=None, ctx=None, dtype=None):
@@ -100,17 +100,17 @@ def arange(start, stop=None, step=1.0, repeat=1, infer_range=None, ctx=None, dty
     >>> nd.arange(3, repeat=2).asnumpy()
     array([0., 0., 1., 1., 2., 2.], dtype=float32)
     """
-    out = _nd(_core.arange(start, stop, step, _F32 if dtype is None else dtype, ctx, None))
+    out = _core.arange(start, stop, step, _F32 if dtype is None else dtype, ctx, None, legacy=True)
     return out if repeat == 1 else out.repeat(repeat)
 
 
 def linspace(start, stop, num, endpoint=True, ctx=None, dtype=None):
-    return _nd(_core.linspace(start, stop, num, endpoint, _dtype(dtype), ctx, None))
+    return _core.linspace(start, stop, num, endpoint, _dtype(dtype), ctx, None, legacy=True)
 
 
 def eye(N, M=0, k=0, ctx=None, dtype=None, **kwargs):
     """The ``N x M`` identity (``M=0`` means ``N``), ones on diagonal ``k``."""
-    return _nd(_core.eye(N, M or None, k, _dtype(dtype), ctx, None))
+    return _core.eye(N, M or None, k, _dtype(dtype), ctx, None, legacy=True)
 
 
 # ---- elementwise ----------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ use crate::cuda::device::Gpu;
 use crate::cuda::kernels::{Kernel, KernelTable};
 use crate::cuda::launch::Args;
 use crate::cuda::Cuda;
+use crate::dtype::DType;
 use crate::error::Result;
 use crate::ops::reduce::{ReduceKernels, ReduceOp, GPU_KERNELS};
 use crate::tensor::Tensor;
@@ -39,7 +40,8 @@ fn lines(x: &Tensor, axes: &[usize]) -> Result<(Tensor, usize, usize, usize)> {
 }
 
 impl ReduceKernels for Cuda {
-    fn reduce(&self, x: &Tensor, op: ReduceOp, axes: &[usize]) -> Result<Tensor> {
+    /// An index dtype other than int64 (legacy arrays) is a second pass.
+    fn reduce(&self, x: &Tensor, op: ReduceOp, axes: &[usize], out_dtype: DType) -> Result<Tensor> {
         let gpu = gpu_of(x)?;
         let kept: Vec<usize> = x.shape().iter().enumerate().map(|(i, &d)| if axes.contains(&i) { 1 } else { d }).collect();
         let name = REDUCE.require(op.index(), x.dtype())?;
@@ -47,6 +49,9 @@ impl ReduceKernels for Cuda {
         let (src, outer, len, inner) = lines(x, axes)?;
         let block = if inner == 1 { LINE_BLOCK } else { COLUMN_BLOCK };
         launch_lines(&gpu, name, (outer, len, inner), &src, o, outer * inner * block as usize, block)?;
+        if out.dtype() != out_dtype {
+            return super::copy::astype(&out, out_dtype);
+        }
         Ok(out)
     }
 
