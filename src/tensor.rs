@@ -55,6 +55,12 @@ impl Scalar {
         }
     }
 
+    /// True for a zero whose bytes are all zero in every dtype (so a fill can be a memset;
+    /// -0.0 is not).
+    pub fn is_zero_bits(self) -> bool {
+        self.to_f64() == 0.0 && !matches!(self, Scalar::Float(f) if f.is_sign_negative())
+    }
+
     /// The dtype NumPy gives `array op scalar` when the array has dtype `other` (NEP 50: Python
     /// scalars are "weak" and take the array's dtype when they are of the same kind or lower).
     pub fn weak_dtype(self, other: DType) -> DType {

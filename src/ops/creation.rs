@@ -37,7 +37,7 @@ pub(crate) trait CreationKernels {
 impl CreationKernels for Cpu {
     fn full(&self, shape: &[usize], value: Scalar, dtype: DType, device: Device) -> Result<Tensor> {
         let n = checked_numel(shape)?;
-        if value.to_f64() == 0.0 && !matches!(value, Scalar::Float(f) if f.is_sign_negative()) {
+        if value.is_zero_bits() {
             return Tensor::from_storage(crate::storage::CpuStorage::zeros(dtype, n)?, shape, device);
         }
         with_dtype!(dtype, T => Tensor::from_storage(T::wrap(crate::storage::filled_vec(n, value.cast::<T>())?), shape, device))

@@ -24,7 +24,7 @@ impl CreationKernels for Cuda {
         let gpu = device::gpu(device.id())?;
         let (out, o) = new_out(&gpu, dtype, shape)?;
         let n = out.numel();
-        if value.to_f64() == 0.0 && !matches!(value, Scalar::Float(f) if f.is_sign_negative()) {
+        if value.is_zero_bits() {
             gpu.backend.memset_zero(o, n * dtype.size())?;
             return Ok(out);
         }

@@ -61,12 +61,15 @@ impl IndexKernels for Cuda {
         }
         let b = blocks(&gpu, &adv.offsets, &adv.rest_shape, &adv.rest_strides)?;
         let name = GATHER.require(0, src.dtype())?;
-        Args::new().usize(out.numel()).usize(b.block).usize(b.rest_ndim).opt(b.rest_info.as_ref()).ptr(b.offsets.ptr()).ptr(base_ptr(src)?).ptr(o).launch(
-            &gpu,
-            name,
-            out.numel(),
-            BLOCK,
-        )?;
+        Args::new()
+            .usize(out.numel())
+            .usize(b.block)
+            .usize(b.rest_ndim)
+            .opt(b.rest_info.as_ref())
+            .ptr(b.offsets.ptr())
+            .ptr(base_ptr(src)?)
+            .ptr(o)
+            .launch(&gpu, name, out.numel(), BLOCK)?;
         Ok(out)
     }
 
