@@ -164,8 +164,41 @@ fn bench_autograd(c: &mut Criterion) {
     g.finish();
 }
 
+/// A 3×3 convolution, 64→64 channels, 56×56, batch 8 (ResNet's most common layer): forward,
+/// and forward + backward (data and weight gradients); throughput in FLOP. Max pooling 3×3/2
+/// on (32, 64, 56, 56).
+fn bench_conv(c: &mut Criterion) {
+    use deepblocks::autograd;
+    use deepblocks::ops::conv::ConvParams;
+    use deepblocks::ops::pool::{PoolKind, PoolParams};
+    let mut g = c.benchmark_group("conv");
+    g.warm_up_time(Duration::from_millis(500));
+    g.measurement_time(Duration::from_secs(3));
+    g.sample_size(10);
+    let (x, w) = (rand(&[8, 64, 56, 56]), rand(&[64, 64, 3, 3]));
+    let p = ConvParams::new(&[3, 3]).pad(&[1, 1]);
+    g.throughput(Throughput::Elements(2 * 8 * 64 * 64 * 9 * 56 * 56));
+    g.bench_function("3x3_64_56x56_b8_fwd", |bch| bch.iter(|| black_box(x.convolution(&w, None, &p).unwrap())));
+    let (xv, wv) = (x.copy().unwrap(), w.copy().unwrap());
+    xv.attach_grad(autograd::GradReq::Write).unwrap();
+    wv.attach_grad(autograd::GradReq::Write).unwrap();
+    g.throughput(Throughput::Elements(3 * 2 * 8 * 64 * 64 * 9 * 56 * 56));
+    g.bench_function("3x3_64_56x56_b8_fwd_bwd", |bch| {
+        bch.iter(|| {
+            let y = autograd::record(|| xv.convolution(&wv, None, &p)?.sum(None, false)).unwrap();
+            autograd::backward(&[y], &[None], false).unwrap();
+        })
+    });
+    let px = rand(&[32, 64, 56, 56]);
+    let pp = PoolParams::new(PoolKind::Max, &[3, 3]).stride(&[2, 2]);
+    g.throughput(Throughput::Elements(px.numel() as u64));
+    g.bench_function("maxpool_3x3s2_32x64x56x56", |bch| bch.iter(|| black_box(px.pooling(&pp).unwrap())));
+    g.finish();
+}
+
 criterion_group!(
     benches,
+    bench_conv,
     bench_add,
     bench_broadcast_add,
     bench_matmul,

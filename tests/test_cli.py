@@ -50,15 +50,20 @@ def accuracy(stdout):
 
 
 def test_demo_with_the_defaults_learns_the_digits(tmp_path):
-    """The README's first command: defaults, in a fresh folder; 0.95 or more."""
+    """The README's first command: defaults (the convolutional net), in a fresh folder; 0.95
+    or more."""
     proc = run_cli("demo", cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     out = proc.stdout
     assert accuracy(out) >= 0.95
-    assert "Dense(-1 -> 128, Activation(relu))" in out  # deferred initialization, before
-    assert "shapes inferred at the first batch: (128, 64), (64, 128), (10, 64)" in out  # after
+    assert out.startswith("deepblocks 0.1.0 demo: a Gluon convolutional net learns to read handwritten digits\n")
+    # deferred initialization: unknown input channels before, shapes after
+    assert "(0): Conv2D(-1 -> 16, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1), Activation(relu))" in out
+    assert ("(1): MaxPool2D(size=(2, 2), stride=(2, 2), padding=(0, 0), ceil_mode=False, global_pool=False, "
+            "pool_type=max, layout=NCHW)") in out
+    assert "shapes inferred at the first batch: (16, 1, 3, 3), (32, 16, 3, 3), (10, 128)" in out
     assert "reloaded  into a fresh network: predictions identical (355/355 test images)" in out
-    assert (tmp_path / "deepblocks-demo" / "digits_mlp.params").is_file()
+    assert (tmp_path / "deepblocks-demo" / "digits_cnn.params").is_file()
     assert ("plot      deepblocks-demo/loss_accuracy.png" in out) == HAVE_MATPLOTLIB
     assert (tmp_path / "deepblocks-demo" / "loss_accuracy.png").exists() == HAVE_MATPLOTLIB
     assert "epoch 20/20" in proc.stderr and "46/46" in proc.stderr  # the progress bar
@@ -78,7 +83,19 @@ def test_demo_without_tqdm_and_matplotlib_in_a_log(tmp_path):
     assert "\r" not in proc.stderr
     assert ("plot      skipped: matplotlib is not installed "
             "(pip install 'deepblocks[demo]' adds it)") in proc.stdout
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["digits_mlp.params"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["digits_cnn.params"]
+
+
+def test_demo_mlp_learns_the_digits(tmp_path):
+    proc = run_cli("demo", "--model", "mlp", "--out", str(tmp_path), hide=("tqdm", "matplotlib"))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    out = proc.stdout
+    assert accuracy(out) >= 0.95
+    assert out.startswith("deepblocks 0.1.0 demo: a Gluon MLP learns to read handwritten digits\n")
+    assert "Dense(-1 -> 128, Activation(relu))" in out  # deferred initialization, before
+    assert "shapes inferred at the first batch: (128, 64), (64, 128), (10, 64)" in out  # after
+    assert "reloaded  into a fresh network: predictions identical (355/355 test images)" in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["digits_mlp.params"]
 
 
 def run_on_terminal(cmd, cwd):
@@ -176,6 +193,7 @@ def test_demo_on_a_gpu(tmp_path):
     (["demo", "--lr", "fast"], "argument --lr: 'fast' is not a number"),
     (["demo", "--ctx", "tpu"], "argument --ctx: 'tpu' is not a device: use cpu, gpu, cpu(0) or gpu(1)"),
     (["demo", "--ctx", "gpu(-1)"], "argument --ctx: 'gpu(-1)' is not a device"),
+    (["demo", "--model", "rnn"], "argument --model: invalid choice: 'rnn'"),
     (["demo", "--frobnicate"], "unrecognized arguments: --frobnicate"),
     (["frobnicate"], "argument command: invalid choice: 'frobnicate'"),
     (["bench", "--only", "everything"], "argument --only: invalid choice: 'everything'"),
@@ -193,7 +211,7 @@ def test_help_lists_every_command():
     for command in ("demo", "info", "bench", "cuda-check"):
         assert command in proc.stdout
     demo = run_cli("demo", "--help").stdout
-    for option in ("--epochs", "--batch-size", "--lr", "--ctx", "--out", "--seed"):
+    for option in ("--model", "--epochs", "--batch-size", "--lr", "--ctx", "--out", "--seed"):
         assert option in demo
 
 

@@ -341,7 +341,7 @@ def test_output_matches_mxnet(name, tmp_path):
 
 def test_every_example_is_tested():
     """Every file in examples/ (not only the *.py ones) is run by a test here."""
-    tested = set(MXNET_OUTPUT) | {"gpu.py", "train_linear.py", "train_softmax_mlp.py"}
+    tested = set(MXNET_OUTPUT) | set(MXNET_PREFIX) | {"gpu.py", "train_linear.py", "train_softmax_mlp.py"}
     present = {p.name for p in EXAMPLES.iterdir() if p.name != "__pycache__"}
     assert present == tested, f"untested: {sorted(present - tested)}; missing: {sorted(tested - present)}"
 
@@ -409,3 +409,65 @@ def test_train_softmax_mlp_learns(tmp_path):
     assert train_acc > 0.7 and test_acc > 0.7
     assert out.endswith("Sequential(\n  (0): Dense(784 -> 256, Activation(relu))\n"
                         "  (1): Dense(256 -> 10, linear)\n)\n")
+
+
+# The CNN scripts: what they print before training (the part MXNet 1.9.1 can run: the
+# training uses the digits shipped with deepblocks) is MXNet's output, recorded the same way.
+MXNET_PREFIX = {
+    "lenet.py": """\
+Sequential(
+  (0): Conv2D(-1 -> 6, kernel_size=(5, 5), stride=(1, 1), padding=(2, 2), Activation(sigmoid))
+  (1): AvgPool2D(size=(2, 2), stride=(2, 2), padding=(0, 0), ceil_mode=False, global_pool=False, pool_type=avg, layout=NCHW)
+  (2): Conv2D(-1 -> 16, kernel_size=(5, 5), stride=(1, 1), Activation(sigmoid))
+  (3): AvgPool2D(size=(2, 2), stride=(2, 2), padding=(0, 0), ceil_mode=False, global_pool=False, pool_type=avg, layout=NCHW)
+  (4): Dense(-1 -> 120, Activation(sigmoid))
+  (5): Dense(-1 -> 84, Activation(sigmoid))
+  (6): Dense(-1 -> 10, linear)
+)
+conv0 output shape: (1, 6, 28, 28)
+pool0 output shape: (1, 6, 14, 14)
+conv1 output shape: (1, 16, 10, 10)
+pool1 output shape: (1, 16, 5, 5)
+dense0 output shape: (1, 120)
+dense1 output shape: (1, 84)
+dense2 output shape: (1, 10)
+Parameter conv0_weight (shape=(6, 1, 5, 5), dtype=<class 'numpy.float32'>)
+Parameter conv1_weight (shape=(16, 6, 5, 5), dtype=<class 'numpy.float32'>)
+""",
+    "resnet.py": """\
+same shape: (4, 3, 6, 6)
+halved, more channels: (4, 6, 3, 3)
+conv5 output shape: (1, 64, 48, 48)
+batchnorm4 output shape: (1, 64, 48, 48)
+relu0 output shape: (1, 64, 48, 48)
+pool0 output shape: (1, 64, 24, 24)
+sequential1 output shape: (1, 64, 24, 24)
+sequential2 output shape: (1, 128, 12, 12)
+sequential3 output shape: (1, 256, 6, 6)
+sequential4 output shape: (1, 512, 3, 3)
+pool1 output shape: (1, 512, 1, 1)
+dense0 output shape: (1, 10)
+Residual(
+  (conv1): Conv2D(64 -> 64, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))
+  (conv2): Conv2D(64 -> 64, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))
+  (bn1): BatchNorm(axis=1, eps=1e-05, momentum=0.9, fix_gamma=False, use_global_stats=False, in_channels=64)
+  (bn2): BatchNorm(axis=1, eps=1e-05, momentum=0.9, fix_gamma=False, use_global_stats=False, in_channels=64)
+)
+""",
+}
+
+
+def _epochs(out):
+    return [tuple(map(float, m)) for m in
+            re.findall(r"^epoch \d+, loss (\S+), train acc (\S+), test acc (\S+)$", out, re.M)]
+
+
+@pytest.mark.parametrize("name, epochs, min_test_acc", [("lenet.py", 6, 0.7), ("resnet.py", 5, 0.9)])
+def test_cnn_examples_print_as_mxnet_then_learn_the_digits(name, epochs, min_test_acc, tmp_path):
+    out = run_example(name, tmp_path)
+    assert out.startswith(MXNET_PREFIX[name])
+    history = _epochs(out)
+    assert len(history) == epochs
+    (loss0, _, _), (loss, train_acc, test_acc) = history[0], history[-1]
+    # Ten classes: chance is 0.1.
+    assert loss < loss0 and train_acc > 0.9 and test_acc > min_test_acc

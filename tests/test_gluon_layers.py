@@ -522,7 +522,14 @@ def test_npx_batch_norm_layer_norm_embedding():
     rm, rv = np.zeros(2), np.ones(2)
     with autograd.train_mode():
         out, mean, var = npx.batch_norm(x, np.ones(2), np.zeros(2), rm, rv, output_mean_var=True, momentum=0.5)
+    # MXNet 1.9.1's third output is the inverse standard deviation 1/sqrt(var + eps), not the
+    # variance (batch variances 0.5625 and 4.0 here); in prediction, that of the running variance.
+    onp.testing.assert_allclose(out.asnumpy(), [[-0.9991123, -0.99987507], [0.9991123, 0.99987507]], rtol=1e-6)
     onp.testing.assert_allclose(mean.asnumpy(), [1.25, 1.0])
-    onp.testing.assert_allclose(var.asnumpy(), [0.5625, 4.0])
+    onp.testing.assert_allclose(var.asnumpy(), [1.3321497, 0.49993753], rtol=1e-6)
+    out, mean, var = npx.batch_norm(x, np.ones(2), np.zeros(2), np.ones(2), np.ones(2) * 4, output_mean_var=True)
+    onp.testing.assert_allclose(out.asnumpy(), [[-0.24996877, -0.99987507], [0.49993753, 0.99987507]], rtol=1e-6)
+    onp.testing.assert_allclose(mean.asnumpy(), [1.0, 1.0])
+    onp.testing.assert_allclose(var.asnumpy(), [0.49993753, 0.49993753], rtol=1e-6)
     onp.testing.assert_allclose(rm.asnumpy(), [0.625, 0.5])
     raises(ValueError, npx.batch_norm, np.ones(3), np.ones(3), np.zeros(3), np.zeros(3), np.ones(3))

@@ -45,7 +45,7 @@ def _check(loaded, name, cls):
 
 def test_fixtures_are_complete():
     assert set(LOADABLE) == LISTS | {
-        "nd_dict", "np_dict", "gluon_legacy", "gluon_np", "gluon_prefixed", "gluon_export"
+        "nd_dict", "np_dict", "gluon_legacy", "gluon_np", "gluon_prefixed", "gluon_export", "gluon_cnn"
     }
 
 
@@ -64,6 +64,8 @@ def test_gluon_parameter_keys():
     assert list(npx.load(FIXTURES / "gluon_legacy.params")) == ["0.weight", "0.bias", "1.weight", "1.bias"]
     assert list(npx.load(FIXTURES / "gluon_prefixed.params"))[0] == "dense0_weight"
     assert all(k.startswith("arg:dense") for k in npx.load(FIXTURES / "gluon_export.params"))
+    assert list(npx.load(FIXTURES / "gluon_cnn.params"))[:6] == [
+        "0.weight", "0.bias", "1.gamma", "1.beta", "1.running_mean", "1.running_var"]
 
 
 @pytest.mark.parametrize(

@@ -168,3 +168,47 @@ def test_embedding_gradient_sums_repeated_rows():
         out = npx.embedding(dnp.array([[1, 3], [1, 0]]), w, 4, 2)
     out.backward()
     onp.testing.assert_array_equal(w.grad.asnumpy(), [[1, 1], [2, 2], [0, 0], [1, 1]])
+
+
+@pytest.mark.parametrize("shape, axis", [((2, 3, 2, 2), 1), ((2, 2, 2, 3, 2), 1), ((3, 2, 4), -1), ((4, 3), 0)])
+def test_batch_norm_gradients_of_every_input_in_training_mode(shape, axis):
+    """One engine op, forward and backward: data, gamma and beta against finite differences
+    (the running statistics move during training, so each evaluation starts from fresh ones;
+    prediction mode is checked through nn.BatchNorm in test_gluon_conv_layers.py)."""
+    rng = onp.random.default_rng(len(shape) + axis)
+    c = shape[axis]
+    x, g, b = rng.normal(size=shape), rng.normal(size=c), rng.normal(size=c)
+
+    def f(x, g, b):
+        rm, rv = dnp.array(onp.linspace(-0.5, 0.5, c)), dnp.array(onp.linspace(0.5, 2.0, c))
+        return npx.batch_norm(x, g, b, rm, rv, eps=1e-3, fix_gamma=False, axis=axis)
+
+    with autograd.train_mode():
+        check_grad(f, x, g, b, rtol=1e-5, atol=1e-6)
+
+
+def test_batch_norm_fix_gamma_ignores_gamma_and_gives_it_no_gradient():
+    x = dnp.array(onp.random.default_rng(0).normal(size=(4, 2, 3)))
+    g = dnp.array([3.0, -2.0], dtype="float64")
+    for a in (x, g):
+        a.attach_grad()
+    rm, rv = dnp.zeros(2, dtype="float64"), dnp.ones(2, dtype="float64")
+    with autograd.record():
+        y = npx.batch_norm(x, g, dnp.zeros(2, dtype="float64"), rm, rv, eps=1e-3, fix_gamma=True)
+    y.backward(dnp.array(onp.random.default_rng(1).normal(size=(4, 2, 3))))
+    xs = x.asnumpy()
+    want = (xs - xs.mean((0, 2), keepdims=True)) / onp.sqrt(xs.var((0, 2), keepdims=True) + 1e-3)
+    onp.testing.assert_allclose(y.asnumpy(), want, rtol=1e-10)
+    assert onp.array_equal(g.grad.asnumpy(), [0.0, 0.0])
+
+
+def test_legacy_batch_norm_answers_ndarrays():
+    from deepblocks import nd
+
+    x = nd.array([[0.5, -1.0], [2.0, 3.0]])
+    out = nd.BatchNorm(x, nd.ones(2), nd.zeros(2), nd.zeros(2), nd.ones(2))
+    assert type(out) is nd.NDArray
+    with autograd.train_mode():
+        parts = nd.BatchNorm(x, nd.ones(2), nd.zeros(2), nd.zeros(2), nd.ones(2), output_mean_var=True)
+    assert isinstance(parts, list) and [type(p) for p in parts] == [nd.NDArray] * 3
+    onp.testing.assert_allclose(parts[2].asnumpy(), [1.3321497, 0.49993753], rtol=1e-6)   # MXNet 1.9.1's

@@ -56,6 +56,7 @@ pub const SOURCES: &[KernelSource] = &[
     module!("index", [&ops::index::KERNELS]),
     module!("matmul", [&ops::matmul::KERNELS]),
     module!("linear", [&ops::linear::KERNELS]),
+    module!("conv", [&ops::conv::KERNELS, &ops::pool::KERNELS]),
     module!("optim", [&[crate::optim::GPU_KERNELS]]),
 ];
 

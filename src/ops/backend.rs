@@ -9,11 +9,14 @@
 //! listed choice in its `impl` (the list is in `cuda/ops/mod.rs`: empty today).
 
 use super::binary::BinaryKernels;
+use super::conv::ConvKernels;
 use super::copy::CopyKernels;
 use super::creation::CreationKernels;
 use super::index::IndexKernels;
 use super::linear::LinearKernels;
 use super::matmul::MatmulKernels;
+use super::norm::NormKernels;
+use super::pool::PoolKernels;
 use super::random::RandomKernels;
 use super::reduce::ReduceKernels;
 use super::unary::UnaryKernels;
@@ -39,6 +42,9 @@ backend!(
     IndexKernels,
     MatmulKernels,
     LinearKernels,
+    ConvKernels,
+    PoolKernels,
+    NormKernels,
     CopyKernels,
     CreationKernels,
     RandomKernels,

@@ -4,11 +4,15 @@
 
 pub mod backend;
 pub mod binary;
+pub mod conv;
 pub mod copy;
 pub mod creation;
 pub mod index;
 pub mod linear;
 pub mod matmul;
+pub mod norm;
+pub mod pad;
+pub mod pool;
 pub mod random;
 pub mod reduce;
 pub mod registry;

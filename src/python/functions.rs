@@ -18,7 +18,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
 /// The first deepblocks array among `objs`: results take its class.
-fn like<'a, 'py>(objs: &[&'a Bound<'py, PyAny>]) -> Option<&'a Bound<'py, PyAny>> {
+pub(crate) fn like<'a, 'py>(objs: &[&'a Bound<'py, PyAny>]) -> Option<&'a Bound<'py, PyAny>> {
     objs.iter().copied().find(|o| o.cast::<PyArray>().is_ok())
 }
 

@@ -4,6 +4,7 @@
 mod array;
 mod autograd;
 mod context;
+mod conv;
 mod convert;
 mod cuda;
 mod errors;
@@ -26,6 +27,7 @@ fn core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(legacy::set_legacy_class, m)?)?;
     m.add_function(wrap_pyfunction!(legacy::as_legacy, m)?)?;
     functions::register(m)?;
+    conv::register(m)?;
     autograd::register(m)?;
     io::register(m)?;
     optim::register(m)?;

@@ -7,7 +7,8 @@ each target of the performance budget (DESIGN.md §5) is met. The environment co
 
 - Array, autograd and optimizer items (``bench_items.py``) run in this process, the
   libraries taking turns within each repeat so that background load hits them alike.
-- The Gluon items (``bench_gluon.py``) run in one process per library; MXNet 1.9.1 needs
+- The Gluon and CNN items (``bench_gluon.py``, ``bench_cnn.py``) run in one process per
+  library (its threads set by ``OMP_NUM_THREADS``, read by all three); MXNet 1.9.1 needs
   numpy < 1.24, so it usually lives in a venv of its own: ``--mxnet-python PATH`` names that
   venv's interpreter.
 - ``import`` times ``import deepblocks`` (and numpy, torch, mxnet) in fresh interpreters.
@@ -27,13 +28,13 @@ import time
 
 import numpy as onp
 
-from . import bench_gluon, bench_items
+from . import bench_cnn, bench_gluon, bench_items
 from .timing import fmt_time, measure_group
 
 __all__ = ["run", "add_arguments", "ALL_ITEMS", "QUICK"]
 
 IMPORT_ITEM = ("import (fresh process)", {"abs": 0.2})
-ALL_ITEMS = {**bench_items.ITEMS, **bench_gluon.ITEMS, "import": IMPORT_ITEM}
+ALL_ITEMS = {**bench_items.ITEMS, **bench_gluon.ITEMS, **bench_cnn.ITEMS, "import": IMPORT_ITEM}
 QUICK = ["add100", "add16M", "matmul1024", "mlp3", "mlp_forward", "train_step", "import"]
 LIBRARIES = ["deepblocks", "numpy", "torch", "mxnet"]
 
@@ -77,18 +78,21 @@ def run(args):
         results.append((name, measure_group({lib: fns[lib] for lib in libs}, repeat, min_loop, warmup)))
         del fns
 
-    gluon = [name for name in bench_gluon.ITEMS if name in selected]
     mxnet_python = args.mxnet_python or sys.executable
-    if gluon:
-        runs = {"deepblocks": _gluon_worker("deepblocks", sys.executable, repeat)}
+    for module in (bench_gluon, bench_cnn):
+        chosen = [name for name in module.ITEMS if name in selected]
+        if not chosen:
+            continue
+        worker = lambda lib, python, required=False: _gluon_worker(lib, python, repeat, required, module, chosen)  # noqa: E731
+        runs = {"deepblocks": worker("deepblocks", sys.executable)}
         if torch is not None:
-            runs["torch"] = _gluon_worker("torch", sys.executable, repeat)
-        runs["mxnet"] = _gluon_worker("mxnet", mxnet_python, repeat, required=bool(args.mxnet_python))
-        for name in gluon:
+            runs["torch"] = worker("torch", sys.executable)
+        runs["mxnet"] = worker("mxnet", mxnet_python, required=bool(args.mxnet_python))
+        for name in chosen:
             results.append((name, {lib: tuple(r[name]) for lib, r in runs.items() if r}))
         versions = {lib: r["version"] for lib, r in runs.items() if r}
         if "mxnet" in versions:
-            print(f"mxnet       {versions['mxnet']} ({mxnet_python}), Gluon items only\n")
+            print(f"mxnet       {versions['mxnet']} ({mxnet_python}), Gluon and CNN items only\n")
 
     if "import" in selected:
         runs_n = 3 if quick else 5
@@ -156,15 +160,16 @@ def _print_table(results):
 # ---- measurements in other processes ----------------------------------------------------------
 
 
-def _gluon_worker(lib, python, repeat, required=False):
-    """``bench_gluon.measure(lib)`` in a fresh ``python``; None when the library is missing
+def _gluon_worker(lib, python, repeat, required=False, module=bench_gluon, only=None):
+    """``module.measure(lib)`` (``bench_gluon`` or ``bench_cnn``) in a fresh ``python``, for
+    the items ``only``; None when the library is missing
     (reported when ``required``) or the run failed (reported)."""
     env = dict(os.environ)
     if lib == "deepblocks":  # this deepblocks, even when it came from a path set in-process
         here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [here, env.get("PYTHONPATH")]))
     try:
-        proc = subprocess.run([python, os.path.abspath(bench_gluon.__file__), lib, str(repeat)],
+        proc = subprocess.run([python, os.path.abspath(module.__file__), lib, str(repeat), ",".join(only or module.ITEMS)],
                               env=env, capture_output=True, text=True)
     except OSError as e:
         print(f"{lib}: cannot run {python}: {e}\n")

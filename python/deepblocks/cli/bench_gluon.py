@@ -86,7 +86,7 @@ def _torch_items(torch, X2, Xb, yb):
     return {"mlp_forward": lambda: fwd(x2), "train_step": step}
 
 
-def measure(lib, repeat=7):
+def measure(lib, repeat=7, only=None):
     """``{"version": ..., item: [best, median] seconds per call}`` for ``lib``; None when it
     cannot be imported."""
     try:
@@ -107,9 +107,11 @@ def measure(lib, repeat=7):
         fns = _gluon_items(mod, X2, Xb, yb, lambda out: out)
     result = {"version": mod.__version__}
     for item, fn in fns.items():
-        result[item] = list(measure_group({item: fn}, repeat=repeat)[item])
+        if only is None or item in only:
+            result[item] = list(measure_group({item: fn}, repeat=repeat)[item])
     return result
 
 
 if __name__ == "__main__":
-    print(json.dumps(measure(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 7)))
+    only = sys.argv[3].split(",") if len(sys.argv) > 3 else None
+    print(json.dumps(measure(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 7, only)))

@@ -5,8 +5,11 @@ mxnet:
 
 1. data: the UCI handwritten digits shipped with deepblocks
    (``gluon.data.vision.Digits``: 1,442 training and 355 test images of 8x8 pixels),
-   pixels scaled to [0, 1] by ``transform_first``, batches from a ``DataLoader``;
-2. network: ``nn.Sequential`` of ``Dense(128, relu)``, ``Dense(64, relu)``, ``Dense(10)``,
+   pixels scaled to [0, 1] (and, for the convolutional net, laid out channels first) by
+   ``transform_first``, batches from a ``DataLoader``;
+2. network (``--model``): ``cnn`` (the default), a small convolutional net —
+   ``Conv2D(16, 3, relu)``, ``MaxPool2D``, ``Conv2D(32, 3, relu)``, ``MaxPool2D``,
+   ``Dense(10)`` — or ``mlp``, ``Dense(128, relu)``, ``Dense(64, relu)``, ``Dense(10)``;
    with no input sizes given: they are inferred at the first batch (deferred
    initialization), the weights then drawn by ``init.Xavier()``;
 3. training: ``SoftmaxCrossEntropyLoss``, ``Trainer`` with Adam, ``autograd.record`` and
@@ -35,10 +38,10 @@ import re
 import sys
 import time
 
-__all__ = ["run", "parse_ctx", "build_net", "MIN_ACCURACY"]
+__all__ = ["run", "parse_ctx", "build_net", "MODELS", "MIN_ACCURACY"]
 
 MIN_ACCURACY = 0.95
-PARAMS_FILE = "digits_mlp.params"
+MODELS = {"cnn": "a Gluon convolutional net", "mlp": "a Gluon MLP"}
 PLOT_FILE = "loss_accuracy.png"
 
 
@@ -52,18 +55,29 @@ def parse_ctx(text):
     return (context.cpu if m[1] == "cpu" else context.gpu)(int(m[2] or 0))
 
 
-def build_net():
-    """The demo's MLP, its input size left to deferred initialization."""
+def build_net(model="cnn"):
+    """The demo's network (``'cnn'`` or ``'mlp'``), its input sizes left to deferred
+    initialization."""
     from deepblocks.gluon import nn
 
     net = nn.Sequential()
-    net.add(nn.Dense(128, activation="relu"),
-            nn.Dense(64, activation="relu"),
-            nn.Dense(10))
+    if model == "cnn":
+        # 8x8 images: two 3x3 convolutions (padded, so 8x8 and 4x4), each halved by pooling.
+        net.add(nn.Conv2D(16, kernel_size=3, padding=1, activation="relu"),
+                nn.MaxPool2D(pool_size=2, strides=2),
+                nn.Conv2D(32, kernel_size=3, padding=1, activation="relu"),
+                nn.MaxPool2D(pool_size=2, strides=2),
+                nn.Dense(10))
+    elif model == "mlp":
+        net.add(nn.Dense(128, activation="relu"),
+                nn.Dense(64, activation="relu"),
+                nn.Dense(10))
+    else:
+        raise ValueError(f"unknown model {model!r}: use {' or '.join(MODELS)}")
     return net
 
 
-def run(epochs=20, batch_size=32, lr=0.002, ctx="cpu", out="deepblocks-demo", seed=0):
+def run(epochs=20, batch_size=32, lr=0.002, ctx="cpu", out="deepblocks-demo", seed=0, model="cnn"):
     """Trains, tests, saves, reloads and plots; returns the exit status."""
     import deepblocks
     from deepblocks import gluon, init, np, npx
@@ -82,19 +96,21 @@ def run(epochs=20, batch_size=32, lr=0.002, ctx="cpu", out="deepblocks-demo", se
     np.random.seed(seed)  # the weights and the order of the batches
 
     def scale(image):
-        return image.astype("float32") / 16  # pixels count 0..16 "on" dots
+        image = image.astype("float32") / 16  # pixels count 0..16 "on" dots
+        # (8, 8, 1) images; convolutions take channels first. The MLP flattens either.
+        return image.transpose(2, 0, 1) if model == "cnn" else image
 
     train_data = gluon.data.vision.Digits(train=True).transform_first(scale)
     test_data = gluon.data.vision.Digits(train=False).transform_first(scale)
     train_iter = gluon.data.DataLoader(train_data, batch_size, shuffle=True)
     test_iter = gluon.data.DataLoader(test_data, 512)
 
-    net = build_net()
+    net = build_net(model)
     net.initialize(init.Xavier(), ctx=device)
     loss = gluon.loss.SoftmaxCrossEntropyLoss()
     trainer = gluon.Trainer(net.collect_params(), "adam", {"learning_rate": lr})
 
-    _say(f"deepblocks {deepblocks.__version__} demo: a Gluon MLP learns to read handwritten digits")
+    _say(f"deepblocks {deepblocks.__version__} demo: {MODELS[model]} learns to read handwritten digits")
     _say(f"data      UCI handwritten digits, 8x8 pixels, shipped with deepblocks "
          f"(E. Alpaydin and C. Kaynak, CC BY 4.0): {len(train_data)} training images, "
          f"{len(test_data)} test images")
@@ -104,7 +120,7 @@ def run(epochs=20, batch_size=32, lr=0.002, ctx="cpu", out="deepblocks-demo", se
          f"(learning rate {lr}), softmax cross-entropy, on {device}, seed {seed}")
 
     history = _train(net, loss, trainer, train_iter, test_iter, device, epochs)
-    shapes = ", ".join(str(layer.weight.shape) for layer in net)
+    shapes = ", ".join(str(layer.weight.shape) for layer in net if hasattr(layer, "weight"))
     _say(f"weights   shapes inferred at the first batch: {shapes}")
 
     test_correct, test_seen = _evaluate(net, test_iter, device)
@@ -113,10 +129,10 @@ def run(epochs=20, batch_size=32, lr=0.002, ctx="cpu", out="deepblocks-demo", se
          + ("ok" if ok else f"BELOW {MIN_ACCURACY}"))
 
     os.makedirs(out, exist_ok=True)
-    params = os.path.join(out, PARAMS_FILE)
+    params = os.path.join(out, f"digits_{model}.params")
     net.save_parameters(params)
     _say(f"saved     {params} ({os.path.getsize(params) / 1024:.0f} KB)")
-    fresh = build_net()
+    fresh = build_net(model)
     fresh.load_parameters(params, ctx=device)
     same = sum(_same_outputs(net(X.as_in_ctx(device)), fresh(X.as_in_ctx(device)))
                for X, _ in test_iter)
@@ -125,7 +141,7 @@ def run(epochs=20, batch_size=32, lr=0.002, ctx="cpu", out="deepblocks-demo", se
          + ("predictions identical" if same == test_seen else "PREDICTIONS DIFFER")
          + f" ({same}/{test_seen} test images)")
 
-    plot = _plot(history, os.path.join(out, PLOT_FILE))
+    plot = _plot(history, os.path.join(out, PLOT_FILE), model)
     _say(f"plot      {plot}" if plot else
          "plot      skipped: matplotlib is not installed (pip install 'deepblocks[demo]' adds it)")
     _say(f"done in {time.perf_counter() - started:.1f} s" + ("" if ok else "; FAILED"))
@@ -192,7 +208,7 @@ def _same_outputs(a, b):
     return int((a.asnumpy() == b.asnumpy()).all(axis=1).sum())
 
 
-def _plot(history, path):
+def _plot(history, path, model):
     """Writes the loss and accuracy curves to ``path``; None when matplotlib is missing."""
     try:
         import matplotlib
@@ -213,7 +229,7 @@ def _plot(history, path):
     right.legend(loc="lower right")
     for axes in (left, right):
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-    fig.suptitle("deepblocks demo: an MLP on the UCI handwritten digits")
+    fig.suptitle(f"deepblocks demo: {MODELS[model]} on the UCI handwritten digits")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)

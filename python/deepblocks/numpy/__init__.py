@@ -443,6 +443,55 @@ def flipud(m):
     return flip(m, 0)
 
 
+_PAD_MODES = ("constant", "edge", "reflect", "symmetric")
+
+
+def pad(array, pad_width, mode="constant", constant_values=0, **kwargs):
+    """``array`` padded along each axis, as ``numpy.pad``: ``pad_width`` is an int (every side
+    of every axis), ``(before, after)`` (every axis) or one such pair per axis; ``mode`` is
+    'constant' (``constant_values``, a number), 'edge', 'reflect' or 'symmetric'.
+    Differentiable (the gradient of a padded array sums back onto its source).
+
+    >>> from deepblocks import np
+    >>> np.pad(np.array([1.0, 2.0, 3.0]), (2, 1), mode='reflect')
+    array([3., 2., 1., 2., 3., 2.])
+    >>> np.pad(np.ones((1, 2)), ((0, 1), (2, 0)), constant_values=7)
+    array([[7., 7., 1., 1.],
+           [7., 7., 7., 7.]])
+    """
+    a = array if isinstance(array, ndarray) else asarray(array)  # a legacy NDArray stays one
+    widths = _pad_widths(pad_width, a.ndim)
+    if mode not in _PAD_MODES:
+        if mode in ("maximum", "minimum", "mean", "median", "linear_ramp", "wrap", "empty") or callable(mode):
+            raise NotImplementedError(f"pad: mode {mode!r} is not supported (constant, edge, reflect, symmetric)")
+        raise ValueError(f"pad: mode {mode!r} is not supported")
+    if kwargs:
+        raise TypeError(f"pad: unsupported keyword arguments for mode {mode!r}: {sorted(kwargs)}")
+    if _onp.ndim(constant_values) != 0:
+        raise NotImplementedError("pad: constant_values must be a single number")
+    if mode != "constant":
+        for n, (before, after) in zip(a.shape, widths):
+            if n == 0 and before + after > 0:
+                raise ValueError(f"pad: cannot extend an empty axis of shape {a.shape} in mode {mode!r} "
+                                 f"(only 'constant' can)")
+    return _core.pad(a, widths, mode, constant_values)
+
+
+def _pad_widths(pad_width, ndim):
+    """NumPy's ``pad_width`` forms as one ``(before, after)`` pair of ints per axis."""
+    w = _onp.asarray(pad_width)
+    if w.dtype.kind not in "iu":
+        raise TypeError(f"pad: pad_width must be of integral type, got {pad_width!r}")
+    if (w < 0).any():
+        raise ValueError(f"pad: pad_width {pad_width!r} cannot contain negative values")
+    try:
+        w = _onp.broadcast_to(w, (ndim, 2))
+    except ValueError:
+        raise ValueError(f"pad: pad_width {pad_width!r} does not fit an array of {ndim} dimensions: give an int, "
+                         f"a (before, after) pair, or {ndim} pairs") from None
+    return tuple((int(b), int(e)) for b, e in w)
+
+
 def take(a, indices, axis=None, mode="raise", out=None):
     _no_out(out)
     if mode != "raise":

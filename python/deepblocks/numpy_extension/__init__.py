@@ -1,5 +1,6 @@
 """``deepblocks.npx``: MXNet's NumPy extensions (activations, ``pick``, ``one_hot``,
-``batch_dot``, devices and the array-mode switch).
+``batch_dot``, the layers' functional forms such as ``convolution`` and ``pooling``, devices
+and the array-mode switch).
 
 >>> from deepblocks import np, npx
 >>> npx.relu(np.array([-1.0, 2.0]))
@@ -14,13 +15,15 @@ from ..context import cpu, current_context, gpu, num_gpus
 from ..util import is_np_array, is_np_shape, reset_np, set_np, use_np
 from . import random
 from .serialization import load, save
+from .conv import convolution, deconvolution
 from .nn import activation, batch_norm, dropout, embedding, fully_connected, layer_norm, leaky_relu
+from .pooling import pooling
 
 __all__ = [
     "set_np", "reset_np", "is_np_array", "is_np_shape", "use_np", "relu", "sigmoid", "softmax",
     "log_softmax", "one_hot", "pick", "batch_dot", "waitall", "cpu", "gpu", "num_gpus",
     "current_context", "current_device", "random", "save", "load", "fully_connected", "activation",
-    "leaky_relu", "dropout", "batch_norm", "layer_norm", "embedding",
+    "leaky_relu", "dropout", "batch_norm", "layer_norm", "embedding", "convolution", "deconvolution", "pooling",
 ]
 
 current_device = current_context

@@ -1,7 +1,8 @@
 """Functional forms of the Gluon layers (``npx.fully_connected``, ``npx.activation``,
 ``npx.dropout``, ``npx.batch_norm``, ``npx.layer_norm``, ``npx.embedding``, ``npx.leaky_relu``).
 
-All are compositions of differentiable engine ops, so gradients flow through them.
+All are differentiable: engine ops (``batch_norm`` is one, forward and backward) or
+compositions of them. The convolution and pooling ones live in ``conv.py`` and ``pooling.py``.
 
 >>> from deepblocks import np, npx
 >>> x = np.array([[1.0, 2.0]])
@@ -11,9 +12,12 @@ array([[3., 3., 3.]])
 array([0.3133, 1.3133])
 """
 
+import numpy as _onp
+
 from .. import _core
 from .. import autograd
 from .. import numpy as _np
+from .conv import promote
 
 __all__ = ["fully_connected", "activation", "leaky_relu", "dropout", "batch_norm", "layer_norm", "embedding"]
 
@@ -97,43 +101,63 @@ def dropout(data, p=0.5, axes=(), mode="training", cudnn_off=None):
     return data * (keep.astype(data.dtype) / (1 - p))
 
 
-def _stat_axes(ndim, axis):
-    axis = axis % ndim
-    return tuple(a for a in range(ndim) if a != axis), axis
-
-
-def _channel_view(v, ndim, axis):
-    shape = [1] * ndim
-    shape[axis] = -1
-    return v.reshape(tuple(shape))
-
-
 def batch_norm(x, gamma, beta, running_mean, running_var, eps=1e-3, momentum=0.9, fix_gamma=True,
                use_global_stats=False, output_mean_var=False, axis=1, cudnn_off=False):
-    """Batch normalization over every axis but ``axis``. In training mode (and without
-    ``use_global_stats``) it normalizes with the batch statistics and updates
-    ``running_mean``/``running_var`` in place (``running = momentum*running + (1-momentum)*batch``);
-    otherwise it uses the running statistics."""
+    """Batch normalization over every axis but ``axis``, in one engine operation.
+
+    In training mode (and without ``use_global_stats``) it normalizes with the batch
+    statistics and updates ``running_mean``/``running_var`` in place
+    (``running = momentum*running + (1-momentum)*batch``, the biased batch variance);
+    otherwise it uses the running statistics. ``fix_gamma`` treats ``gamma`` as 1.
+    ``output_mean_var`` also returns the mean and the inverse standard deviation
+    ``1/sqrt(var + eps)`` used, as MXNet does (not the variance its name suggests).
+
+    >>> from deepblocks import np, npx, autograd
+    >>> x = np.array([[1.0, 2.0], [3.0, 6.0]])
+    >>> with autograd.train_mode():
+    ...     npx.batch_norm(x, np.ones(2), np.zeros(2), np.zeros(2), np.ones(2), eps=0.0)
+    array([[-1., -1.],
+           [ 1.,  1.]])
+    """
     if x.ndim < 2:
         raise ValueError(f"batch_norm: input must have at least 2 dimensions, got shape {x.shape}")
-    red, axis = _stat_axes(x.ndim, axis)
-    if autograd.is_training() and not use_global_stats:
-        mean = x.mean(axis=red)
-        centered = x - _channel_view(mean, x.ndim, axis)
-        var = (centered * centered).mean(axis=red)
-        with autograd.pause():
-            running_mean[...] = running_mean * momentum + mean.detach() * (1 - momentum)
-            running_var[...] = running_var * momentum + var.detach() * (1 - momentum)
-    else:
-        mean, var = running_mean, running_var
-        centered = x - _channel_view(mean, x.ndim, axis)
-    scale = 1.0 / _np.sqrt(var + eps)
-    if not fix_gamma:
-        scale = scale * gamma
-    out = centered * _channel_view(scale, x.ndim, axis) + _channel_view(beta, x.ndim, axis)
+    if not -x.ndim <= axis < x.ndim:
+        raise ValueError(f"batch_norm: axis {axis} is out of range for input of shape {x.shape}")
+    axis %= x.ndim
+    training = autograd.is_training()
     if output_mean_var:
-        return out, mean, var
-    return out
+        stats = _mean_invstd(x, running_mean, running_var, eps, axis, training and not use_global_stats)
+    x, gamma, beta = promote(x, gamma, beta)
+    if _onp_dtype(running_mean) == _onp_dtype(x) == _onp_dtype(running_var):
+        out = _core.batch_norm(x, gamma, beta, running_mean, running_var, eps, momentum, fix_gamma, use_global_stats,
+                               axis, training)
+    else:
+        # float64 data through a float32 layer: the running statistics move in the data's
+        # dtype, then are written back into their own arrays.
+        mean, var = running_mean.astype(x.dtype), running_var.astype(x.dtype)
+        out = _core.batch_norm(x, gamma, beta, mean, var, eps, momentum, fix_gamma, use_global_stats, axis, training)
+        with autograd.pause():
+            running_mean[...] = mean
+            running_var[...] = var
+    return (out, *stats) if output_mean_var else out
+
+
+def _onp_dtype(a):
+    return _onp.dtype(a.dtype)  # legacy arrays answer NumPy types, not dtypes
+
+
+def _mean_invstd(x, running_mean, running_var, eps, axis, batch):
+    """The mean and ``1/sqrt(var + eps)`` batch normalization uses (outside the graph), as
+    arrays of ``x``'s kind."""
+    with autograd.pause():
+        if batch:
+            red = tuple(a for a in range(x.ndim) if a != axis)
+            mean = x.mean(axis=red)
+            var = x.var(axis=red)
+        else:
+            mean, var = running_mean.copy(), running_var
+        invstd = 1.0 / _np.sqrt(var + eps)
+    return _like(x, mean), _like(x, invstd)
 
 
 def layer_norm(data, gamma=None, beta=None, axis=-1, eps=1e-5, output_mean_var=False):
@@ -151,6 +175,49 @@ def layer_norm(data, gamma=None, beta=None, axis=-1, eps=1e-5, output_mean_var=F
     if output_mean_var:
         return out, mean, var
     return out
+
+
+def _instance_norm(data, gamma, beta, axis=1, eps=1e-3):
+    """Normalizes each sample's channel (``axis``) over the remaining axes, then applies the
+    per-channel ``gamma`` and ``beta`` (MXNet's ``InstanceNorm``; npx has no such function,
+    ``nd.InstanceNorm`` and ``nn.InstanceNorm`` call this)."""
+    x = _core.ndarray(data)  # numpy semantics for the arithmetic; the input's kind comes back
+    if x.ndim < 3:
+        raise ValueError(f"InstanceNorm: input must have at least 3 dimensions (batch, channels, ...), "
+                         f"got shape {x.shape}")
+    axis %= x.ndim
+    red = tuple(a for a in range(1, x.ndim) if a != axis)
+    mean = x.mean(axis=red, keepdims=True)
+    centered = x - mean
+    var = (centered * centered).mean(axis=red, keepdims=True)
+    shape = [1] * x.ndim
+    shape[axis] = -1
+    out = centered / _np.sqrt(var + eps) * gamma.reshape(shape) + beta.reshape(shape)
+    return _like(data, out)
+
+
+def _group_norm(data, gamma, beta, num_groups=1, eps=1e-5):
+    """Splits the channels (axis 1) into ``num_groups`` groups and normalizes each sample's
+    group over its channels and the remaining axes; ``gamma`` and ``beta`` hold one value per
+    *group*, as in MXNet 1.x (``nd.GroupNorm`` and ``nn.GroupNorm`` call this)."""
+    x = _core.ndarray(data)
+    if x.ndim < 2 or x.shape[1] % num_groups:
+        raise ValueError(f"GroupNorm: the channels (axis 1) of input shape {x.shape} must divide into "
+                         f"num_groups={num_groups} groups")
+    per_group = x.shape[1] // num_groups
+    for d in x.shape[2:]:
+        per_group *= d
+    grouped = x.reshape(x.shape[0], num_groups, per_group)
+    mean = grouped.mean(axis=2, keepdims=True)
+    centered = grouped - mean
+    var = (centered * centered).mean(axis=2, keepdims=True)
+    out = centered / _np.sqrt(var + eps) * gamma.reshape(1, -1, 1) + beta.reshape(1, -1, 1)
+    return _like(data, out.reshape(x.shape))
+
+
+def _like(source, result):
+    """``result`` as an array of ``source``'s kind (a legacy NDArray for an NDArray)."""
+    return result if type(source) is _core.ndarray else _core._as_legacy(result)
 
 
 def embedding(data, weight, input_dim=None, output_dim=None, dtype="float32", sparse_grad=False):

@@ -7,12 +7,15 @@
 //! host, which reads the index arrays back; see `index.rs`).
 
 pub mod binary;
+pub mod conv;
 pub mod copy;
 pub mod creation;
 pub mod index;
 pub mod linear;
 pub mod matmul;
+pub mod norm;
 pub mod optim;
+pub mod pool;
 pub mod random;
 pub mod reduce;
 pub mod unary;

@@ -17,7 +17,9 @@ from .basic_layers import *  # noqa: F401,F403
 from .basic_layers import __all__ as _basic
 from .containers import *  # noqa: F401,F403
 from .containers import __all__ as _cont
+from .conv_layers import *  # noqa: F401,F403
+from .conv_layers import __all__ as _conv
 from .normalization import *  # noqa: F401,F403
 from .normalization import __all__ as _norm
 
-__all__ = ["Block", "HybridBlock", "SymbolBlock"] + _act + [n for n in _basic if n != "param_value"] + _cont + _norm
+__all__ = ["Block", "HybridBlock", "SymbolBlock"] + _act + [n for n in _basic if n != "param_value"] + _cont + _conv + _norm

@@ -1,4 +1,4 @@
-"""Normalization layers: ``BatchNorm`` and ``LayerNorm``.
+"""Normalization layers: ``BatchNorm``, ``LayerNorm``, ``InstanceNorm`` and ``GroupNorm``.
 
 >>> from deepblocks import np, npx, autograd
 >>> from deepblocks.gluon import nn
@@ -18,12 +18,14 @@ from ... import numpy_extension as _npx
 from ..block import HybridBlock
 from .basic_layers import param_value
 
-__all__ = ["BatchNorm", "LayerNorm"]
+__all__ = ["BatchNorm", "LayerNorm", "InstanceNorm", "GroupNorm"]
 
 
 class BatchNorm(HybridBlock):
     """Batch normalization over every axis but ``axis`` (channels): batch statistics while
-    training, running statistics (updated with ``momentum``) in prediction."""
+    training, running statistics (updated with ``momentum``) in prediction. Any input of two
+    or more dimensions: ``(N, C)`` after a Dense layer, ``(N, C, H, W)`` or
+    ``(N, C, D, H, W)`` after a convolution. One engine operation, forward and backward."""
 
     def __init__(self, axis=1, momentum=0.9, epsilon=1e-5, center=True, scale=True, use_global_stats=False,
                  beta_initializer="zeros", gamma_initializer="ones", running_mean_initializer="zeros",
@@ -63,6 +65,22 @@ class BatchNorm(HybridBlock):
                 f"fix_gamma={not self._scale}, use_global_stats={self._use_global_stats}, in_channels={c})")
 
 
+def _affine(block, shape, center, scale, gamma_initializer, beta_initializer):
+    """Gives ``block`` its scale ``gamma`` and shift ``beta``; one switched off by ``scale`` or
+    ``center`` keeps its initial value (``grad_req='null'``)."""
+    block.gamma = block.params.get("gamma", grad_req="write" if scale else "null", shape=shape,
+                                   init=gamma_initializer, allow_deferred_init=True)
+    block.beta = block.params.get("beta", grad_req="write" if center else "null", shape=shape,
+                                  init=beta_initializer, allow_deferred_init=True)
+
+
+def _infer_channels(block, x):
+    """``gamma`` and ``beta`` get one value per entry of ``x`` along ``block._axis``."""
+    c = x.shape[block._axis]
+    block.gamma.shape = (c,)
+    block.beta.shape = (c,)
+
+
 class LayerNorm(HybridBlock):
     """Normalizes each sample over ``axis``, then applies a learned scale and shift."""
 
@@ -73,15 +91,10 @@ class LayerNorm(HybridBlock):
         self._epsilon = epsilon
         self._center = center
         self._scale = scale
-        self.gamma = self.params.get("gamma", grad_req="write" if scale else "null", shape=(in_channels,),
-                                     init=gamma_initializer, allow_deferred_init=True)
-        self.beta = self.params.get("beta", grad_req="write" if center else "null", shape=(in_channels,),
-                                    init=beta_initializer, allow_deferred_init=True)
+        _affine(self, (in_channels,), center, scale, gamma_initializer, beta_initializer)
 
     def infer_shape(self, x, *args):
-        c = x.shape[self._axis]
-        self.gamma.shape = (c,)
-        self.beta.shape = (c,)
+        _infer_channels(self, x)
 
     def forward(self, x):
         gamma = param_value(self.gamma, x) if self._scale else None
@@ -92,3 +105,73 @@ class LayerNorm(HybridBlock):
         c = self.gamma.shape[0]
         return (f"{self.__class__.__name__}(eps={self._epsilon}, axis={self._axis}, center={self._center}, "
                 f"scale={self._scale}, in_channels={c})")
+
+
+class InstanceNorm(HybridBlock):
+    """Normalizes each sample's channel (``axis``) over its remaining axes, then applies a
+    per-channel ``gamma`` and ``beta``. As in MXNet, ``scale=False`` (the default) only
+    stops ``gamma`` from learning: its (initial) value still scales the output.
+
+    >>> from deepblocks import np, npx
+    >>> from deepblocks.gluon import nn
+    >>> npx.set_np()
+    >>> layer = nn.InstanceNorm()
+    >>> layer.initialize()
+    >>> layer(np.array([[[1.1, 2.2]], [[3.3, 4.4]]])).round(4)
+    array([[[-1.,  1.]],
+    <BLANKLINE>
+           [[-1.,  1.]]])
+    """
+
+    def __init__(self, axis=1, epsilon=1e-5, center=True, scale=False, beta_initializer="zeros",
+                 gamma_initializer="ones", in_channels=0, **kwargs):
+        super().__init__(**kwargs)
+        self._kwargs = {"eps": epsilon, "axis": axis, "center": center, "scale": scale}
+        self._axis = axis
+        self._epsilon = epsilon
+        _affine(self, (in_channels,), center, scale, gamma_initializer, beta_initializer)
+
+    def infer_shape(self, x, *args):
+        _infer_channels(self, x)
+
+    def forward(self, x):
+        return _npx.nn._instance_norm(x, param_value(self.gamma, x), param_value(self.beta, x), self._axis,
+                                      self._epsilon)
+
+    def __repr__(self):
+        content = ", ".join(f"{k}={v!r}" for k, v in self._kwargs.items())
+        return f"{self.__class__.__name__}({content}, in_channels={self.gamma.shape[0]})"
+
+
+class GroupNorm(HybridBlock):
+    """Splits the channels (axis 1) into ``num_groups`` groups and normalizes each sample's
+    group over its channels and remaining axes. As in MXNet 1.x, ``gamma`` and ``beta`` hold
+    one value per *group* (shape ``(num_groups,)``), so their shapes never wait for data.
+
+    >>> from deepblocks import np, npx
+    >>> from deepblocks.gluon import nn
+    >>> npx.set_np()
+    >>> layer = nn.GroupNorm(num_groups=2)
+    >>> layer.initialize()
+    >>> layer(np.array([[[0.0, 2.0], [4.0, 6.0], [1.0, 3.0], [5.0, 7.0]]])).round(3)
+    array([[[-1.342, -0.447],
+            [ 0.447,  1.342],
+            [-1.342, -0.447],
+            [ 0.447,  1.342]]])
+    """
+
+    def __init__(self, num_groups=1, epsilon=1e-5, center=True, scale=True, beta_initializer="zeros",
+                 gamma_initializer="ones", prefix=None, params=None):
+        super().__init__(prefix=prefix, params=params)
+        self._kwargs = {"eps": epsilon, "num_groups": num_groups, "center": center, "scale": scale}
+        self._num_groups = num_groups
+        self._epsilon = epsilon
+        _affine(self, (num_groups,), center, scale, gamma_initializer, beta_initializer)
+
+    def forward(self, x):
+        return _npx.nn._group_norm(x, param_value(self.gamma, x), param_value(self.beta, x), self._num_groups,
+                                   self._epsilon)
+
+    def __repr__(self):
+        content = ", ".join(f"{k}={v!r}" for k, v in self._kwargs.items())
+        return f"{self.__class__.__name__}({content})"
