@@ -67,14 +67,40 @@ impl Real for f64 {
     }
 }
 
-/// Runs `task(i, scratch)` for every `i < tasks`, each thread with its own `scratch` buffer of
-/// `scratch_len` elements; in parallel when the work (`work`, in multiply-adds) is worth it.
+/// Runs `task(i, scratch)` for every `i < tasks`, each with a scratch buffer of `scratch_len`
+/// elements (uninitialized contents: the task writes before it reads); in parallel when the
+/// work (`work`, in multiply-adds) is worth it.
 pub fn par_tasks<T: Real>(tasks: usize, scratch_len: usize, work: usize, task: impl Fn(usize, &mut [T]) + Sync + Send) {
     use rayon::prelude::*;
     if tasks > 1 && pool::num_threads() > 1 && work >= 1 << 16 {
-        pool::install(|| (0..tasks).into_par_iter().for_each_init(|| vec![T::zero(); scratch_len], |buf, i| task(i, buf)));
+        pool::install(|| (0..tasks).into_par_iter().for_each(|i| with_scratch(scratch_len, |buf| task(i, buf))));
     } else {
-        let mut buf = vec![T::zero(); scratch_len];
-        (0..tasks).for_each(|i| task(i, &mut buf));
+        with_scratch(scratch_len, |buf| (0..tasks).for_each(|i| task(i, buf)));
     }
+}
+
+thread_local! {
+    /// Each thread's scratch memory, kept between calls: a convolution's im2col tiles are
+    /// hundreds of KB, and a fresh zeroed allocation per call (page faults, memset) cost as much
+    /// as a small layer's arithmetic.
+    static SCRATCH: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Calls `f` with this thread's scratch memory as `len` elements of `T`; their values are
+/// whatever the last user left (any bit pattern is a valid f32/f64).
+pub fn with_scratch<T: Real, R>(len: usize, f: impl FnOnce(&mut [T]) -> R) -> R {
+    const { assert!(std::mem::align_of::<T>() <= 8) };
+    let words = (len * std::mem::size_of::<T>()).div_ceil(8);
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut v) => {
+            if v.len() < words {
+                v.resize(words, 0);
+            }
+            // SAFETY: the buffer holds at least `len` elements of T's size and alignment, and T
+            // (f32 or f64) is valid for any bits.
+            f(unsafe { std::slice::from_raw_parts_mut(v.as_mut_ptr() as *mut T, len) })
+        }
+        // Already lent on this thread (a nested call): a buffer of its own.
+        Err(_) => f(&mut vec![T::zero(); len]),
+    })
 }

@@ -544,46 +544,96 @@ fn for_each_run(g: &ConvGeom, l0: usize, len: usize, mut f: impl FnMut(&Run)) {
     }
 }
 
-/// Copies one image's part of a group's im2col tile (rows × `len` positions from `l0`) into
-/// `buf`, whose rows are `ld` apart, from column `col0`.
-///
-/// # Safety
-/// `x` addresses the group's dense input planes of that image.
-unsafe fn im2col<T: Real>(x: *const T, g: &ConvGeom, l0: usize, len: usize, buf: &mut [T], ld: usize, col0: usize) {
-    for_each_run(g, l0, len, |run| {
-        let dst = &mut buf[run.r * ld + col0 + run.j..][..run.len];
-        match run.base {
-            None => dst.fill(T::zero()),
-            Some(base) => {
-                dst[..run.lo].fill(T::zero());
-                dst[run.hi..].fill(T::zero());
-                let src = x.offset(base as isize + run.start);
-                if run.step == 1 {
-                    dst[run.lo..run.hi].copy_from_slice(std::slice::from_raw_parts(src.add(run.lo), run.hi - run.lo));
-                } else {
-                    for t in run.lo..run.hi {
-                        dst[t] = *src.add(t * run.step);
+/// The im2col gather of one convolution. Large feature maps are walked run by run along
+/// their output rows; small ones (deep layers, rows of a few elements, where the walk costs
+/// more than the copy) through a table of each entry's input offset, built once per call.
+struct Unfold<'a> {
+    g: &'a ConvGeom,
+    /// rows × positions of one image: the input offset, or -1 in the padding.
+    table: Option<Vec<i32>>,
+}
+
+impl<'a> Unfold<'a> {
+    fn new(g: &'a ConvGeom) -> Unfold<'a> {
+        let (rows, l) = (g.rows(), g.output_len());
+        let small = g.output[2] < 16 && rows * l <= 1 << 22 && g.in_channels_per_group() * g.input_len() < i32::MAX as usize;
+        let table = small.then(|| {
+            let mut t = vec![-1i32; rows * l];
+            for_each_run(g, 0, l, |run| {
+                if let Some(base) = run.base {
+                    for k in run.lo..run.hi {
+                        t[run.r * l + run.j + k] = (base as isize + run.start + (k * run.step) as isize) as i32;
+                    }
+                }
+            });
+            t
+        });
+        Unfold { g, table }
+    }
+
+    /// Copies one image's part of a group's im2col tile (rows × `len` positions from `l0`)
+    /// into `buf`, whose rows are `ld` apart, from column `col0`.
+    ///
+    /// # Safety
+    /// `x` addresses the group's dense input planes of that image.
+    unsafe fn im2col<T: Real>(&self, x: *const T, l0: usize, len: usize, buf: &mut [T], ld: usize, col0: usize) {
+        if let Some(t) = &self.table {
+            let l = self.g.output_len();
+            for r in 0..self.g.rows() {
+                let dst = &mut buf[r * ld + col0..][..len];
+                for (d, &i) in dst.iter_mut().zip(&t[r * l + l0..][..len]) {
+                    *d = if i >= 0 { *x.add(i as usize) } else { T::zero() };
+                }
+            }
+            return;
+        }
+        for_each_run(self.g, l0, len, |run| {
+            let dst = &mut buf[run.r * ld + col0 + run.j..][..run.len];
+            match run.base {
+                None => dst.fill(T::zero()),
+                Some(base) => {
+                    dst[..run.lo].fill(T::zero());
+                    dst[run.hi..].fill(T::zero());
+                    let src = x.offset(base as isize + run.start);
+                    if run.step == 1 {
+                        dst[run.lo..run.hi].copy_from_slice(std::slice::from_raw_parts(src.add(run.lo), run.hi - run.lo));
+                    } else {
+                        for t in run.lo..run.hi {
+                            dst[t] = *src.add(t * run.step);
+                        }
                     }
                 }
             }
-        }
-    });
-}
+        });
+    }
 
-/// Adds one image's part of an im2col tile back onto its input planes (the adjoint of `im2col`).
-///
-/// # Safety
-/// `x` addresses the group's dense input planes of that image, written by no other thread.
-unsafe fn col2im<T: Real>(buf: &[T], ld: usize, col0: usize, g: &ConvGeom, l0: usize, len: usize, x: *mut T) {
-    for_each_run(g, l0, len, |run| {
-        if let Some(base) = run.base {
-            let src = &buf[run.r * ld + col0 + run.j..][..run.len];
-            let dst = x.offset(base as isize + run.start);
-            for t in run.lo..run.hi {
-                *dst.add(t * run.step) += src[t];
+    /// Adds one image's part of an im2col tile back onto its input planes (the adjoint of
+    /// `im2col`).
+    ///
+    /// # Safety
+    /// `x` addresses the group's dense input planes of that image, written by no other thread.
+    unsafe fn col2im<T: Real>(&self, buf: &[T], ld: usize, col0: usize, l0: usize, len: usize, x: *mut T) {
+        if let Some(t) = &self.table {
+            let l = self.g.output_len();
+            for r in 0..self.g.rows() {
+                for (&v, &i) in buf[r * ld + col0..][..len].iter().zip(&t[r * l + l0..][..len]) {
+                    if i >= 0 {
+                        *x.add(i as usize) += v;
+                    }
+                }
             }
+            return;
         }
-    });
+        for_each_run(self.g, l0, len, |run| {
+            if let Some(base) = run.base {
+                let src = &buf[run.r * ld + col0 + run.j..][..run.len];
+                let dst = x.offset(base as isize + run.start);
+                for t in run.lo..run.hi {
+                    *dst.add(t * run.step) += src[t];
+                }
+            }
+        });
+    }
 }
 
 /// `dst (m × n) = [dst +] lhs (m × k) · rhs (k × n)`, every operand given by (pointer, row
@@ -629,6 +679,7 @@ fn cpu_forward<T: Real>(x: &Tensor, w: &Tensor, bias: Option<&Tensor>, g: &ConvG
     let (rows, l, lin) = (g.rows(), g.output_len(), g.input_len());
     let (cg, fg) = (g.in_channels_per_group(), g.filters_per_group());
     let tiling = Tiling::new(g);
+    let unfold = Unfold::new(g);
     let (cols_len, out_len) = tiling.scratch(g);
     let direct = g.pointwise();
     unsafe {
@@ -657,7 +708,7 @@ fn cpu_forward<T: Real>(x: &Tensor, w: &Tensor, bias: Option<&Tensor>, g: &ConvG
                             let rhs = if direct {
                                 (xin(n).add(l0), lin as isize, 1)
                             } else {
-                                im2col(xin(n), g, l0, len, cbuf, len, 0);
+                                unfold.im2col(xin(n), l0, len, cbuf, len, 0);
                                 (cbuf.as_ptr(), len as isize, 1)
                             };
                             gemm::<T>(fg, len, rows, (out_row(n, 0).add(l0), l as isize), false, wg, rhs);
@@ -665,7 +716,7 @@ fn cpu_forward<T: Real>(x: &Tensor, w: &Tensor, bias: Option<&Tensor>, g: &ConvG
                         } else {
                             let cols = tile.columns();
                             for i in 0..tile.images {
-                                im2col(xin(tile.n0 + i), g, 0, tile.len, cbuf, cols, i * tile.len);
+                                unfold.im2col(xin(tile.n0 + i), 0, tile.len, cbuf, cols, i * tile.len);
                             }
                             gemm::<T>(fg, cols, rows, (obuf.as_mut_ptr(), cols as isize), false, wg, (cbuf.as_ptr(), cols as isize, 1));
                             for i in 0..tile.images {
@@ -692,6 +743,7 @@ fn cpu_backward_data<T: Real>(gy: &Tensor, w: &Tensor, g: &ConvGeom) -> Result<T
     let (rows, l, lin) = (g.rows(), g.output_len(), g.input_len());
     let (cg, fg) = (g.in_channels_per_group(), g.filters_per_group());
     let tiling = Tiling::new(g);
+    let unfold = Unfold::new(g);
     let (cols_len, out_len) = tiling.scratch(g);
     let direct = g.pointwise();
     let numel = g.batch * g.channels * lin;
@@ -717,14 +769,14 @@ fn cpu_backward_data<T: Real>(gy: &Tensor, w: &Tensor, g: &ConvGeom) -> Result<T
                                     gemm::<T>(rows, len, fg, (xin(n).add(l0), lin as isize), false, wt, rhs);
                                 } else {
                                     gemm::<T>(rows, len, fg, (cbuf.as_mut_ptr(), len as isize), false, wt, rhs);
-                                    col2im(cbuf, len, 0, g, l0, len, xin(n));
+                                    unfold.col2im(cbuf, len, 0, l0, len, xin(n));
                                 }
                             } else {
                                 let cols = tile.columns();
                                 gather_rows(tile, fg, grad(tile.n0), g.filters * l, l, obuf);
                                 gemm::<T>(rows, cols, fg, (cbuf.as_mut_ptr(), cols as isize), false, wt, (obuf.as_ptr(), cols as isize, 1));
                                 for i in 0..tile.images {
-                                    col2im(cbuf, cols, i * tile.len, g, 0, tile.len, xin(tile.n0 + i));
+                                    unfold.col2im(cbuf, cols, i * tile.len, 0, tile.len, xin(tile.n0 + i));
                                 }
                             }
                         }
@@ -744,13 +796,14 @@ fn cpu_backward_weight<T: Real>(gy: &Tensor, x: &Tensor, g: &ConvGeom) -> Result
     let (rows, l, lin) = (g.rows(), g.output_len(), g.input_len());
     let (cg, fg) = (g.in_channels_per_group(), g.filters_per_group());
     let tiling = Tiling::new(g);
+    let unfold = Unfold::new(g);
     let (cols_len, out_len) = tiling.scratch(g);
     let direct = g.pointwise();
     let size = g.filters * rows;
     let total = with_ptr::<T, _>(&gy, |pg| {
         with_ptr::<T, _>(&x, |px| {
             let (pg, px) = (Ptr(unsafe { pg.add(gy.layout().offset()) } as *mut T), Ptr(unsafe { px.add(x.layout().offset()) } as *mut T));
-            let task = |acc: &mut Vec<T>, buf: &mut Vec<T>, t: usize| unsafe {
+            let task = |acc: &mut Vec<T>, buf: &mut [T], t: usize| unsafe {
                 let (block, gi) = (t / g.groups, t % g.groups);
                 let (cbuf, obuf) = buf.split_at_mut(cols_len);
                 let xin = |n: usize| px.at(((n * g.channels + gi * cg) * lin) as isize) as *const T;
@@ -764,7 +817,7 @@ fn cpu_backward_weight<T: Real>(gy: &Tensor, x: &Tensor, g: &ConvGeom) -> Result
                         let rhs = if direct {
                             (xin(n).add(l0), 1, lin as isize)
                         } else {
-                            im2col(xin(n), g, l0, len, cbuf, len, 0);
+                            unfold.im2col(xin(n), l0, len, cbuf, len, 0);
                             (cbuf.as_ptr(), 1, len as isize)
                         };
                         gemm::<T>(fg, rows, len, dst, true, (grad(n).add(l0), l as isize, 1), rhs);
@@ -772,7 +825,7 @@ fn cpu_backward_weight<T: Real>(gy: &Tensor, x: &Tensor, g: &ConvGeom) -> Result
                         let cols = tile.columns();
                         gather_rows(tile, fg, grad(tile.n0), g.filters * l, l, obuf);
                         for i in 0..tile.images {
-                            im2col(xin(tile.n0 + i), g, 0, tile.len, cbuf, cols, i * tile.len);
+                            unfold.im2col(xin(tile.n0 + i), 0, tile.len, cbuf, cols, i * tile.len);
                         }
                         gemm::<T>(fg, rows, cols, dst, true, (obuf.as_ptr(), cols as isize, 1), (cbuf.as_ptr(), 1, cols as isize));
                     }
@@ -784,21 +837,20 @@ fn cpu_backward_weight<T: Real>(gy: &Tensor, x: &Tensor, g: &ConvGeom) -> Result
                     (0..tasks)
                         .into_par_iter()
                         .fold(
-                            || (vec![T::zero(); size], vec![T::zero(); cols_len + out_len]),
-                            |(mut acc, mut buf), t| {
-                                task(&mut acc, &mut buf, t);
-                                (acc, buf)
+                            || vec![T::zero(); size],
+                            |mut acc, t| {
+                                crate::cpu::with_scratch(cols_len + out_len, |buf| task(&mut acc, buf, t));
+                                acc
                             },
                         )
-                        .map(|(acc, _)| acc)
                         .reduce_with(|mut a, b| {
                             a.iter_mut().zip(&b).for_each(|(p, q)| *p += *q);
                             a
                         })
                 })
             } else {
-                let (mut acc, mut buf) = (vec![T::zero(); size], vec![T::zero(); cols_len + out_len]);
-                (0..tasks).for_each(|t| task(&mut acc, &mut buf, t));
+                let mut acc = vec![T::zero(); size];
+                crate::cpu::with_scratch(cols_len + out_len, |buf| (0..tasks).for_each(|t| task(&mut acc, buf, t)));
                 Some(acc)
             };
             Ok(sum.unwrap_or_else(|| vec![T::zero(); size]))
@@ -860,6 +912,8 @@ mod tests {
             (vec![3, 4, 5, 5], vec![1, 1], vec![1, 1], vec![0, 0], vec![1, 1], 4, 4),
             // Many rows and positions: tiles of one image's positions (the others take blocks of images).
             (vec![2, 64, 20, 20], vec![3, 3], vec![1, 1], vec![1, 1], vec![1, 1], 1, 8),
+            // Output rows of 16 and more are walked run by run (shorter ones go through a table).
+            (vec![2, 2, 9, 40], vec![3, 3], vec![1, 2], vec![1, 1], vec![2, 1], 2, 4),
         ] {
             let p = ConvParams::new(&k).stride(&s).pad(&p).dilate(&d).groups(groups);
             let mut ws = vec![f, xs[1] / groups];
@@ -883,6 +937,7 @@ mod tests {
             (ConvParams::new(&[3, 2]).stride(&[2, 1]).pad(&[1, 1]).dilate(&[1, 2]).groups(2), [2usize, 4, 6, 5], [4usize, 2, 3, 2]),
             (ConvParams::new(&[3, 3]).pad(&[1, 1]), [2, 64, 17, 18], [4, 64, 3, 3]),
             (ConvParams::new(&[1, 1]), [2, 600, 16, 16], [3, 600, 1, 1]),
+            (ConvParams::new(&[3, 2]).stride(&[1, 2]).pad(&[2, 1]).dilate(&[2, 1]), [2, 3, 7, 41], [2, 3, 3, 2]),
         ] {
             let g = p.geometry("test", &xs, &ws, false).unwrap();
             let (nx, nw) = (xs.iter().product(), ws.iter().product());
