@@ -19,7 +19,6 @@
 //! ```
 
 use super::{build, with_ptr};
-use crate::autograd::graph::{BackwardFn, Saver};
 use crate::cpu::strided::Ptr;
 use crate::cpu::Real;
 use crate::error::{fmt_shape, Error, Result};
@@ -318,19 +317,19 @@ impl Tensor {
 }
 
 /// The convolution as one graph node (channels first, checked geometry).
-fn conv_tracked(x: &Tensor, w: &Tensor, bias: Option<&Tensor>, g: &ConvGeom) -> Result<Tensor> {
+pub(crate) fn conv_tracked(x: &Tensor, w: &Tensor, bias: Option<&Tensor>, g: &ConvGeom) -> Result<Tensor> {
     let mut inputs = vec![x, w];
     inputs.extend(bias);
     crate::autograd::track(
         "convolution",
         &inputs,
         || super::backend::on(x.device())?.conv_forward(x, w, bias, g),
-        |s| conv_rule(s, x, w, bias.is_some(), g.clone()),
+        |s| crate::autograd::derivatives::conv::convolution(s, x, w, bias.is_some(), g.clone()),
     )
 }
 
 /// The transposed convolution as one graph node: `backward_data` of the convolution `g`.
-fn deconv_tracked(x: &Tensor, w: &Tensor, bias: Option<&Tensor>, g: &ConvGeom) -> Result<Tensor> {
+pub(crate) fn deconv_tracked(x: &Tensor, w: &Tensor, bias: Option<&Tensor>, g: &ConvGeom) -> Result<Tensor> {
     let mut inputs = vec![x, w];
     inputs.extend(bias);
     crate::autograd::track(
@@ -343,7 +342,7 @@ fn deconv_tracked(x: &Tensor, w: &Tensor, bias: Option<&Tensor>, g: &ConvGeom) -
                 None => Ok(y),
             }
         },
-        |s| deconv_rule(s, x, w, bias.is_some(), g.clone()),
+        |s| crate::autograd::derivatives::conv::deconvolution(s, x, w, bias.is_some(), g.clone()),
     )
 }
 
@@ -352,58 +351,6 @@ fn channel_column(b: &Tensor, rank: usize) -> Result<Tensor> {
     let mut shape = vec![b.numel()];
     shape.extend(std::iter::repeat_n(1, rank));
     b.reshape(&shape)
-}
-
-/// Sum over every axis but the channel axis 1 of (N, C, ...).
-fn channel_sum(g: &Tensor) -> Result<Tensor> {
-    let axes: Vec<isize> = (0..g.ndim() as isize).filter(|&a| a != 1).collect();
-    g.sum(Some(&axes), false)
-}
-
-/// Convolution gradients: data through the transposed convolution (a graph node of its own, so
-/// higher derivatives flow), weight through `backward_weight`, bias as a channel sum.
-fn conv_rule(s: &mut Saver, x: &Tensor, w: &Tensor, has_bias: bool, g: ConvGeom) -> BackwardFn {
-    let xs = s.needs(1).then(|| s.keep(x));
-    let ws = s.needs(0).then(|| s.keep(w));
-    let need_b = has_bias && s.needs(2);
-    Box::new(move |gy, _| {
-        let gx = match &ws {
-            Some(w) => Some(deconv_tracked(gy, w, None, &g)?),
-            None => None,
-        };
-        let gw = match &xs {
-            Some(x) => Some(super::backend::on(gy.device())?.conv_backward_weight(gy, x, &g)?),
-            None => None,
-        };
-        let mut grads = vec![gx, gw];
-        if has_bias {
-            grads.push(if need_b { Some(channel_sum(gy)?) } else { None });
-        }
-        Ok(grads)
-    })
-}
-
-/// Transposed-convolution gradients: data through the convolution, weight through
-/// `backward_weight` with the roles of data and output gradient exchanged.
-fn deconv_rule(s: &mut Saver, x: &Tensor, w: &Tensor, has_bias: bool, g: ConvGeom) -> BackwardFn {
-    let xs = s.needs(1).then(|| s.keep(x));
-    let ws = s.needs(0).then(|| s.keep(w));
-    let need_b = has_bias && s.needs(2);
-    Box::new(move |gy, _| {
-        let gx = match &ws {
-            Some(w) => Some(conv_tracked(gy, w, None, &g)?),
-            None => None,
-        };
-        let gw = match &xs {
-            Some(x) => Some(super::backend::on(gy.device())?.conv_backward_weight(x, gy, &g)?),
-            None => None,
-        };
-        let mut grads = vec![gx, gw];
-        if has_bias {
-            grads.push(if need_b { Some(channel_sum(gy)?) } else { None });
-        }
-        Ok(grads)
-    })
 }
 
 /// The convolution primitives of a backend. Shapes are channels first and match `g`; inputs

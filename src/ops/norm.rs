@@ -15,7 +15,6 @@
 
 use super::conv::float_only;
 use super::{build, with_ptr};
-use crate::autograd::graph::{BackwardFn, Saver};
 use crate::cpu::strided::Ptr;
 use crate::cpu::Real;
 use crate::error::{fmt_shape, Error, Result};
@@ -92,7 +91,7 @@ impl Tensor {
             },
             |s| {
                 let (mean, var) = stats.borrow().clone().expect("forward ran");
-                rule(s, self, &gamma_used, mean, var, opts, geom)
+                crate::autograd::derivatives::norm::batch_norm(s, self, &gamma_used, mean, var, opts, geom)
             },
         )?;
         if opts.use_batch_stats {
@@ -107,16 +106,6 @@ impl Tensor {
         }
         Ok(out)
     }
-}
-
-fn rule(s: &mut Saver, x: &Tensor, gamma: &Tensor, mean: Tensor, var: Tensor, opts: &BatchNormOptions, geom: ChannelGeom) -> BackwardFn {
-    let x = s.keep(x);
-    let gamma = gamma.clone();
-    let opts = *opts;
-    Box::new(move |gy, _| {
-        let (gx, dgamma, dbeta) = super::backend::on(gy.device())?.batch_norm_backward(&x, gy, &gamma, &mean, &var, opts.eps, opts.use_batch_stats, geom)?;
-        Ok(vec![Some(gx), (!opts.fix_gamma).then_some(dgamma), Some(dbeta)])
-    })
 }
 
 /// The batch-norm primitives of a backend. `x` is (outer, channels, inner) in `geom`; the

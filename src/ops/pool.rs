@@ -15,7 +15,6 @@
 
 use super::conv::float_only;
 use super::{build, with_ptr};
-use crate::autograd::graph::{BackwardFn, Saver};
 use crate::cpu::strided::Ptr;
 use crate::cpu::Real;
 use crate::error::{fmt_shape, Error, Result};
@@ -197,7 +196,7 @@ impl Tensor {
             "pooling",
             &[&x],
             || super::backend::on(x.device())?.pool_forward(&x, &g, &shape),
-            |s| rule(s, &x, &g),
+            |s| crate::autograd::derivatives::pool::rule(s, &x, &g),
         )?;
         if p.channels_last {
             y.moveaxis(&[1], &[-1])
@@ -205,13 +204,6 @@ impl Tensor {
             Ok(y)
         }
     }
-}
-
-/// The gradient: max pooling needs the input to find each window's maximum again.
-fn rule(s: &mut Saver, x: &Tensor, g: &PoolGeom) -> BackwardFn {
-    let x = s.keep(x);
-    let g = g.clone();
-    Box::new(move |gy, _| Ok(vec![Some(super::backend::on(gy.device())?.pool_backward(&x, gy, &g)?)]))
 }
 
 /// The pooling primitives of a backend (channels first; results fresh and dense).

@@ -3,9 +3,12 @@
 //! recorded and can be differentiated again.
 
 pub(crate) mod binary;
+pub(crate) mod conv;
 pub(crate) mod copy;
 pub(crate) mod index;
 pub(crate) mod matmul;
+pub(crate) mod norm;
+pub(crate) mod pool;
 pub(crate) mod reduce;
 pub(crate) mod shape;
 pub(crate) mod unary;
