@@ -93,3 +93,10 @@ def test_nd_pad_values_recorded_from_mxnet(mode):
 
 def test_nd_pad_width_must_cover_every_axis():
     raises(ValueError, nd.pad, nd.ones((1, 1, 3, 4)), mode="edge", pad_width=(1, 1, 2, 2), contains="(1, 1, 3, 4)")
+
+
+def test_huge_widths_are_an_error_not_a_crash():
+    x = dnp.ones((2, 3))
+    for mode in ("constant", "edge", "reflect", "symmetric"):
+        with pytest.raises(ValueError):
+            dnp.pad(x, ((2 ** 62, 0), (0, 0)), mode=mode)

@@ -297,3 +297,15 @@ def test_bad_input_names_the_shapes():
     raises(ValueError, deconv, x, dnp.ones((3, 3, 3, 3)), kernel=(3, 3), contains=["(3, 3, 3, 3)", "(4, 3, 3, 3)"])
     raises(ValueError, nd.Convolution, nd.ones((1, 4, 5, 5)), nd.ones((6, 4, 3, 3)), None, kernel=(3, 3),
            num_filter=6, num_group=4, no_bias=True, contains="num_group=4")
+
+
+def test_huge_geometry_is_an_error_not_a_crash():
+    # Sizes whose arithmetic would overflow, or whose buffers could never be allocated, are
+    # refused before any kernel runs.
+    x, w = dnp.ones((1, 4, 5, 5)), dnp.ones((6, 4, 3, 3))
+    conv, deconv, pool = npx.convolution, npx.deconvolution, npx.pooling
+    raises(ValueError, conv, x, w, None, kernel=(3, 3), pad=(2 ** 40, 0), no_bias=True, contains="2**31")
+    raises(ValueError, conv, x, w, None, kernel=(3, 3), dilate=(2 ** 35, 1), no_bias=True, contains="(5, 5)")
+    big = dnp.ones((4, 3, 1, 1))
+    raises(ValueError, deconv, x, big, kernel=(1, 1), stride=(2 ** 30, 2 ** 30), contains="too large")
+    raises(ValueError, pool, x, kernel=(2, 2), stride=(2 ** 40, 1), contains="2**31")

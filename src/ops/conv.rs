@@ -6,8 +6,9 @@
 //! the kernels copy it densely once. Three primitives make both ops and all their gradients:
 //! `forward` (the convolution), `backward_data` (its adjoint in the input, which is also the
 //! transposed convolution's forward) and `backward_weight`. On the CPU each is a GEMM per
-//! (image, group, tile of output positions) over an im2col buffer of a few hundred KB, so it
-//! stays in cache; a 1×1 convolution reads the input in place.
+//! (tile, group) over an im2col tile of about 512 KB kept in per-thread scratch, so it stays
+//! in cache: a tile is a range of one image's output positions, or a block of whole images
+//! when feature maps are small; a 1×1 convolution reads the input in place.
 //!
 //! ```
 //! use deepblocks::{ops::conv::ConvParams, Tensor};
@@ -170,6 +171,14 @@ impl ConvParams {
                 return Err(Error::Value(format!("{op}: {name} {v:?} must have {rank} values, one per spatial axis of kernel {:?}", self.kernel)));
             }
         }
+        // MXNet keeps these as 32-bit ints; the bound also keeps the size arithmetic below exact.
+        let limit = i32::MAX as usize;
+        if [&self.kernel, &self.stride, &self.dilate, &self.pad, &self.adj].iter().any(|v| v.iter().any(|&x| x > limit)) {
+            return Err(Error::Value(format!(
+                "{op}: kernel {:?}, stride {:?}, dilate {:?}, pad {:?} and adj {:?} must be below 2**31",
+                self.kernel, self.stride, self.dilate, self.pad, self.adj
+            )));
+        }
         if self.kernel.contains(&0) || self.stride.contains(&0) || self.dilate.contains(&0) {
             return Err(Error::Value(format!(
                 "{op}: kernel {:?}, stride {:?} and dilate {:?} must be positive",
@@ -221,7 +230,7 @@ impl ConvParams {
                 if self.adj[a] >= s.max(d) {
                     return Err(Error::Value(format!("{op}: adj {:?} must be smaller than stride {:?} (or dilate)", self.adj, self.stride)));
                 }
-                let full = (size.max(1) - 1) * s + extent + self.adj[a];
+                let full = (size.max(1) - 1).checked_mul(s).and_then(|v| v.checked_add(extent + self.adj[a])).unwrap_or(usize::MAX);
                 if size == 0 || full <= 2 * p {
                     return Err(shape_error(op, format!("padding {:?} leaves an empty output", self.pad), x, w));
                 }
@@ -243,6 +252,11 @@ impl ConvParams {
             g.stride[off + a] = s;
             g.pad[off + a] = p;
             g.dilate[off + a] = d;
+        }
+        // Every buffer the kernels size (columns, output, input) must be addressable.
+        let rows = [g.channels / groups, g.kernel.iter().product(), g.output.iter().product()];
+        for dims in [&rows[..], &g.input_shape(), &g.output_shape()] {
+            crate::layout::checked_numel(dims).map_err(|_| shape_error(op, format!("kernel {:?} and stride {:?} give sizes too large", self.kernel, self.stride), x, w))?;
         }
         if transposed {
             // The transposed op maps `output` back onto `input` only if the forward size

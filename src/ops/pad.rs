@@ -69,6 +69,11 @@ impl Tensor {
                 fmt_shape(self.shape())
             )));
         }
+        let padded: Option<Vec<usize>> = self.shape().iter().zip(widths).map(|(&n, &(b, a))| n.checked_add(b)?.checked_add(a)).collect();
+        match padded {
+            Some(shape) => crate::layout::checked_numel(&shape).map(|_| ())?,
+            None => return Err(Error::Value(format!("pad: widths {widths:?} are too large for shape {}", fmt_shape(self.shape())))),
+        }
         let mut out = self.clone();
         for (axis, &(before, after)) in widths.iter().enumerate() {
             if before == 0 && after == 0 {
@@ -89,7 +94,10 @@ impl Tensor {
                         fmt_shape(self.shape())
                     )));
                 }
-                let idx: Vec<i64> = (0..before + n + after).map(|i| mode.source(i, before, n) as i64).collect();
+                let total = before + n + after;
+                let mut idx: Vec<i64> = Vec::new();
+                idx.try_reserve_exact(total).map_err(|_| Error::Value(format!("pad: out of memory for {total} positions on axis {axis}")))?;
+                idx.extend((0..total).map(|i| mode.source(i, before, n) as i64));
                 let len = idx.len();
                 let idx = Tensor::from_vec(idx, &[len])?.to_device(out.device())?;
                 out.take(&idx, Some(axis as isize))?

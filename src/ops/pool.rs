@@ -138,6 +138,9 @@ impl PoolParams {
                     return Err(Error::Value(format!("pooling: {name} {v:?} must have {rank} values, like kernel {:?}", self.kernel)));
                 }
             }
+            if [&self.kernel, &self.stride, &self.pad].iter().any(|v| v.iter().any(|&x| x > i32::MAX as usize)) {
+                return Err(Error::Value(format!("pooling: kernel {:?}, stride {:?} and pad {:?} must be below 2**31", self.kernel, self.stride, self.pad)));
+            }
             if self.kernel.contains(&0) || self.stride.contains(&0) {
                 return Err(Error::Value(format!("pooling: kernel {:?} and stride {:?} must be positive", self.kernel, self.stride)));
             }
