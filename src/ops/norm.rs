@@ -79,23 +79,15 @@ impl Tensor {
         }
         let gamma_used = if opts.fix_gamma { Tensor::full(&[geom.channels], Scalar::Float(1.0), self.dtype(), self.device())? } else { gamma.clone() };
         let backend = super::backend::on(self.device())?;
-        let stats = std::cell::RefCell::new(None);
+        let given = (!opts.use_batch_stats).then_some((running_mean, running_var));
+        let (y, mean, var) = crate::autograd::paused(|| backend.batch_norm_forward(self, &gamma_used, beta, given, opts.eps, geom))?;
         let out = crate::autograd::track(
             "batch_norm",
             &[self, gamma, beta],
-            || {
-                let given = (!opts.use_batch_stats).then_some((running_mean, running_var));
-                let (y, mean, var) = backend.batch_norm_forward(self, &gamma_used, beta, given, opts.eps, geom)?;
-                *stats.borrow_mut() = Some((mean, var));
-                Ok(y)
-            },
-            |s| {
-                let (mean, var) = stats.borrow().clone().expect("forward ran");
-                crate::autograd::derivatives::norm::batch_norm(s, self, &gamma_used, mean, var, opts, geom)
-            },
+            || Ok(y),
+            |s| crate::autograd::derivatives::norm::batch_norm(s, self, &gamma_used, mean.clone(), var.clone(), opts, geom),
         )?;
         if opts.use_batch_stats {
-            let (mean, var) = stats.into_inner().expect("forward ran");
             crate::autograd::paused(|| -> Result<()> {
                 let m = Scalar::Float(opts.momentum);
                 let rest = Scalar::Float(1.0 - opts.momentum);
