@@ -57,10 +57,7 @@ fn convolution(
     channels_last: bool,
 ) -> PyResult<Py<PyAny>> {
     let p = conv_params(kernel, stride, dilate, pad, None, num_group, channels_last)?;
-    let (x, w, b) = (to_tensor(data, None, None)?, to_tensor(weight, None, None)?, optional(bias)?);
-    let work = x.numel() * w.numel() / w.shape().first().copied().unwrap_or(1).max(1);
-    let r = run(py, work, || x.convolution(&w, b.as_ref(), &p))?;
-    wrap(py, like(&[data]), r)
+    conv_call(py, data, weight, bias, |x, w, b| x.convolution(w, b, &p))
 }
 
 #[pyfunction]
@@ -79,9 +76,21 @@ fn deconvolution(
     channels_last: bool,
 ) -> PyResult<Py<PyAny>> {
     let p = conv_params(kernel, stride, dilate, pad, Some(adj), num_group, channels_last)?;
+    conv_call(py, data, weight, bias, |x, w, b| x.deconvolution(w, b, &p))
+}
+
+/// Converts the operands of a (transposed) convolution, runs `op` with the GIL released when
+/// the work is large, and wraps the result like `data`.
+fn conv_call(
+    py: Python<'_>,
+    data: &Bound<'_, PyAny>,
+    weight: &Bound<'_, PyAny>,
+    bias: Option<&Bound<'_, PyAny>>,
+    op: impl FnOnce(&Tensor, &Tensor, Option<&Tensor>) -> crate::Result<Tensor> + Send,
+) -> PyResult<Py<PyAny>> {
     let (x, w, b) = (to_tensor(data, None, None)?, to_tensor(weight, None, None)?, optional(bias)?);
     let work = x.numel() * w.numel() / w.shape().first().copied().unwrap_or(1).max(1);
-    let r = run(py, work, || x.deconvolution(&w, b.as_ref(), &p))?;
+    let r = run(py, work, || op(&x, &w, b.as_ref()))?;
     wrap(py, like(&[data]), r)
 }
 
