@@ -124,27 +124,27 @@ impl ConvGeom {
     pub fn weight_shape(&self) -> Vec<usize> {
         [&[self.filters, self.channels / self.groups][..], self.spatial(&self.kernel)].concat()
     }
-    fn in_channels_per_group(&self) -> usize {
+    pub(crate) fn in_channels_per_group(&self) -> usize {
         self.channels / self.groups
     }
-    fn filters_per_group(&self) -> usize {
+    pub(crate) fn filters_per_group(&self) -> usize {
         self.filters / self.groups
     }
-    fn kernel_volume(&self) -> usize {
+    pub(crate) fn kernel_volume(&self) -> usize {
         self.kernel.iter().product()
     }
     /// Rows of the im2col matrix of one group: (input channel, kernel offset) pairs.
-    fn rows(&self) -> usize {
+    pub(crate) fn rows(&self) -> usize {
         self.in_channels_per_group() * self.kernel_volume()
     }
-    fn input_len(&self) -> usize {
+    pub(crate) fn input_len(&self) -> usize {
         self.input.iter().product()
     }
-    fn output_len(&self) -> usize {
+    pub(crate) fn output_len(&self) -> usize {
         self.output.iter().product()
     }
     /// A 1×1 convolution with unit stride and no padding: the im2col matrix is the input.
-    fn pointwise(&self) -> bool {
+    pub(crate) fn pointwise(&self) -> bool {
         self.kernel == [1; 3] && self.stride == [1; 3] && self.pad == [0; 3]
     }
     /// Multiply-adds of the forward pass.

@@ -45,13 +45,8 @@ struct Sizes {
 }
 
 fn sizes(g: &ConvGeom) -> Sizes {
-    let (kvol, len) = (g.kernel.iter().product::<usize>(), g.output.iter().product());
-    Sizes { fg: g.filters / g.groups, rows: g.channels / g.groups * kvol, len, plane: g.input.iter().product(), cols: g.channels * kvol * len }
-}
-
-/// The columns are the input itself.
-fn pointwise(g: &ConvGeom) -> bool {
-    g.kernel == [1; 3] && g.stride == [1; 3] && g.pad == [0; 3]
+    let len = g.output_len();
+    Sizes { fg: g.filters_per_group(), rows: g.rows(), len, plane: g.input_len(), cols: g.channels * g.kernel_volume() * len }
 }
 
 /// Images per chunk when each takes `per_image` scratch elements.
@@ -146,7 +141,7 @@ impl ConvKernels for Cuda {
         if s.rows == 0 {
             gpu.backend.memset_zero(py, y.numel() * dtype.size())?;
         } else {
-            let direct = pointwise(g);
+            let direct = g.pointwise();
             let nb = chunk(g, s.cols, dtype);
             let cols = if direct { None } else { Some(new_out(&gpu, dtype, &[nb * s.cols])?) };
             let info = geom(&gpu, g)?;
@@ -200,7 +195,7 @@ impl ConvKernels for Cuda {
             gpu.backend.memset_zero(px, gx.numel() * dtype.size())?;
             return Ok(gx);
         }
-        let direct = pointwise(g);
+        let direct = g.pointwise();
         let nb = chunk(g, s.cols, dtype);
         let cols = if direct { None } else { Some(new_out(&gpu, dtype, &[nb * s.cols])?) };
         let info = geom(&gpu, g)?;
