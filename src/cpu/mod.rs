@@ -43,6 +43,8 @@ pub trait Real:
     + std::ops::AddAssign
 {
     fn sqrt(self) -> Self;
+    fn exp(self) -> Self;
+    fn tanh(self) -> Self;
     /// The lowest finite value (an empty max-pooling window's result, as MXNet's).
     fn lowest() -> Self;
 }
@@ -51,6 +53,14 @@ impl Real for f32 {
     #[inline(always)]
     fn sqrt(self) -> Self {
         f32::sqrt(self)
+    }
+    #[inline(always)]
+    fn exp(self) -> Self {
+        f32::exp(self)
+    }
+    #[inline(always)]
+    fn tanh(self) -> Self {
+        f32::tanh(self)
     }
     fn lowest() -> Self {
         f32::MIN
@@ -61,6 +71,14 @@ impl Real for f64 {
     #[inline(always)]
     fn sqrt(self) -> Self {
         f64::sqrt(self)
+    }
+    #[inline(always)]
+    fn exp(self) -> Self {
+        f64::exp(self)
+    }
+    #[inline(always)]
+    fn tanh(self) -> Self {
+        f64::tanh(self)
     }
     fn lowest() -> Self {
         f64::MIN

@@ -32,6 +32,8 @@ pub struct Gemm {
     pub ldc: usize,
     pub stride_c: usize,
     pub batch: usize,
+    /// Adds the product to `c` (cuBLAS's beta = 1) instead of overwriting it.
+    pub accumulate: bool,
 }
 
 /// The raw draws of the device generator (cuRAND's): uniform in (0, 1] or standard normal,

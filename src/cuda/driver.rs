@@ -191,11 +191,11 @@ impl Backend for Driver {
                 match g.dtype {
                     DType::F32 => blas::sgemm_strided_batched(
                         h, op(g.trans_a), op(g.trans_b), m, n, k, &1.0f32, g.a as *const f32, lda, sa,
-                        g.b as *const f32, ldb, sb, &0.0f32, g.c as *mut f32, ldc, sc, batch,
+                        g.b as *const f32, ldb, sb, if g.accumulate { &1.0f32 } else { &0.0f32 }, g.c as *mut f32, ldc, sc, batch,
                     ),
                     _ => blas::dgemm_strided_batched(
                         h, op(g.trans_a), op(g.trans_b), m, n, k, &1.0f64, g.a as *const f64, lda, sa,
-                        g.b as *const f64, ldb, sb, &0.0f64, g.c as *mut f64, ldc, sc, batch,
+                        g.b as *const f64, ldb, sb, if g.accumulate { &1.0f64 } else { &0.0f64 }, g.c as *mut f64, ldc, sc, batch,
                     ),
                 }
             });

@@ -187,8 +187,9 @@ impl Backend for Emulator {
                                 acc = acc + a * b;
                             }
                         }
+                        let dst = at(g.c, p * g.stride_c + r + c * g.ldc) as *mut T;
                         // SAFETY: as above.
-                        unsafe { *(at(g.c, p * g.stride_c + r + c * g.ldc) as *mut T) = acc };
+                        unsafe { *dst = if g.accumulate { *dst + acc } else { acc } };
                     }
                 }
             }

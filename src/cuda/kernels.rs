@@ -57,6 +57,7 @@ pub const SOURCES: &[KernelSource] = &[
     module!("matmul", [&ops::matmul::KERNELS]),
     module!("linear", [&ops::linear::KERNELS]),
     module!("conv", [&ops::conv::KERNELS, &ops::pool::KERNELS]),
+    module!("rnn", [&ops::rnn::KERNELS]),
     module!("optim", [&[crate::optim::GPU_KERNELS]]),
 ];
 

@@ -19,6 +19,7 @@ use super::norm::NormKernels;
 use super::pool::PoolKernels;
 use super::random::RandomKernels;
 use super::reduce::ReduceKernels;
+use super::rnn::RnnKernels;
 use super::unary::UnaryKernels;
 use super::where_clip::WhereKernels;
 use crate::device::Device;
@@ -45,6 +46,7 @@ backend!(
     ConvKernels,
     PoolKernels,
     NormKernels,
+    RnnKernels,
     CopyKernels,
     CreationKernels,
     RandomKernels,

@@ -15,6 +15,7 @@ pub mod pad;
 pub mod pool;
 pub mod random;
 pub mod reduce;
+pub mod rnn;
 pub mod registry;
 pub mod shape;
 pub mod tri;

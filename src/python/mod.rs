@@ -5,6 +5,7 @@ mod array;
 mod autograd;
 mod context;
 mod conv;
+mod rnn;
 mod convert;
 mod cuda;
 mod errors;
@@ -28,6 +29,7 @@ fn core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(legacy::as_legacy, m)?)?;
     functions::register(m)?;
     conv::register(m)?;
+    rnn::register(m)?;
     autograd::register(m)?;
     io::register(m)?;
     optim::register(m)?;

@@ -106,6 +106,7 @@ fn products(gpu: &Gpu, dtype: DType, (images, groups): (usize, usize), (m, n, k)
             ldc: c.ld,
             stride_c: stride(&c),
             batch,
+            accumulate: false,
         })?;
     }
     Ok(())

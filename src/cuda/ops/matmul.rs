@@ -97,6 +97,7 @@ impl MatmulKernels for Cuda {
                 ldc: n,
                 stride_c: m * n,
                 batch: count,
+                accumulate: false,
             };
             gpu.backend.gemm(&g)?;
             return Ok(out);
