@@ -322,9 +322,9 @@ impl Tensor {
     /// use deepblocks::ops::rnn::{RnnConfig, RnnMode};
     /// let cfg = RnnConfig { mode: RnnMode::RnnTanh, input_size: 3, hidden: 2, layers: 1,
     ///                       bidirectional: false, projection: None, clip: None, clip_nan: false };
-    /// let x = Tensor::zeros(&[5, 4, 3], DType::F32, Device::cpu()).unwrap();
-    /// let w = Tensor::zeros(&[cfg.param_len()], DType::F32, Device::cpu()).unwrap();
-    /// let h0 = Tensor::zeros(&[1, 4, 2], DType::F32, Device::cpu()).unwrap();
+    /// let x = Tensor::zeros(&[5, 4, 3], DType::F32, Device::Cpu(0)).unwrap();
+    /// let w = Tensor::zeros(&[cfg.param_len()], DType::F32, Device::Cpu(0)).unwrap();
+    /// let h0 = Tensor::zeros(&[1, 4, 2], DType::F32, Device::Cpu(0)).unwrap();
     /// let (out, hy, cy) = x.rnn(&w, &h0, None, None, &cfg).unwrap();
     /// assert_eq!((out.shape(), hy.shape(), cy.is_none()), (&[5, 4, 2][..], &[1, 4, 2][..], true));
     /// ```
