@@ -162,11 +162,38 @@ impl Tensor {
             return Ok((l.req != GradReq::Null).then(|| Edge::Leaf(l.clone())));
         }
         match &m.node {
-            Some((n, _)) if n.payload.lock().is_none() => Ok(None),
+            Some((n, _)) if n.orphaned(VIEW_DEPTH) => Ok(None),
             Some((n, v)) if *v != self.storage().version() => Err(stale_error(n.name, self.shape())),
             Some((n, _)) => Ok(Some(Edge::Node(n.clone()))),
             None => Ok(None),
         }
+    }
+}
+
+/// How far `Node::orphaned` follows a chain of one-input nodes.
+const VIEW_DEPTH: usize = 3;
+
+impl Node {
+    /// Whether this node's graph was freed by a backward pass: its own payload is gone, or it
+    /// is a one-input node (a view: `index`, `reshape`, ...) of such a node, up to `depth`
+    /// links down. The second case is the results of a multi-result operation (the fused
+    /// RNN), which are views of one node: a backward pass from one result frees the shared
+    /// node but not the other results' views, which then hold a graph that cannot be
+    /// differentiated; like the first case, they are constants from then on.
+    fn orphaned(&self, depth: usize) -> bool {
+        let below = {
+            let p = self.payload.lock();
+            let Some(p) = p.as_ref() else { return true };
+            if depth == 0 {
+                return false;
+            }
+            let mut live = p.inputs.iter().flatten();
+            match (live.next(), live.next()) {
+                (Some(Input { edge: Edge::Node(n), .. }), None) => n.clone(),
+                _ => return false,
+            }
+        };
+        below.orphaned(depth - 1)
     }
 }
 

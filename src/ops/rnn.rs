@@ -92,7 +92,7 @@ pub struct RnnConfig {
     pub projection: Option<usize>,
     /// LSTM only: the cell state is clipped to `[min, max]` after each step.
     pub clip: Option<(f64, f64)>,
-    /// With `clip`: a NaN cell state becomes the upper bound instead of propagating.
+    /// With `clip`: a NaN cell state becomes the lower bound instead of propagating.
     pub clip_nan: bool,
 }
 
@@ -870,7 +870,9 @@ fn cell_rule(s: &mut Saver, mode: RnnMode, prev: Option<Tensor>, kept: Option<Te
 
 impl RnnKernels for crate::cpu::Cpu {
     fn rnn_addr(&self, t: &Tensor) -> Result<usize> {
-        float_only!(t, "rnn", T => super::with_mut_ptr::<T, _>(t, |p| Ok(p.wrapping_add(t.layout().offset()) as usize)))
+        // Read access: taking the write lock would count as a modification of the inputs
+        // (autograd's version check). The op writes only into buffers it allocated itself.
+        float_only!(t, "rnn", T => super::with_ptr::<T, _>(t, |p| Ok(p.wrapping_add(t.layout().offset()) as usize)))
     }
 
     unsafe fn rnn_product(&self, dtype: DType, p: &Product) -> Result<()> {
@@ -1023,7 +1025,7 @@ mod cpu {
                             let (lo, hi) = (T::from_f64(lo), T::from_f64(hi));
                             if cv.is_nan() {
                                 if s.clip_nan {
-                                    cv = hi;
+                                    cv = lo;
                                 }
                             } else if cv < lo {
                                 cv = lo;

@@ -16,7 +16,7 @@
 //   numel = rows · hidden. Pre-activations are gx + gh + bias_x + bias_h (the biases may be
 //   nullptr); the GRU's candidate is tanh(gx_n + bx_n + r · (gh_n + bh_n)). keep (4·hidden per
 //   row, may be nullptr) receives LSTM i, f, g, o or GRU r, z, n, gh_n + bh_n. With clip, the
-//   LSTM cell state is clamped to [lo, hi]; a NaN state becomes hi when clip_nan.
+//   LSTM cell state is clamped to [lo, hi]; a NaN state becomes lo when clip_nan.
 //
 //   rnn_backward_<T>(u64 numel, u64 hidden, u32 mode,
 //                    const T* dy, u64 ld_dy, const T* dh, u64 ld_dh, const T* dc, u64 ld_dc,
@@ -56,7 +56,7 @@ DB_DEVICE void rnn_forward(u64 numel, u64 hidden, u32 mode, const T* gx, u64 ld_
             T cv = fg * c_prev[r * ld_cp + j] + ig * gg;
             if (clip) {
                 if (cv != cv) {
-                    if (clip_nan) cv = (T)hi;
+                    if (clip_nan) cv = (T)lo;
                 } else if (cv < (T)lo) {
                     cv = (T)lo;
                 } else if (cv > (T)hi) {
