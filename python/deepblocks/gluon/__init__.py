@@ -1,5 +1,5 @@
-"""``deepblocks.gluon``: MXNet Gluon's high-level API — Blocks and layers (``gluon.nn``),
-Parameters, losses, the Trainer, data loading and utilities.
+"""``deepblocks.gluon``: MXNet Gluon's high-level API — Blocks and layers (``gluon.nn``,
+``gluon.rnn``), Parameters, losses, the Trainer, data loading and utilities.
 
 >>> from deepblocks import gluon, np, npx, autograd
 >>> from deepblocks.gluon import nn
@@ -17,8 +17,8 @@ Parameters, losses, the Trainer, data loading and utilities.
 from . import parameter
 from .parameter import Constant, DeferredInitializationError, Parameter, ParameterDict, ParameterList
 from .block import Block, HybridBlock, SymbolBlock
-from . import nn, loss, utils, data
+from . import nn, loss, utils, data, rnn
 from .trainer import Trainer
 
 __all__ = ["Block", "HybridBlock", "SymbolBlock", "Parameter", "Constant", "ParameterDict", "ParameterList",
-           "DeferredInitializationError", "Trainer", "nn", "loss", "data", "utils", "parameter"]
+           "DeferredInitializationError", "Trainer", "nn", "rnn", "loss", "data", "utils", "parameter"]

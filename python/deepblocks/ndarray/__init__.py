@@ -25,14 +25,17 @@ array([[1., 2.],
        [3., 4.]])
 """
 
-from . import ops, random
+from . import contrib, ops, random
 from .ndarray import NDArray
 from .nn import *  # noqa: F401,F403  (nd.Convolution, nd.Pooling, nd.BatchNorm, nd.pad, ...)
 from .nn import __all__ as _nn_all
 from .ops import *  # noqa: F401,F403  (the module functions: nd.array, nd.concat, ...)
 from .ops import __all__ as _ops_all
+from .sequence import *  # noqa: F401,F403  (nd.SequenceMask, nd.SequenceLast, nd.SequenceReverse)
+from .sequence import __all__ as _sequence_all
+from .rnn import RNN  # noqa: F401
 
-__all__ = ["NDArray", "random"] + list(_ops_all) + list(_nn_all)
+__all__ = ["NDArray", "random", "contrib", "RNN"] + list(_ops_all) + list(_nn_all) + list(_sequence_all)
 
 # Inside ``hybrid_forward(self, F, x)`` code reaches the numpy-mode operators as ``F.np`` and
 # ``F.npx`` (MXNet 1.9 passes this module as ``F``).

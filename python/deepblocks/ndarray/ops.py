@@ -208,18 +208,27 @@ def softsign(data, out=None):
     return _write(x / (1.0 + _core.unary(x, "abs")), out)
 
 
-def softmax(data, axis=-1, temperature=None, dtype=None, length=None, use_length=False):
-    """Softmax along ``axis`` (the last by default).
+def softmax(data, length=None, axis=-1, temperature=None, dtype=None, use_length=False, out=None):
+    """Softmax along ``axis`` (the last by default); with ``use_length``, only the first
+    ``length`` positions of each row (see ``npx.softmax``). ``length`` is the second
+    positional parameter, as in MXNet 1.9.1.
 
     >>> from deepblocks import nd
     >>> nd.softmax(nd.array([[0, 0]])).asnumpy()
     array([[0.5, 0.5]], dtype=float32)
+    >>> nd.softmax(nd.array([[0, 0, 0]]), nd.array([2], dtype='int32'), use_length=True).asnumpy()
+    array([[0.5, 0.5, 0. ]], dtype=float32)
     """
-    return _nd(_npx.softmax(data, axis=axis, temperature=temperature, dtype=dtype, length=length, use_length=use_length))
+    r = _npx.softmax(_nd(data), length, axis=axis, temperature=temperature, dtype=dtype, use_length=use_length)
+    return _write(_nd(r), out)
 
 
-def log_softmax(data, axis=-1, temperature=None, dtype=None, length=None, use_length=False):
-    return _nd(_npx.log_softmax(data, axis=axis, temperature=temperature, dtype=dtype, length=length, use_length=use_length))
+def log_softmax(data, axis=-1, temperature=None, dtype=None, use_length=False, length=None, out=None):
+    """``log(softmax(data))`` along ``axis``; ``length``/``use_length`` as in ``npx.log_softmax``
+    (0 at the positions beyond the length)."""
+    r = _npx.log_softmax(_nd(data), axis=axis, temperature=temperature, dtype=dtype, use_length=use_length,
+                         length=length)
+    return _write(_nd(r), out)
 
 
 def Activation(data, act_type):
@@ -343,10 +352,9 @@ def dot(lhs, rhs, transpose_a=False, transpose_b=False, forward_stype=None, out=
 
 
 def batch_dot(lhs, rhs, transpose_a=False, transpose_b=False, forward_stype=None, out=None):
-    """Batched matrix product of ``(B, n, k)`` and ``(B, k, m)`` arrays."""
+    """Batched matrix product of ``(B..., n, k)`` and ``(B..., k, m)`` arrays of the same
+    rank (3 or more) and equal batch axes: see ``npx.batch_dot``."""
     a, b = _nd(lhs), _nd(rhs)
-    if a.ndim < 3 or b.ndim < 3 or a.ndim != b.ndim:
-        raise ValueError(f"batch_dot needs two arrays of the same rank >= 3, got shapes {a.shape} and {b.shape}")
     return _write(_nd(_npx.batch_dot(a, b, transpose_a=transpose_a, transpose_b=transpose_b)), out)
 
 

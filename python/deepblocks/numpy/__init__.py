@@ -23,6 +23,7 @@ from .._core import ndarray
 from ..op_table import BINARY as _BINARY_OPS
 from ..op_table import UNARY as _UNARY_OPS
 from . import linalg, random
+from .einsum import einsum, tensordot
 
 __all__ = ["ndarray", "linalg", "random"]
 

@@ -1,5 +1,5 @@
 """``deepblocks.npx``: MXNet's NumPy extensions (activations, ``pick``, ``one_hot``,
-``batch_dot``, the layers' functional forms such as ``convolution`` and ``pooling``, devices
+``batch_dot``, the layers' functional forms such as ``convolution``, ``pooling`` and ``rnn``, devices
 and the array-mode switch).
 
 >>> from deepblocks import np, npx
@@ -16,14 +16,19 @@ from ..util import is_np_array, is_np_shape, reset_np, set_np, use_np
 from . import random
 from .serialization import load, save
 from .conv import convolution, deconvolution
-from .nn import activation, batch_norm, dropout, embedding, fully_connected, layer_norm, leaky_relu
+from .nn import (activation, batch_norm, dropout, embedding, fully_connected, layer_norm, leaky_relu, log_softmax,
+                 masked_log_softmax, masked_softmax, softmax)
 from .pooling import pooling
+from .sequence import arange_like, sequence_last, sequence_mask, sequence_reverse
+from .rnn import gru_cell, lstm_cell, rnn, rnn_cell
 
 __all__ = [
     "set_np", "reset_np", "is_np_array", "is_np_shape", "use_np", "relu", "sigmoid", "softmax",
     "log_softmax", "one_hot", "pick", "batch_dot", "waitall", "cpu", "gpu", "num_gpus",
     "current_context", "current_device", "random", "save", "load", "fully_connected", "activation",
     "leaky_relu", "dropout", "batch_norm", "layer_norm", "embedding", "convolution", "deconvolution", "pooling",
+    "rnn", "rnn_cell", "lstm_cell", "gru_cell",
+    "masked_softmax", "masked_log_softmax", "sequence_mask", "sequence_last", "sequence_reverse", "arange_like",
 ]
 
 current_device = current_context
@@ -43,32 +48,6 @@ def relu(data):
 def sigmoid(data):
     """``1 / (1 + exp(-data))``, elementwise."""
     return _core.unary(data, "sigmoid")
-
-
-def _masked(data, length, axis):
-    if length is None:
-        return data
-    raise NotImplementedError("softmax with length= is not supported yet")
-
-
-def softmax(data, axis=-1, length=None, temperature=None, use_length=False, dtype=None):
-    """Softmax along ``axis`` (shifted by the max, so large inputs do not overflow)."""
-    x = _np.asarray(_masked(data, length if use_length else None, axis))
-    if temperature is not None and temperature != 1.0:
-        x = x / temperature
-    z = _core.unary(x - x.max(axis=axis, keepdims=True), "exp")
-    out = z / z.sum(axis=axis, keepdims=True)
-    return out if dtype is None else out.astype(dtype)
-
-
-def log_softmax(data, axis=-1, length=None, temperature=None, use_length=False, dtype=None):
-    """``log(softmax(data))`` computed stably as ``x - max - log(sum(exp(x - max)))``."""
-    x = _np.asarray(_masked(data, length if use_length else None, axis))
-    if temperature is not None and temperature != 1.0:
-        x = x / temperature
-    shifted = x - x.max(axis=axis, keepdims=True)
-    out = shifted - _core.unary(_core.unary(shifted, "exp").sum(axis=axis, keepdims=True), "log")
-    return out if dtype is None else out.astype(dtype)
 
 
 def one_hot(data, depth, on_value=1.0, off_value=0.0, dtype="float32"):
@@ -136,10 +115,33 @@ def pick(data, index, axis=-1, mode="clip", keepdims=False):
 
 
 def batch_dot(a, b, transpose_a=False, transpose_b=False, forward_stype=None):
-    """Batched matrix product of (B, n, k) and (B, k, m) arrays."""
+    """Batched matrix product of ``(B..., n, k)`` and ``(B..., k, m)`` arrays: both of the
+    same rank, 3 or more, with equal batch axes (no broadcasting, as in MXNet);
+    ``transpose_a``/``transpose_b`` swap the last two axes of an operand first.
+
+    >>> from deepblocks import np, npx
+    >>> npx.batch_dot(np.ones((2, 1, 3)), np.ones((2, 4, 3)), transpose_b=True)
+    array([[[3., 3., 3., 3.]],
+    <BLANKLINE>
+           [[3., 3., 3., 3.]]])
+    """
     a, b = _np.asarray(a), _np.asarray(b)
+    _check_batch_dot(a.shape, b.shape, transpose_a, transpose_b)
     if transpose_a:
         a = a.swapaxes(-1, -2)
     if transpose_b:
         b = b.swapaxes(-1, -2)
     return _core.matmul(a, b)
+
+
+def _check_batch_dot(sa, sb, transpose_a, transpose_b):
+    """MXNet's rules for ``batch_dot`` operands, as ValueErrors that name the shapes."""
+    flags = f"(transpose_a={bool(transpose_a)}, transpose_b={bool(transpose_b)})"
+    if len(sa) < 3 or len(sa) != len(sb):
+        raise ValueError(f"batch_dot: the operands must have the same rank, 3 or more, got shapes {sa} and {sb}")
+    if sa[:-2] != sb[:-2]:
+        raise ValueError(f"batch_dot: the leading batch axes of shapes {sa} and {sb} must be equal")
+    ka = sa[-2] if transpose_a else sa[-1]
+    kb = sb[-1] if transpose_b else sb[-2]
+    if ka != kb:
+        raise ValueError(f"batch_dot: shapes {sa} and {sb} {flags} do not fit: {ka} != {kb} along the summed axis")

@@ -1,5 +1,7 @@
 """Functional forms of the Gluon layers (``npx.fully_connected``, ``npx.activation``,
-``npx.dropout``, ``npx.batch_norm``, ``npx.layer_norm``, ``npx.embedding``, ``npx.leaky_relu``).
+``npx.dropout``, ``npx.batch_norm``, ``npx.layer_norm``, ``npx.embedding``, ``npx.leaky_relu``)
+and the softmax family (``npx.softmax``, ``npx.log_softmax``, ``npx.masked_softmax``,
+``npx.masked_log_softmax``).
 
 All are differentiable: engine ops (``batch_norm`` is one, forward and backward) or
 compositions of them. The convolution and pooling ones live in ``conv.py`` and ``pooling.py``.
@@ -19,7 +21,8 @@ from .. import autograd
 from .. import numpy as _np
 from .conv import promote
 
-__all__ = ["fully_connected", "activation", "leaky_relu", "dropout", "batch_norm", "layer_norm", "embedding"]
+__all__ = ["fully_connected", "activation", "leaky_relu", "dropout", "batch_norm", "layer_norm", "embedding", "softmax",
+           "log_softmax", "masked_softmax", "masked_log_softmax"]
 
 _UNARY_ACT = {"relu": "relu", "sigmoid": "sigmoid", "tanh": "tanh"}
 
@@ -226,3 +229,159 @@ def embedding(data, weight, input_dim=None, output_dim=None, dtype="float32", sp
     n = weight.shape[0]
     idx = _np.asarray(data).astype("int64").clip(0, n - 1)
     return _core.take(weight, idx, 0)
+
+
+# ---- softmax ----------------------------------------------------------------------------------
+
+
+def softmax(data, length=None, axis=-1, temperature=None, dtype=None, use_length=False):
+    """Softmax along ``axis`` (shifted by the max, so large inputs do not overflow).
+
+    With ``use_length``, ``length`` (integers, the shape of ``data`` without ``axis``) keeps
+    the first ``length`` positions of each row: the others get probability exactly 0 and no
+    gradient; a length of 0 gives a row of zeros, one beyond the axis the whole row.
+    As in MXNet 1.9.1, ``length`` is the second positional parameter.
+
+    >>> from deepblocks import np, npx
+    >>> x = np.array([[1.0, 1.0, 5.0], [2.0, 0.0, 0.0]])
+    >>> npx.softmax(x, np.array([2, 0], dtype='int32'), use_length=True)
+    array([[0.5, 0.5, 0. ],
+           [0. , 0. , 0. ]])
+    """
+    return _with_length("softmax", _softmax, data, length, axis, temperature, dtype, use_length)
+
+
+def log_softmax(data, axis=-1, temperature=None, dtype=None, use_length=False, length=None):
+    """``log(softmax(data))`` computed stably as ``x - max - log(sum(exp(x - max)))``.
+
+    ``length``/``use_length`` work as in ``softmax``; the positions at or beyond the length
+    hold 0, as MXNet's kernel writes there (MXNet 1.9.1's Python function has no ``length``
+    parameter and its operator refuses ``use_length=True``).
+
+    >>> from deepblocks import np, npx
+    >>> lengths = np.array([2], dtype='int32')  # integers, as MXNet requires
+    >>> npx.log_softmax(np.array([[0.0, 0.0, 7.0]]), length=lengths, use_length=True).round(4)
+    array([[-0.6931, -0.6931,  0.    ]])
+    """
+    return _with_length("log_softmax", _log_softmax, data, length, axis, temperature, dtype, use_length)
+
+
+def masked_softmax(data, mask, axis=-1, temperature=1.0, normalize=True):
+    """Softmax along ``axis`` over the positions where ``mask`` (broadcast to ``data``'s
+    shape; nonzero means kept) holds; masked positions get exactly 0 and no gradient, and a
+    row masked entirely is all zeros (MXNet 2's ``npx.masked_softmax``; MXNet 1.9.1 has none).
+    ``normalize`` (shift by the max) changes no result, only overflow: the shift is always
+    made.
+
+    >>> from deepblocks import np, npx
+    >>> x = np.array([[1.0, 2.0, 3.0], [1.0, 2.0, 3.0]])
+    >>> mask = np.array([[True, True, False], [False, False, False]])
+    >>> npx.masked_softmax(x, mask).round(4)
+    array([[0.2689, 0.7311, 0.    ],
+           [0.    , 0.    , 0.    ]])
+    """
+    x, keep = _masked_input("masked_softmax", data, mask, axis, temperature)
+    out = _softmax(x, axis)
+    return _core.where_(keep, out, _np.zeros((), dtype=out.dtype, ctx=out.ctx))
+
+
+def masked_log_softmax(data, mask, axis=-1, temperature=1.0, normalize=True):
+    """``log(masked_softmax(...))``: masked positions (and rows masked entirely) hold
+    ``-inf``, with no gradient.
+
+    >>> from deepblocks import np, npx
+    >>> npx.masked_log_softmax(np.array([0.0, 0.0, 9.0]), np.array([True, True, False])).round(4)
+    array([-0.6931, -0.6931,    -inf])
+    """
+    x, keep = _masked_input("masked_log_softmax", data, mask, axis, temperature)
+    out = _log_softmax(x, axis)
+    return _core.where_(keep, out, _np.full((), -_onp.inf, dtype=out.dtype, ctx=out.ctx))
+
+
+def _with_length(name, normalize, data, length, axis, temperature, dtype, use_length):
+    """``normalize`` (``_softmax`` or ``_log_softmax``) of the scaled data; with
+    ``use_length``, over the kept positions only, with 0 at the others."""
+    x, keep = _softmax_input(name, data, length, axis, temperature, use_length)
+    if keep is None:
+        out = normalize(x, axis)
+    else:
+        out = normalize(_fill_lowest(x, keep), axis)
+        out = _core.where_(keep, out, _np.zeros((), dtype=out.dtype, ctx=out.ctx))
+    return out if dtype is None else out.astype(dtype)
+
+
+def _softmax(x, axis):
+    if x.shape[axis] == 0:
+        return x.copy()  # nothing to normalize (and no maximum to shift by)
+    z = _core.unary(x - x.max(axis=axis, keepdims=True), "exp")
+    return z / z.sum(axis=axis, keepdims=True)
+
+
+def _log_softmax(x, axis):
+    if x.shape[axis] == 0:
+        return x.copy()
+    shifted = x - x.max(axis=axis, keepdims=True)
+    return shifted - _core.unary(_core.unary(shifted, "exp").sum(axis=axis, keepdims=True), "log")
+
+
+def _float_input(name, data, axis):
+    """``data`` as an array after MXNet's checks: floating point, ``axis`` in range."""
+    x = _np.asarray(data)
+    if x.dtype.kind != "f":
+        raise TypeError(f"{name}: data must be a floating-point array, got dtype {x.dtype} (shape {x.shape})")
+    if not -x.ndim <= axis < x.ndim:
+        raise ValueError(f"{name}: axis {axis} is out of range for data of shape {x.shape}")
+    return x
+
+
+def _scaled(x, temperature):
+    return x if temperature is None or temperature == 1.0 else x / temperature
+
+
+def _softmax_input(name, data, length, axis, temperature, use_length):
+    """The scaled input and, with ``use_length``, the boolean array of kept positions
+    (``position < length`` along ``axis``), which broadcasts against the input."""
+    x = _float_input(name, data, axis)
+    if use_length and length is None:
+        raise ValueError(f"{name}: use_length=True needs a length array")
+    if not use_length:
+        if length is not None:
+            raise ValueError(f"{name}: length is given but use_length is False (pass use_length=True to use it)")
+        return _scaled(x, temperature), None
+    if not isinstance(length, _np.ndarray):
+        raise TypeError(f"{name}: length must be an integer array, got {type(length).__name__}")
+    length = _np.asarray(length)
+    if length.dtype.kind not in "iu":
+        raise TypeError(f"{name}: length must be an integer array (as in MXNet), got dtype {length.dtype}")
+    axis %= x.ndim
+    expected = x.shape[:axis] + x.shape[axis + 1:]
+    if length.shape != expected:
+        raise ValueError(f"{name}: length must have shape {expected} (data shape {x.shape} without axis {axis}), "
+                         f"got shape {length.shape}")
+    n = x.shape[axis]
+    positions = _np.arange(n, dtype="int64", ctx=x.ctx).reshape((n,) + (1,) * (x.ndim - 1 - axis))
+    return _scaled(x, temperature), positions < length.astype("int64").expand_dims(axis)
+
+
+def _masked_input(name, data, mask, axis, temperature):
+    """The scaled input with the masked positions at the dtype's lowest value (so they add
+    nothing to the sum, and a row masked entirely stays finite), and the boolean mask."""
+    x = _float_input(name, data, axis)
+    keep = _np.asarray(mask)
+    try:
+        shape = _onp.broadcast_shapes(keep.shape, x.shape)
+    except ValueError:
+        shape = None
+    if shape != x.shape:
+        raise ValueError(f"{name}: mask of shape {keep.shape} does not broadcast to data shape {x.shape}")
+    if keep.dtype != _onp.bool_:
+        keep = keep != 0
+    return _fill_lowest(_scaled(x, 1.0 if temperature is None else temperature), keep), keep
+
+
+def _fill_lowest(x, keep):
+    """``x`` with the positions outside ``keep`` at the lowest finite value of its dtype:
+    they vanish from the exponential sum, yet a row with no kept position stays finite
+    (``-inf`` there would make ``x - max`` NaN)."""
+    lowest = _np.full((), _onp.finfo(_onp.dtype(x.dtype)).min, dtype=x.dtype, ctx=x.ctx)
+    return _core.where_(keep, x, lowest)

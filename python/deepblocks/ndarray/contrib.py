@@ -1,0 +1,19 @@
+"""``nd.contrib``: the contributed operators of MXNet 1.9's legacy namespace that deepblocks
+has, with their signatures (``arange_like``).
+
+>>> from deepblocks import nd
+>>> nd.contrib.arange_like(nd.zeros((2, 3)), axis=1).asnumpy()
+array([0., 1., 2.], dtype=float32)
+"""
+
+from .. import numpy_extension as _npx
+from .ndarray import _nd
+from .ops import _write
+
+__all__ = ["arange_like"]
+
+
+def arange_like(data=None, start=0.0, step=1.0, repeat=1, ctx=None, axis=None, out=None):
+    """Evenly spaced values shaped like ``data`` (or as long as its ``axis``): see
+    ``npx.arange_like``."""
+    return _write(_nd(_npx.arange_like(_nd(data), start, step, repeat, ctx, axis)), out)
