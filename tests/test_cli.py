@@ -260,6 +260,19 @@ def test_bench_only_with_a_missing_mxnet_interpreter():
     assert re.search(r"^Gluon MLP forward, batch 2, 20-256-10 +[\d.]+ (?:us|ms) \(", proc.stdout, re.M), proc.stdout
 
 
+def test_bench_sequence_items():
+    """The items of bench_rnn.py, through the command, one repeat each, deepblocks alone."""
+    from deepblocks.cli.bench_rnn import ITEMS
+
+    proc = run_cli("bench", "--only", *ITEMS, "--no-torch", "--repeat", "1", "--mxnet-python", "/nonexistent/python")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    for label, _ in ITEMS.values():
+        assert len(label) <= 44   # the width of the table's first column
+        assert re.search(rf"^{re.escape(label)} +[\d.]+ (?:ms|s) \([\d.]+ (?:ms|s)\)  <= 1.0x torch: n/a$",
+                         proc.stdout, re.M), proc.stdout
+    assert "WRONG" not in proc.stdout and TRACEBACK not in proc.stderr
+
+
 def test_cuda_check_without_nvrtc_fails_cleanly():
     """No NVRTC anywhere (the pip wheel hidden, no library path): a message, exit status 1."""
     env = {k: v for k, v in os.environ.items()

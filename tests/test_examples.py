@@ -22,10 +22,10 @@ from deepblocks import npx
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
-def run_example(name, cwd):
-    """Runs examples/<name> in ``cwd``; returns its stdout (the run must succeed, write
-    nothing to stderr and leave ``cwd`` empty)."""
-    proc = subprocess.run([sys.executable, str(EXAMPLES / name)], cwd=cwd, env=dict(os.environ),
+def run_example(name, cwd, *args):
+    """Runs examples/<name> (with command-line ``args``) in ``cwd``; returns its stdout (the
+    run must succeed, write nothing to stderr and leave ``cwd`` empty)."""
+    proc = subprocess.run([sys.executable, str(EXAMPLES / name), *args], cwd=cwd, env=dict(os.environ),
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, f"{name} failed:\n{proc.stdout}\n{proc.stderr}"
     assert proc.stderr == "", f"{name} wrote to stderr:\n{proc.stderr}"
@@ -341,7 +341,8 @@ def test_output_matches_mxnet(name, tmp_path):
 
 def test_every_example_is_tested():
     """Every file in examples/ (not only the *.py ones) is run by a test here."""
-    tested = set(MXNET_OUTPUT) | set(MXNET_PREFIX) | {"gpu.py", "train_linear.py", "train_softmax_mlp.py"}
+    tested = set(MXNET_OUTPUT) | set(MXNET_PREFIX) | {"gpu.py", "train_linear.py", "train_softmax_mlp.py",
+                                                      "char_lstm.py", "tiny_transformer.py"}
     present = {p.name for p in EXAMPLES.iterdir() if p.name != "__pycache__"}
     assert present == tested, f"untested: {sorted(present - tested)}; missing: {sorted(tested - present)}"
 
@@ -471,3 +472,48 @@ def test_cnn_examples_print_as_mxnet_then_learn_the_digits(name, epochs, min_tes
     (loss0, _, _), (loss, train_acc, test_acc) = history[0], history[-1]
     # Ten classes: chance is 0.1.
     assert loss < loss0 and train_acc > 0.9 and test_acc > min_test_acc
+
+
+# ---- the sequence examples (deepblocks-only: the text and masked_softmax are not in MXNet 1.9.1)
+
+
+def test_char_lstm_learns_the_time_machine(tmp_path):
+    out = run_example("char_lstm.py", tmp_path, "--epochs", "4", "--hidden", "64", "--length", "60")
+    assert out.startswith("corpus: 40005 characters of The Time Machine, vocabulary 44, "
+                          "32 batches of 32 x 35 per epoch\n"
+                          "CharLSTM(\n  (lstm): LSTM(-1 -> 64, TNC)\n  (dense): Dense(-1 -> 44, linear)\n)\n")
+    epochs = [tuple(map(float, m)) for m in
+              re.findall(r"^epoch \d+, perplexity (\S+) \(held out (\S+)\), \d+ characters/s$", out, re.M)]
+    assert len(epochs) == 4
+    (train0, held0), (train, held) = epochs[0], epochs[-1]
+    # 44 symbols: an untrained model's perplexity is about 44; letter frequencies alone give
+    # about 17 (21.7 and 10.0 for training at this seed)
+    assert train < 0.7 * train0 and train < 14 and held < held0 and held < 14
+    sample = re.search(r"^sample \(temperature 0.6\): (.*)$", out, re.M)
+    assert sample and sample[1].startswith("the time traveller ") and len(sample[1]) == 19 + 60
+    assert out.endswith(sample[0] + "\n")
+
+
+def test_char_lstm_rejects_bad_options(tmp_path):
+    proc = subprocess.run([sys.executable, str(EXAMPLES / "char_lstm.py"), "--epochs", "0"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "argument --epochs: must be positive, not 0" in proc.stderr
+
+
+def test_tiny_transformer_learns_to_reverse(tmp_path):
+    out = run_example("tiny_transformer.py", tmp_path, "--epochs", "5")
+    assert out.startswith("reversing sequences of 3 to 8 symbols out of 10; 2 blocks, width 32, 4 heads\n")
+    example = re.search(r"^example: (\[.*\]) \(length (\d)\) -> (\[.*\])$", out, re.M)
+    tokens, n, target = eval(example[1]), int(example[2]), eval(example[3])
+    assert target[:n] == tokens[:n][::-1]
+    before = float(re.search(r"^before training: position accuracy (\S+) \(chance 0.100\)$", out, re.M)[1])
+    epochs = [tuple(map(float, m)) for m in
+              re.findall(r"^epoch \d+, loss (\S+), position accuracy (\S+), sequences all right (\S+), \S+ s$",
+                         out, re.M)]
+    assert len(epochs) == 5
+    (loss0, _, _), (loss, accuracy, whole) = epochs[0], epochs[-1]
+    # ln(10) = 2.3 at chance; 1.85 after the first epoch, 0.69 after the fifth at this seed
+    assert before < 0.2 and loss < 0.5 * loss0 and accuracy > 0.6 and whole > 0.1
+    pairs = re.findall(r"^(\[[\d, ]+\]) -> (\[[\d, ]+\])$", out, re.M)
+    assert len(pairs) == 3 and all(len(eval(a)) == len(eval(b)) for a, b in pairs)
+    assert out.endswith("attention rows sum to 1: True; weight on padding: 0.0\n")

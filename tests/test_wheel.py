@@ -104,6 +104,7 @@ def test_wheel_contents(wheel):
     assert extensions == ["deepblocks/_core.abi3.so"] or extensions == ["deepblocks/_core.pyd"], extensions
     for path in ("deepblocks/gluon/data/vision/digits.csv.gz",
                  "deepblocks/gluon/data/vision/DIGITS_LICENSE.txt",
+                 "deepblocks/gluon/data/text/timemachine.txt", "deepblocks/gluon/data/text/README.txt",
                  "deepblocks/cli/__init__.py", "deepblocks/cli/demo.py", "deepblocks/__main__.py"):
         assert path in names, path
     assert not [n for n in names if "__pycache__" in n or n.startswith("tests/")]

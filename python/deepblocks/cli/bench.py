@@ -7,10 +7,10 @@ each target of the performance budget (DESIGN.md §5) is met. The environment co
 
 - Array, autograd and optimizer items (``bench_items.py``) run in this process, the
   libraries taking turns within each repeat so that background load hits them alike.
-- The Gluon and CNN items (``bench_gluon.py``, ``bench_cnn.py``) run in one process per
-  library (its threads set by ``OMP_NUM_THREADS``, read by all three); MXNet 1.9.1 needs
-  numpy < 1.24, so it usually lives in a venv of its own: ``--mxnet-python PATH`` names that
-  venv's interpreter.
+- The Gluon, CNN and sequence-model items (``bench_gluon.py``, ``bench_cnn.py``,
+  ``bench_rnn.py``) run in one process per library (its threads set by ``OMP_NUM_THREADS``,
+  read by all three); MXNet 1.9.1 needs numpy < 1.24, so it usually lives in a venv of its
+  own: ``--mxnet-python PATH`` names that venv's interpreter.
 - ``import`` times ``import deepblocks`` (and numpy, torch, mxnet) in fresh interpreters.
 
 By default a quick subset runs (about half a minute on 2 cores); ``--full`` runs every item
@@ -28,13 +28,13 @@ import time
 
 import numpy as onp
 
-from . import bench_cnn, bench_gluon, bench_items
+from . import bench_cnn, bench_gluon, bench_items, bench_rnn
 from .timing import fmt_time, measure_group
 
 __all__ = ["run", "add_arguments", "ALL_ITEMS", "QUICK"]
 
 IMPORT_ITEM = ("import (fresh process)", {"abs": 0.2})
-ALL_ITEMS = {**bench_items.ITEMS, **bench_gluon.ITEMS, **bench_cnn.ITEMS, "import": IMPORT_ITEM}
+ALL_ITEMS = {**bench_items.ITEMS, **bench_gluon.ITEMS, **bench_cnn.ITEMS, **bench_rnn.ITEMS, "import": IMPORT_ITEM}
 QUICK = ["add100", "add16M", "matmul1024", "mlp3", "mlp_forward", "train_step", "import"]
 LIBRARIES = ["deepblocks", "numpy", "torch", "mxnet"]
 
@@ -79,7 +79,7 @@ def run(args):
         del fns
 
     mxnet_python = args.mxnet_python or sys.executable
-    for module in (bench_gluon, bench_cnn):
+    for module in (bench_gluon, bench_cnn, bench_rnn):
         chosen = [name for name in module.ITEMS if name in selected]
         if not chosen:
             continue
@@ -92,7 +92,7 @@ def run(args):
             results.append((name, {lib: tuple(r[name]) for lib, r in runs.items() if r}))
         versions = {lib: r["version"] for lib, r in runs.items() if r}
         if "mxnet" in versions:
-            print(f"mxnet       {versions['mxnet']} ({mxnet_python}), Gluon and CNN items only\n")
+            print(f"mxnet       {versions['mxnet']} ({mxnet_python}), Gluon, CNN and RNN items only\n")
 
     if "import" in selected:
         runs_n = 3 if quick else 5
@@ -161,8 +161,8 @@ def _print_table(results):
 
 
 def _gluon_worker(lib, python, repeat, required=False, module=bench_gluon, only=None):
-    """``module.measure(lib)`` (``bench_gluon`` or ``bench_cnn``) in a fresh ``python``, for
-    the items ``only``; None when the library is missing
+    """``module.measure(lib)`` (``bench_gluon``, ``bench_cnn`` or ``bench_rnn``) in a fresh
+    ``python``, for the items ``only``; None when the library is missing
     (reported when ``required``) or the run failed (reported)."""
     env = dict(os.environ)
     if lib == "deepblocks":  # this deepblocks, even when it came from a path set in-process

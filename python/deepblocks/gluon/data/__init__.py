@@ -21,15 +21,15 @@ from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
 
 __all__ = [
     "Dataset", "SimpleDataset", "ArrayDataset", "Sampler", "SequentialSampler", "RandomSampler",
-    "BatchSampler", "DataLoader", "default_batchify_fn", "vision",
+    "BatchSampler", "DataLoader", "default_batchify_fn", "vision", "text",
 ]
 
 
 def __getattr__(name):
     # ``vision`` is imported on first use: its transforms are Blocks, which ``import deepblocks``
-    # need not load.
-    if name == "vision":
+    # need not load. ``text`` (the shipped corpus) likewise.
+    if name in ("vision", "text"):
         import importlib
 
-        return importlib.import_module(".vision", __name__)
+        return importlib.import_module("." + name, __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
