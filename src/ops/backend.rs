@@ -19,6 +19,7 @@ use super::norm::NormKernels;
 use super::pool::PoolKernels;
 use super::random::RandomKernels;
 use super::reduce::ReduceKernels;
+use super::sort::SortKernels;
 use super::unary::UnaryKernels;
 use super::where_clip::WhereKernels;
 use crate::device::Device;
@@ -39,6 +40,7 @@ backend!(
     BinaryKernels,
     WhereKernels,
     ReduceKernels,
+    SortKernels,
     IndexKernels,
     MatmulKernels,
     LinearKernels,

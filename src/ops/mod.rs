@@ -17,6 +17,7 @@ pub mod random;
 pub mod reduce;
 pub mod registry;
 pub mod shape;
+pub mod sort;
 pub mod tri;
 pub mod unary;
 pub mod where_clip;

@@ -18,6 +18,7 @@ pub mod optim;
 pub mod pool;
 pub mod random;
 pub mod reduce;
+pub mod sort;
 pub mod unary;
 pub mod where_clip;
 
