@@ -16,6 +16,7 @@ use crate::cpu::strided::Ptr;
 use crate::cpu::Cpu;
 use crate::dtype::{DType, Element};
 use crate::error::{fmt_shape, Error, Result};
+use crate::ops::index::Index;
 use crate::storage::StorageElement;
 use crate::tensor::Tensor;
 use crate::with_dtype;
@@ -204,6 +205,34 @@ impl Tensor {
             }
         };
         x.sorted_lanes(axis, k, descending)
+    }
+
+    /// MXNet's `topk(ret_typ='mask')`: zeros of `self`'s shape and dtype with 1 at the
+    /// positions `indices` (as `topk(axis, ..)` gave them) name along `axis`.
+    pub fn topk_mask(&self, axis: Option<isize>, indices: &Tensor) -> Result<Tensor> {
+        let (x, axis) = self.sort_axis("topk", axis)?;
+        // Built by adding ones, which booleans cannot do: uint8 for them.
+        let dtype = if self.dtype() == DType::Bool { DType::U8 } else { self.dtype() };
+        let ones = Tensor::full(indices.shape(), crate::tensor::Scalar::Int(1), dtype, self.device())?;
+        ones.scatter_along(x.shape(), axis, indices)?.to_dtype(self.dtype())?.reshape(self.shape())
+    }
+
+    /// Zeros of `shape` with `self` added at `indices` (int64, `self`'s shape) along `axis`:
+    /// what reading lanes at `indices` (a sort's values) sends back. Recorded; `indices`
+    /// are read on the host (as by any index array).
+    pub(crate) fn scatter_along(&self, shape: &[usize], axis: usize, indices: &Tensor) -> Result<Tensor> {
+        // Both seen as (outer, lane, inner), so that three index arrays (outer and inner
+        // positions broadcast against the indices) name every position, whatever the
+        // number of axes.
+        let (outer, n, inner) = (shape[..axis].iter().product::<usize>(), shape[axis], shape[axis + 1..].iter().product::<usize>());
+        let k = indices.shape()[axis];
+        let positions = |len: usize, at: &[usize]| Tensor::from_vec((0..len as i64).collect::<Vec<_>>(), at);
+        let items = [
+            Index::Array(positions(outer, &[outer, 1, 1])?),
+            Index::Array(indices.reshape(&[outer, k, inner])?),
+            Index::Array(positions(inner, &[1, 1, inner])?),
+        ];
+        self.reshape(&[outer, k, inner])?.index_scatter(&[outer, n, inner], &items)?.reshape(shape)
     }
 }
 

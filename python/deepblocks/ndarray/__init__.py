@@ -31,8 +31,10 @@ from .nn import *  # noqa: F401,F403  (nd.Convolution, nd.Pooling, nd.BatchNorm,
 from .nn import __all__ as _nn_all
 from .ops import *  # noqa: F401,F403  (the module functions: nd.array, nd.concat, ...)
 from .ops import __all__ as _ops_all
+from .sort import *  # noqa: F401,F403  (nd.sort, nd.argsort, nd.topk)
+from .sort import __all__ as _sort_all
 
-__all__ = ["NDArray", "random"] + list(_ops_all) + list(_nn_all)
+__all__ = ["NDArray", "random"] + list(_ops_all) + list(_nn_all) + list(_sort_all)
 
 # Inside ``hybrid_forward(self, F, x)`` code reaches the numpy-mode operators as ``F.np`` and
 # ``F.npx`` (MXNet 1.9 passes this module as ``F``).

@@ -18,12 +18,14 @@ from .serialization import load, save
 from .conv import convolution, deconvolution
 from .nn import activation, batch_norm, dropout, embedding, fully_connected, layer_norm, leaky_relu
 from .pooling import pooling
+from .sort import topk
 
 __all__ = [
     "set_np", "reset_np", "is_np_array", "is_np_shape", "use_np", "relu", "sigmoid", "softmax",
     "log_softmax", "one_hot", "pick", "batch_dot", "waitall", "cpu", "gpu", "num_gpus",
     "current_context", "current_device", "random", "save", "load", "fully_connected", "activation",
     "leaky_relu", "dropout", "batch_norm", "layer_norm", "embedding", "convolution", "deconvolution", "pooling",
+    "topk",
 ]
 
 current_device = current_context
