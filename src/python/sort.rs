@@ -86,8 +86,12 @@ impl PyArray {
     /// >>> x = np.array([[3, 1, 2], [0, 5, 4]])
     /// >>> x.sort()
     /// >>> x
-    /// array([[1, 2, 3],
-    ///        [0, 4, 5]])
+    /// array([[1., 2., 3.],
+    ///        [0., 4., 5.]])
+    /// >>> x.T.sort(axis=1)
+    /// >>> x
+    /// array([[0., 2., 3.],
+    ///        [1., 4., 5.]])
     #[pyo3(signature = (axis = -1, kind = None, order = None))]
     fn sort(slf: &Bound<'_, Self>, axis: isize, kind: Option<&str>, order: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
         check_kind(kind, order)?;
@@ -100,7 +104,7 @@ impl PyArray {
     ///
     /// >>> from deepblocks import np
     /// >>> np.array([3.0, 1.0, 2.0]).argsort()
-    /// array([1, 2, 0])
+    /// array([1, 2, 0], dtype=int64)
     #[pyo3(signature = (axis = Some(-1), kind = None, order = None))]
     fn argsort(slf: &Bound<'_, Self>, axis: Option<isize>, kind: Option<&str>, order: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
         check_kind(kind, order)?;

@@ -318,7 +318,7 @@ def argsort(a, axis=-1, kind=None, order=None):
 
     >>> from deepblocks import np
     >>> np.argsort(np.array([3.0, 1.0, 3.0, 2.0]))
-    array([1, 3, 0, 2])
+    array([1, 3, 0, 2], dtype=int64)
     """
     return _core.argsort(a, axis, kind, order)
 

@@ -19,7 +19,7 @@ array([[1., 0., 0., 0.],
 >>> values, indices = npx.topk(x, k=1, ret_typ='both', dtype='int64')
 >>> indices
 array([[0],
-       [1]])
+       [1]], dtype=int64)
 """
 
 import numpy as _onp
