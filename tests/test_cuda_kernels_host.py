@@ -440,15 +440,28 @@ def test_nonzero_from_a_running_count(k):
 # ---- Sorting -------------------------------------------------------------------------------------------
 
 
-def sort_lanes(k, dtype, x, k_first, descending, grid, block, x_off=0, base=None):
-    """The sort kernel on a dense (outer, len, inner) x: (values, positions), (outer, k, inner)."""
+def sort_lanes(k, dtype, x, k_first, descending, grid, block, x_off=0, base=None, staged=False):
+    """The sort kernels on a dense (outer, len, inner) x: (values, positions), (outer, k, inner);
+    one block a lane (sort_block), or the network stage by stage over all lanes (``staged``)."""
     outer, length, inner = x.shape
-    padded = 1 << max(length - 1, 0).bit_length()
+    lanes, padded, desc, src = outer * inner, 1 << max(length - 1, 0).bit_length(), int(descending), x if base is None else base
     values = np.zeros((outer, k_first, inner), x.dtype)
     indices = np.full((outer, k_first, inner), -1, np.int64)
-    keys, pos = np.zeros(grid * padded, x.dtype), np.zeros(grid * padded, np.int64)
-    getattr(k["sort"], f"sort_{dtype}")(grid, block, outer * inner, length, inner, k_first, padded, int(descending),
-                                        x if base is None else base, x_off, keys, pos, values, indices)
+    slots = (lanes if staged else grid) * padded
+    keys, pos = np.zeros(slots, x.dtype), np.zeros(slots, np.int64)
+    if not staged:
+        getattr(k["sort"], f"sort_block_{dtype}")(grid, block, lanes, length, inner, k_first, padded, desc, src, x_off,
+                                                  keys, pos, values, indices)
+        return values, indices
+    getattr(k["sort"], f"sort_fill_{dtype}")(grid, block, lanes, length, inner, padded, src, x_off, keys, pos)
+    size = 2
+    while size <= padded:
+        stride = size // 2
+        while stride:
+            getattr(k["sort"], f"sort_stage_{dtype}")(grid, block, lanes, length, padded, size, stride, desc, keys, pos)
+            stride //= 2
+        size *= 2
+    getattr(k["sort"], f"sort_take_{dtype}")(grid, block, lanes, inner, k_first, padded, keys, pos, values, indices)
     return values, indices
 
 
@@ -482,6 +495,21 @@ def test_bitonic_sort_pads_lanes_and_breaks_ties_by_position(k):
     base = np.arange(40, dtype=np.int64)[::-1].copy()
     view = base[7:27].reshape(2, 10, 1)
     values, idx = sort_lanes(k, "i64", view, 10, False, grid=1, block=4, x_off=7, base=base)
+    np.testing.assert_array_equal(values, np.sort(view, 1))
+
+
+def test_staged_bitonic_sort_over_every_lane(k):
+    rng = np.random.default_rng(12)
+    x = rng.integers(0, 9, (3, 45, 2)).astype(np.float32)
+    x[rng.random(x.shape) < 0.1] = np.nan
+    for descending, first in [(False, 45), (True, 6)]:
+        want = descending_positions(x, 1) if descending else np.argsort(x, axis=1, kind="stable")
+        values, idx = sort_lanes(k, "f32", x, first, descending, grid=3, block=7, staged=True)
+        np.testing.assert_array_equal(idx, want[:, :first])
+        np.testing.assert_array_equal(values, np.take_along_axis(x, want[:, :first], 1))
+    base = np.arange(30, dtype=np.int64)[::-1].copy()
+    view = base[3:27].reshape(1, 24, 1)
+    values, _ = sort_lanes(k, "i64", view, 24, False, grid=2, block=5, x_off=3, base=base, staged=True)
     np.testing.assert_array_equal(values, np.sort(view, 1))
 
 

@@ -68,8 +68,9 @@ def test_sort_in_place(device, data, kind):
 
 
 def test_long_lanes_and_many_lanes(device):
-    """Lanes of 100 (a bitonic network of 128 slots, shared by the threads of a block) and of
-    4000 (flattened), with many ties; more lanes than the grid has blocks."""
+    """Lanes of 100 (a bitonic network of 128 slots, shared by the threads of a block), and
+    lanes longer than one block sorts (the network stage by stage over every lane: 2500
+    along either axis, 4000 flattened), with many ties; more lanes than the grid has blocks."""
     rng = onp.random.default_rng(1)
     for dtype in ("int32", "float32", "float64"):
         host = rng.integers(0, 20, size=(7, 100)).astype(dtype)
@@ -81,6 +82,14 @@ def test_long_lanes_and_many_lanes(device):
         values, idx, _ = reference_topk(host, -1, 10, False)
         check(npx.topk(dev, k=10, dtype="int64"), idx, device)
         check(npx.topk(dev, k=10, ret_typ="value"), values, device)
+    long = rng.integers(0, 30, size=(2, 2500)).astype("float32")
+    long[:, ::7] = onp.nan
+    dev = dnp.array(long, ctx=device)
+    check(dnp.argsort(dev), onp.argsort(long, kind="stable"), device)
+    check(dnp.argsort(dev.T, axis=0), onp.argsort(long.T, axis=0, kind="stable"), device)
+    values, idx, _ = reference_topk(long, -1, 5, False)
+    check(npx.topk(dev, k=5, dtype="int64"), idx, device)
+    check(npx.topk(dev, k=5, ret_typ="value"), values, device)
     flat = rng.integers(0, 50, size=4000).astype("int64")
     check(dnp.argsort(dnp.array(flat, ctx=device)), onp.argsort(flat, kind="stable"), device)
     check(dnp.sort(dnp.array(flat, ctx=device)), onp.sort(flat), device)

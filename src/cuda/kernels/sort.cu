@@ -4,18 +4,29 @@
 // it makes the result unique, so a bitonic network (not stable by itself) gives exactly the
 // CPU's answer: every comparison breaks ties on the positions.
 //
-//   sort_<T>(u64 lanes, u64 len, u64 inner, u64 k, u64 padded, u32 descending,
-//            const T* x, i64 x_off, T* keys, i64* pos, T* values, i64* indices)
-//   x dense from x_off, seen as (outer, len, inner); lane q (< lanes = outer * inner) is
-//   (q / inner, q % inner), its elements len apart by inner. values and indices are dense
-//   (outer, k, inner), k <= len: the first k of each sorted lane and their positions along
-//   len (int64). padded is the least power of two >= len; keys and pos are scratch of
-//   padded elements per block (gridDim.x * padded in all; the launcher sizes the grid).
-//   One block sorts one lane at a time (blocks take lanes grid-stride) with a bitonic
-//   network over `padded` slots in its scratch, the slots past len standing for elements
-//   after every real one (and ordered among themselves by position). Any blockDim.x; every
-//   comparison stage ends with a barrier. Global scratch rather than shared memory, so that
-//   a lane may be as long as memory allows.
+// The network runs over a lane padded to `padded` slots (the least power of two >= len),
+// the slots past len standing for elements after every real one (ordered among themselves
+// by position), in global scratch: `keys` (T) and `pos` (i64), `padded` slots a lane. x is
+// dense from x_off, seen as (outer, len, inner): lane q (< lanes = outer * inner) is
+// (q / inner, q % inner), its elements `inner` apart. values and indices are dense
+// (outer, k, inner), k <= len: the first k of each sorted lane and their positions along
+// len (int64). Two ways to run it:
+//
+//   sort_block_<T>(u64 lanes, u64 len, u64 inner, u64 k, u64 padded, u32 descending,
+//                  const T* x, i64 x_off, T* keys, i64* pos, T* values, i64* indices)
+//   For short lanes: one block sorts one lane at a time (blocks take lanes grid-stride),
+//   every stage of the network ending with a barrier; any blockDim.x. keys and pos hold
+//   gridDim.x * padded slots (block b's at b * padded).
+//
+//   For long lanes, one launch per stage, every lane at once (keys and pos hold
+//   lanes * padded slots, lane q's at q * padded; 1-D grid-stride kernels, any grid):
+//   sort_fill_<T>(u64 lanes, u64 len, u64 inner, u64 padded, const T* x, i64 x_off,
+//                 T* keys, i64* pos)              slot j of each lane: position j, its element
+//   sort_stage_<T>(u64 lanes, u64 len, u64 padded, u64 size, u64 stride, u32 descending,
+//                  T* keys, i64* pos)             one stage (size, stride) of the network
+//   sort_take_<T>(u64 lanes, u64 inner, u64 k, u64 padded, const T* keys, const i64* pos,
+//                 T* values, i64* indices)        the first k slots of each lane
+//   for size = 2, 4, ..., padded and stride = size / 2, ..., 1 in between.
 
 #include "common.cuh"
 
@@ -39,8 +50,28 @@ DB_DEVICE bool slot_before(const T* key, const i64* pos, u64 i, u64 j, u64 len, 
     return sort_before(key[i], pi, key[j], pj, descending);
 }
 
+// Stage (size, stride) of the bitonic network on compare-exchange `t` (< padded / 2) of a
+// lane: merges of sorted runs of size / 2 into runs of `size`, alternately ascending and
+// descending (by bit `size` of the slot); size and stride are powers of two.
 template <class T>
-DB_DEVICE void sort_lanes(u64 lanes, u64 len, u64 inner, u64 k, u64 padded, u32 descending, const T* x, i64 x_off,
+DB_DEVICE void bitonic_exchange(T* key, i64* at, u64 t, u64 size, u64 stride, u64 len, bool descending) {
+    const u64 i = ((t & ~(stride - 1)) << 1) | (t & (stride - 1));
+    const u64 j = i + stride;
+    const bool up = (i & size) == 0;
+    // The order is strict, so "j before i" is "i not before j": swap when the pair is out
+    // of this run's direction.
+    if (slot_before(key, at, j, i, len, descending) == up) {
+        const T kv = key[i];
+        key[i] = key[j];
+        key[j] = kv;
+        const i64 pv = at[i];
+        at[i] = at[j];
+        at[j] = pv;
+    }
+}
+
+template <class T>
+DB_DEVICE void sort_block(u64 lanes, u64 len, u64 inner, u64 k, u64 padded, u32 descending, const T* x, i64 x_off,
                           T* keys, i64* pos, T* values, i64* indices) {
     T* key = keys + (u64)blockIdx.x * padded;
     i64* at = pos + (u64)blockIdx.x * padded;
@@ -54,26 +85,9 @@ DB_DEVICE void sort_lanes(u64 lanes, u64 len, u64 inner, u64 k, u64 padded, u32 
             if (j < len) key[j] = x[src + (i64)(j * inner)];
         }
         __syncthreads();
-        // Bitonic sort: merges of sorted runs of `size` / 2 into runs of `size`, alternately
-        // ascending and descending (by bit `size` of the slot), each merge in stages of
-        // compare-exchanges `stride` apart. stride and size are powers of two.
         for (u64 size = 2; size <= padded; size <<= 1) {
             for (u64 stride = size >> 1; stride > 0; stride >>= 1) {
-                for (u64 t = threadIdx.x; t < pairs; t += blockDim.x) {
-                    const u64 i = ((t & ~(stride - 1)) << 1) | (t & (stride - 1));
-                    const u64 j = i + stride;
-                    const bool up = (i & size) == 0;
-                    // The order is strict, so "j before i" is "i not before j": swap when
-                    // the pair is out of this run's direction.
-                    if (slot_before(key, at, j, i, len, desc) == up) {
-                        const T kv = key[i];
-                        key[i] = key[j];
-                        key[j] = kv;
-                        const i64 pv = at[i];
-                        at[i] = at[j];
-                        at[j] = pv;
-                    }
-                }
+                for (u64 t = threadIdx.x; t < pairs; t += blockDim.x) bitonic_exchange(key, at, t, size, stride, len, desc);
                 __syncthreads();
             }
         }
@@ -86,14 +100,75 @@ DB_DEVICE void sort_lanes(u64 lanes, u64 len, u64 inner, u64 k, u64 padded, u32 
     }
 }
 
-#define SORT_PARAMS(T)                                                                                       \
+template <class T>
+DB_DEVICE void sort_fill(u64 lanes, u64 len, u64 inner, u64 padded, const T* x, i64 x_off, T* keys, i64* pos) {
+    DB_GRID_LOOP(i, lanes * padded) {
+        const DbDivMod qj = db_divmod(i, padded);
+        pos[i] = (i64)qj.r;
+        if (qj.r < len) {
+            const DbDivMod oi = db_divmod(qj.q, inner);
+            keys[i] = x[x_off + (i64)((oi.q * len + qj.r) * inner + oi.r)];
+        }
+    }
+}
+
+template <class T>
+DB_DEVICE void sort_stage(u64 lanes, u64 len, u64 padded, u64 size, u64 stride, u32 descending, T* keys, i64* pos) {
+    const u64 pairs = padded >> 1;
+    DB_GRID_LOOP(p, lanes * pairs) {
+        const DbDivMod qt = db_divmod(p, pairs);
+        bitonic_exchange(keys + qt.q * padded, pos + qt.q * padded, qt.r, size, stride, len, descending != 0);
+    }
+}
+
+template <class T>
+DB_DEVICE void sort_take(u64 lanes, u64 inner, u64 k, u64 padded, const T* keys, const i64* pos, T* values,
+                         i64* indices) {
+    DB_GRID_LOOP(i, lanes * k) {
+        const DbDivMod qj = db_divmod(i, k);
+        const DbDivMod oi = db_divmod(qj.q, inner);
+        const u64 dst = (oi.q * k + qj.r) * inner + oi.r;
+        values[dst] = keys[qj.q * padded + qj.r];
+        indices[dst] = pos[qj.q * padded + qj.r];
+    }
+}
+
+#define SORT_BLOCK_PARAMS(T)                                                                                      \
     u64 lanes, u64 len, u64 inner, u64 k, u64 padded, u32 descending, const T* x, i64 x_off, T* keys, i64* pos, \
         T* values, i64* indices
-#define SORT sort_lanes(lanes, len, inner, k, padded, descending, x, x_off, keys, pos, values, indices)
+#define SORT_BLOCK sort_block(lanes, len, inner, k, padded, descending, x, x_off, keys, pos, values, indices)
+#define SORT_FILL_PARAMS(T) u64 lanes, u64 len, u64 inner, u64 padded, const T* x, i64 x_off, T* keys, i64* pos
+#define SORT_FILL sort_fill(lanes, len, inner, padded, x, x_off, keys, pos)
+#define SORT_STAGE_PARAMS(T) u64 lanes, u64 len, u64 padded, u64 size, u64 stride, u32 descending, T* keys, i64* pos
+#define SORT_STAGE sort_stage(lanes, len, padded, size, stride, descending, keys, pos)
+#define SORT_TAKE_PARAMS(T) \
+    u64 lanes, u64 inner, u64 k, u64 padded, const T* keys, const i64* pos, T* values, i64* indices
+#define SORT_TAKE sort_take(lanes, inner, k, padded, keys, pos, values, indices)
 
-extern "C" __global__ void sort_bool(SORT_PARAMS(bool)) { SORT; }
-extern "C" __global__ void sort_u8(SORT_PARAMS(u8)) { SORT; }
-extern "C" __global__ void sort_i32(SORT_PARAMS(i32)) { SORT; }
-extern "C" __global__ void sort_i64(SORT_PARAMS(i64)) { SORT; }
-extern "C" __global__ void sort_f32(SORT_PARAMS(f32)) { SORT; }
-extern "C" __global__ void sort_f64(SORT_PARAMS(f64)) { SORT; }
+extern "C" __global__ void sort_block_bool(SORT_BLOCK_PARAMS(bool)) { SORT_BLOCK; }
+extern "C" __global__ void sort_block_u8(SORT_BLOCK_PARAMS(u8)) { SORT_BLOCK; }
+extern "C" __global__ void sort_block_i32(SORT_BLOCK_PARAMS(i32)) { SORT_BLOCK; }
+extern "C" __global__ void sort_block_i64(SORT_BLOCK_PARAMS(i64)) { SORT_BLOCK; }
+extern "C" __global__ void sort_block_f32(SORT_BLOCK_PARAMS(f32)) { SORT_BLOCK; }
+extern "C" __global__ void sort_block_f64(SORT_BLOCK_PARAMS(f64)) { SORT_BLOCK; }
+
+extern "C" __global__ void sort_fill_bool(SORT_FILL_PARAMS(bool)) { SORT_FILL; }
+extern "C" __global__ void sort_fill_u8(SORT_FILL_PARAMS(u8)) { SORT_FILL; }
+extern "C" __global__ void sort_fill_i32(SORT_FILL_PARAMS(i32)) { SORT_FILL; }
+extern "C" __global__ void sort_fill_i64(SORT_FILL_PARAMS(i64)) { SORT_FILL; }
+extern "C" __global__ void sort_fill_f32(SORT_FILL_PARAMS(f32)) { SORT_FILL; }
+extern "C" __global__ void sort_fill_f64(SORT_FILL_PARAMS(f64)) { SORT_FILL; }
+
+extern "C" __global__ void sort_stage_bool(SORT_STAGE_PARAMS(bool)) { SORT_STAGE; }
+extern "C" __global__ void sort_stage_u8(SORT_STAGE_PARAMS(u8)) { SORT_STAGE; }
+extern "C" __global__ void sort_stage_i32(SORT_STAGE_PARAMS(i32)) { SORT_STAGE; }
+extern "C" __global__ void sort_stage_i64(SORT_STAGE_PARAMS(i64)) { SORT_STAGE; }
+extern "C" __global__ void sort_stage_f32(SORT_STAGE_PARAMS(f32)) { SORT_STAGE; }
+extern "C" __global__ void sort_stage_f64(SORT_STAGE_PARAMS(f64)) { SORT_STAGE; }
+
+extern "C" __global__ void sort_take_bool(SORT_TAKE_PARAMS(bool)) { SORT_TAKE; }
+extern "C" __global__ void sort_take_u8(SORT_TAKE_PARAMS(u8)) { SORT_TAKE; }
+extern "C" __global__ void sort_take_i32(SORT_TAKE_PARAMS(i32)) { SORT_TAKE; }
+extern "C" __global__ void sort_take_i64(SORT_TAKE_PARAMS(i64)) { SORT_TAKE; }
+extern "C" __global__ void sort_take_f32(SORT_TAKE_PARAMS(f32)) { SORT_TAKE; }
+extern "C" __global__ void sort_take_f64(SORT_TAKE_PARAMS(f64)) { SORT_TAKE; }
