@@ -154,7 +154,7 @@ KWARGS = st.dictionaries(
 SKIP = {"ndarray", "dtype", "float32", "float64", "int32", "int64", "uint8", "bool_"}
 NP_FUNCS = [n for n in dir(dnp) if not n.startswith("_") and callable(getattr(dnp, n)) and n not in SKIP]
 RANDOM_FUNCS = [n for n in dnp.random.__all__]
-NPX_FUNCS = ["relu", "sigmoid", "softmax", "log_softmax", "one_hot", "pick", "batch_dot", "cpu", "gpu"]
+NPX_FUNCS = ["relu", "sigmoid", "softmax", "log_softmax", "one_hot", "pick", "batch_dot", "topk", "cpu", "gpu"]
 METHODS = [n for n in dir(dnp.ndarray) if not n.startswith("_") and callable(getattr(dnp.ndarray, n))]
 OPERATORS = [operator.add, operator.sub, operator.mul, operator.truediv, operator.floordiv, operator.mod, operator.pow,
              operator.matmul, operator.and_, operator.or_, operator.xor, operator.eq, operator.lt, operator.ge,

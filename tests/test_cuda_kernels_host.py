@@ -44,7 +44,8 @@ def test_every_module_compiles_with_nvrtc_for_each_architecture():
 
 # ---- Host builds ------------------------------------------------------------------------------------
 
-MODULES = ["creation", "copy", "unary", "grad", "binary", "where_clip", "reduce", "index", "matmul", "linear", "optim"]
+MODULES = ["creation", "copy", "unary", "grad", "binary", "where_clip", "reduce", "sort", "index", "matmul", "linear",
+           "optim"]
 
 
 @pytest.fixture(scope="module")
@@ -434,6 +435,82 @@ def test_nonzero_from_a_running_count(k):
     out = np.zeros((3, count), np.int64)
     k["index"].nonzero_bool(2, 7, mask.size, 3, np.array(mask.shape, np.int64), mask, 0, csum, out, count)
     np.testing.assert_array_equal(out, np.array(np.nonzero(mask)))
+
+
+# ---- Sorting -------------------------------------------------------------------------------------------
+
+
+def sort_lanes(k, dtype, x, k_first, descending, grid, block, x_off=0, base=None, staged=False):
+    """The sort kernels on a dense (outer, len, inner) x: (values, positions), (outer, k, inner);
+    one block a lane (sort_block), or the network stage by stage over all lanes (``staged``)."""
+    outer, length, inner = x.shape
+    lanes, padded, desc, src = outer * inner, 1 << max(length - 1, 0).bit_length(), int(descending), x if base is None else base
+    values = np.zeros((outer, k_first, inner), x.dtype)
+    indices = np.full((outer, k_first, inner), -1, np.int64)
+    slots = (lanes if staged else grid) * padded
+    keys, pos = np.zeros(slots, x.dtype), np.zeros(slots, np.int64)
+    if not staged:
+        getattr(k["sort"], f"sort_block_{dtype}")(grid, block, lanes, length, inner, k_first, padded, desc, src, x_off,
+                                                  keys, pos, values, indices)
+        return values, indices
+    getattr(k["sort"], f"sort_fill_{dtype}")(grid, block, lanes, length, inner, padded, src, x_off, keys, pos)
+    size = 2
+    while size <= padded:
+        stride = size // 2
+        while stride:
+            getattr(k["sort"], f"sort_stage_{dtype}")(grid, block, lanes, length, padded, size, stride, desc, keys, pos)
+            stride //= 2
+        size *= 2
+    getattr(k["sort"], f"sort_take_{dtype}")(grid, block, lanes, inner, k_first, padded, keys, pos, values, indices)
+    return values, indices
+
+
+def descending_positions(x, axis):
+    rev = np.argsort(np.flip(x, axis), axis=axis, kind="stable")
+    return x.shape[axis] - 1 - np.flip(rev, axis)
+
+
+def test_bitonic_sort_pads_lanes_and_breaks_ties_by_position(k):
+    rng = np.random.default_rng(11)
+    # Lanes of 37 (padded to 64) along the middle axis, 4 x 3 of them, in 3 blocks of 5
+    # threads (not a power of two): NaN last ascending and first descending, ties in order.
+    x = rng.integers(0, 6, (4, 37, 3)).astype(np.float64)
+    x[rng.random(x.shape) < 0.15] = np.nan
+    x[0, :5, 0] = [0.0, -0.0, 0.0, -0.0, 0.0]
+    up = np.argsort(x, axis=1, kind="stable")
+    values, idx = sort_lanes(k, "f64", x, 37, False, grid=3, block=5)
+    np.testing.assert_array_equal(idx, up)
+    np.testing.assert_array_equal(values, np.take_along_axis(x, up, 1))
+    down = descending_positions(x, 1)
+    values, idx = sort_lanes(k, "f64", x, 10, True, grid=2, block=7)
+    np.testing.assert_array_equal(idx, down[:, :10])
+    np.testing.assert_array_equal(values, np.take_along_axis(x, down[:, :10], 1))
+    # Integers, bool and uint8; one element a lane; a lane of 2^n exactly; an input offset.
+    for dtype, tag in [(np.int32, "i32"), (np.int64, "i64"), (np.uint8, "u8"), (np.bool_, "bool")]:
+        y = rng.integers(0, 3, (2, 16, 1)).astype(dtype)
+        np.testing.assert_array_equal(sort_lanes(k, tag, y, 16, False, grid=1, block=8)[1], np.argsort(y, 1, kind="stable"))
+        np.testing.assert_array_equal(sort_lanes(k, tag, y, 3, True, grid=1, block=3)[1], descending_positions(y, 1)[:, :3])
+    one = np.array([[[5.0], [3.0]]]).reshape(1, 1, 2)
+    np.testing.assert_array_equal(sort_lanes(k, "f64", one, 1, False, grid=1, block=1)[1], [[[0, 0]]])
+    base = np.arange(40, dtype=np.int64)[::-1].copy()
+    view = base[7:27].reshape(2, 10, 1)
+    values, idx = sort_lanes(k, "i64", view, 10, False, grid=1, block=4, x_off=7, base=base)
+    np.testing.assert_array_equal(values, np.sort(view, 1))
+
+
+def test_staged_bitonic_sort_over_every_lane(k):
+    rng = np.random.default_rng(12)
+    x = rng.integers(0, 9, (3, 45, 2)).astype(np.float32)
+    x[rng.random(x.shape) < 0.1] = np.nan
+    for descending, first in [(False, 45), (True, 6)]:
+        want = descending_positions(x, 1) if descending else np.argsort(x, axis=1, kind="stable")
+        values, idx = sort_lanes(k, "f32", x, first, descending, grid=3, block=7, staged=True)
+        np.testing.assert_array_equal(idx, want[:, :first])
+        np.testing.assert_array_equal(values, np.take_along_axis(x, want[:, :first], 1))
+    base = np.arange(30, dtype=np.int64)[::-1].copy()
+    view = base[3:27].reshape(1, 24, 1)
+    values, _ = sort_lanes(k, "i64", view, 24, False, grid=2, block=5, x_off=3, base=base, staged=True)
+    np.testing.assert_array_equal(values, np.sort(view, 1))
 
 
 # ---- Matmul, linear, optimizers -------------------------------------------------------------------

@@ -53,6 +53,7 @@ pub const SOURCES: &[KernelSource] = &[
     module!("binary", [&[crate::ops::binary::GPU_KERNELS, crate::ops::binary::GPU_INPLACE_KERNELS]]),
     module!("where_clip", [&ops::where_clip::KERNELS]),
     module!("reduce", [&crate::ops::reduce::GPU_KERNELS]),
+    module!("sort", [&ops::sort::KERNELS]),
     module!("index", [&ops::index::KERNELS]),
     module!("matmul", [&ops::matmul::KERNELS]),
     module!("linear", [&ops::linear::KERNELS]),

@@ -20,6 +20,7 @@ use super::pool::PoolKernels;
 use super::random::RandomKernels;
 use super::reduce::ReduceKernels;
 use super::rnn::RnnKernels;
+use super::sort::SortKernels;
 use super::unary::UnaryKernels;
 use super::where_clip::WhereKernels;
 use crate::device::Device;
@@ -40,6 +41,7 @@ backend!(
     BinaryKernels,
     WhereKernels,
     ReduceKernels,
+    SortKernels,
     IndexKernels,
     MatmulKernels,
     LinearKernels,

@@ -18,6 +18,7 @@ pub mod reduce;
 pub mod rnn;
 pub mod registry;
 pub mod shape;
+pub mod sort;
 pub mod tri;
 pub mod unary;
 pub mod where_clip;

@@ -14,6 +14,7 @@ mod index;
 mod io;
 mod legacy;
 mod optim;
+mod sort;
 
 use pyo3::prelude::*;
 
@@ -33,6 +34,7 @@ fn core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     autograd::register(m)?;
     io::register(m)?;
     optim::register(m)?;
+    sort::register(m)?;
     cuda::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

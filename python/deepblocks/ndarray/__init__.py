@@ -34,8 +34,10 @@ from .ops import __all__ as _ops_all
 from .sequence import *  # noqa: F401,F403  (nd.SequenceMask, nd.SequenceLast, nd.SequenceReverse)
 from .sequence import __all__ as _sequence_all
 from .rnn import RNN  # noqa: F401
+from .sort import *  # noqa: F401,F403  (nd.sort, nd.argsort, nd.topk)
+from .sort import __all__ as _sort_all
 
-__all__ = ["NDArray", "random", "contrib", "RNN"] + list(_ops_all) + list(_nn_all) + list(_sequence_all)
+__all__ = ["NDArray", "random", "contrib", "RNN"] + list(_ops_all) + list(_nn_all) + list(_sequence_all) + list(_sort_all)
 
 # Inside ``hybrid_forward(self, F, x)`` code reaches the numpy-mode operators as ``F.np`` and
 # ``F.npx`` (MXNet 1.9 passes this module as ``F``).

@@ -245,6 +245,22 @@ class NDArray(_base):
 
         return one_hot(self, depth, on_value, off_value, dtype)
 
+    # MXNet 1.x's sorting methods return new arrays (NumPy's ``ndarray.sort`` sorts in place).
+    def sort(self, axis=-1, is_ascend=True):
+        from .sort import sort
+
+        return sort(self, axis, is_ascend)
+
+    def argsort(self, axis=-1, is_ascend=True, dtype="float32"):
+        from .sort import argsort
+
+        return argsort(self, axis, is_ascend, dtype)
+
+    def topk(self, axis=-1, k=1, ret_typ="indices", is_ascend=False, dtype="float32"):
+        from .sort import topk
+
+        return topk(self, axis, k, ret_typ, is_ascend, dtype)
+
 
 def _method(name, engine, doc):
     """NDArray's elementwise method ``name`` (the engine makes the legacy result)."""

@@ -299,6 +299,31 @@ def cumsum(a, axis=None, dtype=None, out=None):
     return asarray(a).cumsum(axis=axis, dtype=dtype, out=out)
 
 
+def sort(a, axis=-1, kind=None, order=None):
+    """A sorted copy of ``a`` along ``axis`` (of the flattened array for ``axis=None``).
+    Every ``kind`` gives the same stable sort; NaN sorts last, as in NumPy.
+
+    >>> from deepblocks import np
+    >>> np.sort(np.array([[3, 1, 2], [0, 5, 4]], dtype='int32'))
+    array([[1, 2, 3],
+           [0, 4, 5]], dtype=int32)
+    >>> np.sort(np.array([2.0, np.nan, -1.0]), axis=None)
+    array([-1.,  2., nan])
+    """
+    return _core.sort(a, axis, kind, order)
+
+
+def argsort(a, axis=-1, kind=None, order=None):
+    """The int64 positions that sort ``a`` along ``axis`` (of the flattened array for
+    ``axis=None``); equal elements keep their order (a stable sort), NaN goes last.
+
+    >>> from deepblocks import np
+    >>> np.argsort(np.array([3.0, 1.0, 3.0, 2.0]))
+    array([1, 3, 0, 2], dtype=int64)
+    """
+    return _core.argsort(a, axis, kind, order)
+
+
 # ---- linear algebra --------------------------------------------------------------------------------
 
 

@@ -21,6 +21,7 @@ from .nn import (activation, batch_norm, dropout, embedding, fully_connected, la
 from .pooling import pooling
 from .sequence import arange_like, sequence_last, sequence_mask, sequence_reverse
 from .rnn import gru_cell, lstm_cell, rnn, rnn_cell
+from .sort import topk
 
 __all__ = [
     "set_np", "reset_np", "is_np_array", "is_np_shape", "use_np", "relu", "sigmoid", "softmax",
@@ -29,6 +30,7 @@ __all__ = [
     "leaky_relu", "dropout", "batch_norm", "layer_norm", "embedding", "convolution", "deconvolution", "pooling",
     "rnn", "rnn_cell", "lstm_cell", "gru_cell",
     "masked_softmax", "masked_log_softmax", "sequence_mask", "sequence_last", "sequence_reverse", "arange_like",
+    "topk",
 ]
 
 current_device = current_context

@@ -11,6 +11,7 @@ pub(crate) mod norm;
 pub(crate) mod pool;
 pub(crate) mod reduce;
 pub(crate) mod shape;
+pub(crate) mod sort;
 pub(crate) mod unary;
 pub(crate) mod where_clip;
 

@@ -19,6 +19,7 @@ pub mod pool;
 pub mod random;
 pub mod reduce;
 pub mod rnn;
+pub mod sort;
 pub mod unary;
 pub mod where_clip;
 
