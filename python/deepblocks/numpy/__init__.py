@@ -24,6 +24,7 @@ from ..op_table import BINARY as _BINARY_OPS
 from ..op_table import UNARY as _UNARY_OPS
 from . import linalg, random
 from .einsum import einsum, tensordot
+from .grids import meshgrid
 
 __all__ = ["ndarray", "linalg", "random"]
 
