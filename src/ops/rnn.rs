@@ -264,6 +264,26 @@ pub(crate) trait RnnKernels {
     /// # Safety
     /// As `rnn_product`, for the step's buffers.
     unsafe fn rnn_cell_backward(&self, dtype: DType, s: &CellGrad) -> Result<()>;
+    /// One time step forward: the recurrent product `p` (`gh = h_prev · W_hhᵀ`, `p.b` the
+    /// gate rows of `W_hh`, transposed), then the gates `s`. A backend may split the step by
+    /// hidden units (each unit's gate columns of the product, then its gates).
+    ///
+    /// # Safety
+    /// As `rnn_product`.
+    unsafe fn rnn_step_forward(&self, dtype: DType, p: &Product, s: &CellStep) -> Result<()> {
+        self.rnn_product(dtype, p)?;
+        self.rnn_cell_forward(dtype, s)
+    }
+    /// One time step backward: the gates `s`, then the previous state's gradient `p`
+    /// (`dh_prev (+)= dgh · W_hh`, `p.b` the gate rows of `W_hh`). A backend may split it by
+    /// hidden units and sum the units' contributions.
+    ///
+    /// # Safety
+    /// As `rnn_product`.
+    unsafe fn rnn_step_backward(&self, dtype: DType, s: &CellGrad, p: &Product) -> Result<()> {
+        self.rnn_cell_backward(dtype, s)?;
+        self.rnn_product(dtype, p)
+    }
 }
 
 // ---- the fused layer ----------------------------------------------------------------------------
@@ -510,9 +530,9 @@ fn forward(ops: &Operands, cfg: &RnnConfig, keep: bool) -> Result<Forward> {
                     None => out_rows,
                 };
                 unsafe {
-                    k.rnn_product(dt, &Product { m: n, n: g, k: s, a: h_prev, trans_a: false, b: w.rows(wh, s), trans_b: true, c: gh.rows(0, g), accumulate: false })?;
-                    k.rnn_cell_forward(
+                    k.rnn_step_forward(
                         dt,
+                        &Product { m: n, n: g, k: s, a: h_prev, trans_a: false, b: w.rows(wh, s), trans_b: true, c: gh.rows(0, g), accumulate: false },
                         &CellStep {
                             mode: cfg.mode,
                             n,
@@ -665,7 +685,7 @@ fn backward(x: &Tensor, w_t: &Tensor, hx_t: &Tensor, cx_t: Option<&Tensor>, mask
                         }
                         None => (dy_rows, dh),
                     };
-                    k.rnn_cell_backward(
+                    k.rnn_step_backward(
                         dt,
                         &CellGrad {
                             mode: cfg.mode,
@@ -685,10 +705,10 @@ fn backward(x: &Tensor, w_t: &Tensor, hx_t: &Tensor, cx_t: Option<&Tensor>, mask
                             dh_prev,
                             clip: cfg.clip,
                         },
+                        // The previous state's gradient through the recurrent weights (added
+                        // to the GRU's direct term).
+                        &Product { m: n, n: s, k: g, a: dgh.rows(t * n * g, g), trans_a: false, b: w.rows(wh, s), trans_b: false, c: dh_prev, accumulate: gru },
                     )?;
-                    // The previous state's gradient through the recurrent weights (added to
-                    // the GRU's direct term).
-                    k.rnn_product(dt, &Product { m: n, n: s, k: g, a: dgh.rows(t * n * g, g), trans_a: false, b: w.rows(wh, s), trans_b: false, c: dh_prev, accumulate: gru })?;
                 }
                 dh = dh_prev;
                 dc = dc_prev;
@@ -901,6 +921,24 @@ impl RnnKernels for crate::cpu::Cpu {
         }
         Ok(())
     }
+
+    unsafe fn rnn_step_forward(&self, dtype: DType, p: &Product, s: &CellStep) -> Result<()> {
+        match dtype {
+            DType::F32 => cpu::step_forward::<f32>(p, s),
+            DType::F64 => cpu::step_forward::<f64>(p, s),
+            d => return Err(Error::DType(format!("rnn: unsupported dtype {d}"))),
+        }
+        Ok(())
+    }
+
+    unsafe fn rnn_step_backward(&self, dtype: DType, s: &CellGrad, p: &Product) -> Result<()> {
+        match dtype {
+            DType::F32 => cpu::step_backward::<f32>(s, p),
+            DType::F64 => cpu::step_backward::<f64>(s, p),
+            d => return Err(Error::DType(format!("rnn: unsupported dtype {d}"))),
+        }
+        Ok(())
+    }
 }
 
 /// The CPU side: products through the `gemm` crate, gate kernels as plain loops over rows
@@ -912,7 +950,121 @@ mod cpu {
     /// Products from this many multiply-adds up use every thread.
     const PARALLEL_MACS: usize = 1 << 20;
 
+    /// A time step split by hidden units only from this many multiply-adds up (below it one
+    /// thread does it all: waking the pool costs more).
+    const PARALLEL_STEP: usize = 1 << 18;
+
+    /// Ranges of hidden units, one per task: whole SIMD widths apart, at most one per thread.
+    fn unit_chunks(hidden: usize, work: usize) -> Vec<(usize, usize)> {
+        let threads = crate::cpu::pool::num_threads();
+        if threads < 2 || work < PARALLEL_STEP || hidden < 32 {
+            return vec![(0, hidden)];
+        }
+        let per = hidden.div_ceil(threads).next_multiple_of(16);
+        (0..hidden).step_by(per).map(|j0| (j0, (j0 + per).min(hidden))).collect()
+    }
+
+    /// Runs `task(i)` for each chunk, on the pool when there are several.
+    fn each_chunk(count: usize, task: impl Fn(usize) + Sync + Send) {
+        if count == 1 {
+            task(0);
+        } else {
+            use rayon::prelude::*;
+            crate::cpu::pool::install(|| (0..count).into_par_iter().for_each(&task));
+        }
+    }
+
+    /// Product `p` restricted to the gate columns of units `j0 .. j1` (in every gate block):
+    /// its `b` operand (transposed) or its `k` axis (plain) runs over gate rows of `W_hh`.
+    fn gate_columns(p: &Product, hidden: usize, (j0, j1): (usize, usize), block: usize, size: usize) -> Product {
+        let first = block * hidden + j0;
+        let mut q = *p;
+        q.b = Rows { addr: p.b.addr + first * p.b.ld * size, ld: p.b.ld };
+        if p.trans_b {
+            // Forward: the product's columns are gate rows.
+            q.n = j1 - j0;
+            q.c = Rows { addr: p.c.addr + first * size, ld: p.c.ld };
+        } else {
+            // Backward: the product's k axis is gate rows (a's columns).
+            q.k = j1 - j0;
+            q.a = Rows { addr: p.a.addr + first * size, ld: p.a.ld };
+        }
+        q
+    }
+
+    /// One step forward, each task taking a range of hidden units: its gate columns of the
+    /// recurrent product, then its gates, so one fork-join per step and the product's output
+    /// is still in the task's cache when the gates read it.
+    pub(super) unsafe fn step_forward<T: Real>(p: &Product, s: &CellStep) {
+        let g = s.mode.gates();
+        let chunks = unit_chunks(s.hidden, p.m * p.n * p.k);
+        if chunks.len() == 1 {
+            product::<T>(p);
+            cell_forward::<T>(s);
+            return;
+        }
+        let (sp, ss) = (Shared(*p), Shared(*s));
+        each_chunk(chunks.len(), |c| {
+            let (p, s) = (&sp.0, &ss.0);
+            for b in 0..g {
+                product_on::<T>(&gate_columns(p, s.hidden, chunks[c], b, std::mem::size_of::<T>()), gemm::Parallelism::None);
+            }
+            for r in 0..s.n {
+                forward_row::<T>(s, r, chunks[c].0, chunks[c].1);
+            }
+        });
+    }
+
+    /// One step backward, each task taking a range of hidden units: their gates, then their
+    /// share of the previous state's gradient (a product over their gate rows) into a buffer
+    /// of its own; the shares are summed at the end.
+    pub(super) unsafe fn step_backward<T: Real>(s: &CellGrad, p: &Product) {
+        let g = s.mode.gates();
+        let chunks = unit_chunks(s.hidden, p.m * p.n * p.k);
+        if chunks.len() == 1 {
+            cell_backward::<T>(s);
+            product::<T>(p);
+            return;
+        }
+        let (rows, cols) = (p.m, p.n);
+        let mut partial = vec![T::zero(); chunks.len() * rows * cols];
+        let base = Shared(partial.as_mut_ptr() as usize);
+        let (sp, ss) = (Shared(*p), Shared(*s));
+        each_chunk(chunks.len(), |c| {
+            let (p, s) = (&sp.0, &ss.0);
+            for r in 0..s.n {
+                backward_row::<T>(s, r, chunks[c].0, chunks[c].1);
+            }
+            let own = Rows { addr: base.0 + c * rows * cols * std::mem::size_of::<T>(), ld: cols };
+            for b in 0..g {
+                let mut q = gate_columns(p, s.hidden, chunks[c], b, std::mem::size_of::<T>());
+                q.c = own;
+                q.accumulate = b > 0;
+                product_on::<T>(&q, gemm::Parallelism::None);
+            }
+        });
+        for r in 0..rows {
+            let dst = std::slice::from_raw_parts_mut((p.c.addr as *mut T).add(r * p.c.ld), cols);
+            for (j, d) in dst.iter_mut().enumerate() {
+                let mut v = if p.accumulate { *d } else { T::zero() };
+                for c in 0..chunks.len() {
+                    v += partial[(c * rows + r) * cols + j];
+                }
+                *d = v;
+            }
+        }
+    }
+
     pub(super) unsafe fn product<T: Real>(p: &Product) {
+        let threads = crate::cpu::pool::num_threads();
+        if threads > 1 && p.m * p.n * p.k >= PARALLEL_MACS {
+            crate::cpu::pool::install(|| product_on::<T>(p, gemm::Parallelism::Rayon(threads)));
+        } else {
+            product_on::<T>(p, gemm::Parallelism::None);
+        }
+    }
+
+    unsafe fn product_on<T: Real>(p: &Product, par: gemm::Parallelism) {
         if p.m == 0 || p.n == 0 {
             return;
         }
@@ -928,8 +1080,7 @@ mod cpu {
         // (row stride, column stride) of op(a) and op(b).
         let (a_rs, a_cs) = if p.trans_a { (1, p.a.ld as isize) } else { (p.a.ld as isize, 1) };
         let (b_rs, b_cs) = if p.trans_b { (1, p.b.ld as isize) } else { (p.b.ld as isize, 1) };
-        let threads = crate::cpu::pool::num_threads();
-        let run = |par| {
+        {
             gemm::gemm(
                 p.m,
                 p.n,
@@ -951,11 +1102,6 @@ mod cpu {
                 false,
                 par,
             )
-        };
-        if threads > 1 && p.m * p.n * p.k >= PARALLEL_MACS {
-            crate::cpu::pool::install(|| run(gemm::Parallelism::Rayon(threads)));
-        } else {
-            run(gemm::Parallelism::None);
         }
     }
 
@@ -997,149 +1143,155 @@ mod cpu {
     unsafe impl<S> Sync for Shared<S> {}
 
     pub(super) unsafe fn cell_forward<T: Real>(s: &CellStep) {
+        let g = s.mode.gates() * s.hidden;
+        let sh = Shared(*s);
+        rows_of(s.n, s.n * g, move |r| forward_row::<T>(&sh.0, r, 0, sh.0.hidden));
+    }
+
+    /// Row `r`, hidden units `j0 .. j1`.
+    unsafe fn forward_row<T: Real>(s: &CellStep, r: usize, j0: usize, j1: usize) {
         let h = s.hidden;
         let g = s.mode.gates() * h;
-        let sh = Shared(*s);
-        rows_of(s.n, s.n * g, move |r| {
-            let s = sh.0;
-            let gx = row::<T>(s.gx, r, g);
-            let gh = row::<T>(s.gh, r, g);
-            let hout = row::<T>(s.h, r, h);
-            // The pre-activation of gate element `j`: both projections and both biases.
-            let pre = |j: usize| gx[j] + gh[j] + bias::<T>(s.bias_x, j) + bias::<T>(s.bias_h, j);
-            match s.mode {
-                RnnMode::RnnTanh | RnnMode::RnnRelu => {
-                    for j in 0..h {
-                        let v = pre(j);
-                        hout[j] = if s.mode == RnnMode::RnnTanh { v.tanh() } else if v > T::zero() { v } else { T::zero() };
-                    }
+        let gx = row::<T>(s.gx, r, g);
+        let gh = row::<T>(s.gh, r, g);
+        let hout = row::<T>(s.h, r, h);
+        // The pre-activation of gate element `j`: both projections and both biases.
+        let pre = |j: usize| gx[j] + gh[j] + bias::<T>(s.bias_x, j) + bias::<T>(s.bias_h, j);
+        match s.mode {
+            RnnMode::RnnTanh | RnnMode::RnnRelu => {
+                for j in j0..j1 {
+                    let v = pre(j);
+                    hout[j] = if s.mode == RnnMode::RnnTanh { v.tanh() } else if v > T::zero() { v } else { T::zero() };
                 }
-                RnnMode::Lstm => {
-                    let cp = row::<T>(s.c_prev, r, h);
-                    let c = row::<T>(s.c, r, h);
-                    let keep = s.keep.present().then(|| row::<T>(s.keep, r, 4 * h));
-                    for j in 0..h {
-                        let (i, f, gg, o) = (sigmoid(pre(j)), sigmoid(pre(h + j)), pre(2 * h + j).tanh(), sigmoid(pre(3 * h + j)));
-                        let mut cv = f * cp[j] + i * gg;
-                        if let Some((lo, hi)) = s.clip {
-                            let (lo, hi) = (T::from_f64(lo), T::from_f64(hi));
-                            if cv.is_nan() {
-                                if s.clip_nan {
-                                    cv = lo;
-                                }
-                            } else if cv < lo {
+            }
+            RnnMode::Lstm => {
+                let cp = row::<T>(s.c_prev, r, h);
+                let c = row::<T>(s.c, r, h);
+                let keep = s.keep.present().then(|| row::<T>(s.keep, r, 4 * h));
+                for j in j0..j1 {
+                    let (i, f, gg, o) = (sigmoid(pre(j)), sigmoid(pre(h + j)), pre(2 * h + j).tanh(), sigmoid(pre(3 * h + j)));
+                    let mut cv = f * cp[j] + i * gg;
+                    if let Some((lo, hi)) = s.clip {
+                        let (lo, hi) = (T::from_f64(lo), T::from_f64(hi));
+                        if cv.is_nan() {
+                            if s.clip_nan {
                                 cv = lo;
-                            } else if cv > hi {
-                                cv = hi;
                             }
-                        }
-                        c[j] = cv;
-                        hout[j] = o * cv.tanh();
-                        if let Some(k) = &keep {
-                            let k = k.as_ptr() as *mut T;
-                            *k.add(j) = i;
-                            *k.add(h + j) = f;
-                            *k.add(2 * h + j) = gg;
-                            *k.add(3 * h + j) = o;
+                        } else if cv < lo {
+                            cv = lo;
+                        } else if cv > hi {
+                            cv = hi;
                         }
                     }
-                }
-                RnnMode::Gru => {
-                    let hp = row::<T>(s.h_prev, r, h);
-                    let keep = s.keep.present().then(|| row::<T>(s.keep, r, 4 * h));
-                    for j in 0..h {
-                        let rg = sigmoid(pre(j));
-                        let z = sigmoid(pre(h + j));
-                        let hn = gh[2 * h + j] + bias::<T>(s.bias_h, 2 * h + j);
-                        let nv = (gx[2 * h + j] + bias::<T>(s.bias_x, 2 * h + j) + rg * hn).tanh();
-                        hout[j] = (T::one() - z) * nv + z * hp[j];
-                        if let Some(k) = &keep {
-                            let k = k.as_ptr() as *mut T;
-                            *k.add(j) = rg;
-                            *k.add(h + j) = z;
-                            *k.add(2 * h + j) = nv;
-                            *k.add(3 * h + j) = hn;
-                        }
+                    c[j] = cv;
+                    hout[j] = o * cv.tanh();
+                    if let Some(k) = &keep {
+                        let k = k.as_ptr() as *mut T;
+                        *k.add(j) = i;
+                        *k.add(h + j) = f;
+                        *k.add(2 * h + j) = gg;
+                        *k.add(3 * h + j) = o;
                     }
                 }
             }
-        });
+            RnnMode::Gru => {
+                let hp = row::<T>(s.h_prev, r, h);
+                let keep = s.keep.present().then(|| row::<T>(s.keep, r, 4 * h));
+                for j in j0..j1 {
+                    let rg = sigmoid(pre(j));
+                    let z = sigmoid(pre(h + j));
+                    let hn = gh[2 * h + j] + bias::<T>(s.bias_h, 2 * h + j);
+                    let nv = (gx[2 * h + j] + bias::<T>(s.bias_x, 2 * h + j) + rg * hn).tanh();
+                    hout[j] = (T::one() - z) * nv + z * hp[j];
+                    if let Some(k) = &keep {
+                        let k = k.as_ptr() as *mut T;
+                        *k.add(j) = rg;
+                        *k.add(h + j) = z;
+                        *k.add(2 * h + j) = nv;
+                        *k.add(3 * h + j) = hn;
+                    }
+                }
+            }
+        }
     }
 
     pub(super) unsafe fn cell_backward<T: Real>(s: &CellGrad) {
+        let g = s.mode.gates() * s.hidden;
+        let sh = Shared(*s);
+        rows_of(s.n, s.n * g, move |r| backward_row::<T>(&sh.0, r, 0, sh.0.hidden));
+    }
+
+    /// Row `r`, hidden units `j0 .. j1`.
+    unsafe fn backward_row<T: Real>(s: &CellGrad, r: usize, j0: usize, j1: usize) {
         let h = s.hidden;
         let g = s.mode.gates() * h;
-        let sh = Shared(*s);
-        rows_of(s.n, s.n * g, move |r| {
-            let s = sh.0;
-            let dy = s.dy.present().then(|| row::<T>(s.dy, r, h));
-            let dhn = s.dh.present().then(|| row::<T>(s.dh, r, h));
-            let dh = |j: usize| dy.as_ref().map_or(T::zero(), |v| v[j]) + dhn.as_ref().map_or(T::zero(), |v| v[j]);
-            let dgx = row::<T>(s.dgx, r, g).as_mut_ptr();
-            let dgh = row::<T>(s.dgh, r, g).as_mut_ptr();
-            let put = |j: usize, vx: T, vh: T| {
-                *dgx.add(j) = vx;
-                *dgh.add(j) = vh;
-            };
-            match s.mode {
-                RnnMode::RnnTanh | RnnMode::RnnRelu => {
-                    let hv = row::<T>(s.h, r, h);
-                    for j in 0..h {
-                        let d = if s.mode == RnnMode::RnnTanh { dh(j) * (T::one() - hv[j] * hv[j]) } else if hv[j] > T::zero() { dh(j) } else { T::zero() };
-                        put(j, d, d);
-                    }
+        let dy = s.dy.present().then(|| row::<T>(s.dy, r, h));
+        let dhn = s.dh.present().then(|| row::<T>(s.dh, r, h));
+        let dh = |j: usize| dy.as_ref().map_or(T::zero(), |v| v[j]) + dhn.as_ref().map_or(T::zero(), |v| v[j]);
+        let dgx = row::<T>(s.dgx, r, g).as_mut_ptr();
+        let dgh = row::<T>(s.dgh, r, g).as_mut_ptr();
+        let put = |j: usize, vx: T, vh: T| {
+            *dgx.add(j) = vx;
+            *dgh.add(j) = vh;
+        };
+        match s.mode {
+            RnnMode::RnnTanh | RnnMode::RnnRelu => {
+                let hv = row::<T>(s.h, r, h);
+                for j in j0..j1 {
+                    let d = if s.mode == RnnMode::RnnTanh { dh(j) * (T::one() - hv[j] * hv[j]) } else if hv[j] > T::zero() { dh(j) } else { T::zero() };
+                    put(j, d, d);
                 }
-                RnnMode::Lstm => {
-                    let k = row::<T>(s.keep, r, 4 * h);
-                    let c = row::<T>(s.c, r, h);
-                    let cp = row::<T>(s.c_prev, r, h);
-                    let dc_in = s.dc.present().then(|| row::<T>(s.dc, r, h).as_ptr());
-                    let dc_out = s.dc_prev.present().then(|| row::<T>(s.dc_prev, r, h).as_mut_ptr());
-                    for j in 0..h {
-                        let (i, f, gg, o) = (k[j], k[h + j], k[2 * h + j], k[3 * h + j]);
-                        let tc = c[j].tanh();
-                        let dhj = dh(j);
-                        let mut dc = dc_in.map_or(T::zero(), |p| *p.add(j)) + dhj * o * (T::one() - tc * tc);
-                        if let Some((lo, hi)) = s.clip {
-                            // A clipped state does not depend on the step's inputs.
-                            let cv = c[j].to_f64();
-                            if cv <= lo || cv >= hi {
-                                dc = T::zero();
-                            }
-                        }
-                        let di = dc * gg * i * (T::one() - i);
-                        let df = dc * cp[j] * f * (T::one() - f);
-                        let dg = dc * i * (T::one() - gg * gg);
-                        let dout = dhj * tc * o * (T::one() - o);
-                        put(j, di, di);
-                        put(h + j, df, df);
-                        put(2 * h + j, dg, dg);
-                        put(3 * h + j, dout, dout);
-                        if let Some(p) = dc_out {
-                            *p.add(j) = dc * f;
+            }
+            RnnMode::Lstm => {
+                let k = row::<T>(s.keep, r, 4 * h);
+                let c = row::<T>(s.c, r, h);
+                let cp = row::<T>(s.c_prev, r, h);
+                let dc_in = s.dc.present().then(|| row::<T>(s.dc, r, h).as_ptr());
+                let dc_out = s.dc_prev.present().then(|| row::<T>(s.dc_prev, r, h).as_mut_ptr());
+                for j in j0..j1 {
+                    let (i, f, gg, o) = (k[j], k[h + j], k[2 * h + j], k[3 * h + j]);
+                    let tc = c[j].tanh();
+                    let dhj = dh(j);
+                    let mut dc = dc_in.map_or(T::zero(), |p| *p.add(j)) + dhj * o * (T::one() - tc * tc);
+                    if let Some((lo, hi)) = s.clip {
+                        // A clipped state does not depend on the step's inputs.
+                        let cv = c[j].to_f64();
+                        if cv <= lo || cv >= hi {
+                            dc = T::zero();
                         }
                     }
-                }
-                RnnMode::Gru => {
-                    let k = row::<T>(s.keep, r, 4 * h);
-                    let hp = row::<T>(s.h_prev, r, h);
-                    let dhp = s.dh_prev.present().then(|| row::<T>(s.dh_prev, r, h).as_mut_ptr());
-                    for j in 0..h {
-                        let (rg, z, nv, hn) = (k[j], k[h + j], k[2 * h + j], k[3 * h + j]);
-                        let dhj = dh(j);
-                        let dn = dhj * (T::one() - z) * (T::one() - nv * nv);
-                        let dz = dhj * (hp[j] - nv) * z * (T::one() - z);
-                        let dr = dn * hn * rg * (T::one() - rg);
-                        put(j, dr, dr);
-                        put(h + j, dz, dz);
-                        put(2 * h + j, dn, dn * rg);
-                        if let Some(p) = dhp {
-                            *p.add(j) = dhj * z;
-                        }
+                    let di = dc * gg * i * (T::one() - i);
+                    let df = dc * cp[j] * f * (T::one() - f);
+                    let dg = dc * i * (T::one() - gg * gg);
+                    let dout = dhj * tc * o * (T::one() - o);
+                    put(j, di, di);
+                    put(h + j, df, df);
+                    put(2 * h + j, dg, dg);
+                    put(3 * h + j, dout, dout);
+                    if let Some(p) = dc_out {
+                        *p.add(j) = dc * f;
                     }
                 }
             }
-        });
+            RnnMode::Gru => {
+                let k = row::<T>(s.keep, r, 4 * h);
+                let hp = row::<T>(s.h_prev, r, h);
+                let dhp = s.dh_prev.present().then(|| row::<T>(s.dh_prev, r, h).as_mut_ptr());
+                for j in j0..j1 {
+                    let (rg, z, nv, hn) = (k[j], k[h + j], k[2 * h + j], k[3 * h + j]);
+                    let dhj = dh(j);
+                    let dn = dhj * (T::one() - z) * (T::one() - nv * nv);
+                    let dz = dhj * (hp[j] - nv) * z * (T::one() - z);
+                    let dr = dn * hn * rg * (T::one() - rg);
+                    put(j, dr, dr);
+                    put(h + j, dz, dz);
+                    put(2 * h + j, dn, dn * rg);
+                    if let Some(p) = dhp {
+                        *p.add(j) = dhj * z;
+                    }
+                }
+            }
+        }
     }
 }
 
