@@ -182,7 +182,9 @@ impl Node {
     /// differentiated; like the first case, they are constants from then on.
     fn orphaned(&self, depth: usize) -> bool {
         let below = {
-            let p = self.payload.lock();
+            // A node locked right now is being differentiated (its rule is recording, with
+            // create_graph): alive for this purpose. Waiting for the lock would deadlock.
+            let Some(p) = self.payload.try_lock() else { return false };
             let Some(p) = p.as_ref() else { return true };
             if depth == 0 {
                 return false;

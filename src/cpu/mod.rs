@@ -1,5 +1,6 @@
 //! CPU execution: the thread pool, and the strided loop drivers every CPU kernel is built on.
 
+pub mod math;
 pub mod pool;
 pub mod strided;
 
@@ -45,6 +46,8 @@ pub trait Real:
     fn sqrt(self) -> Self;
     fn exp(self) -> Self;
     fn tanh(self) -> Self;
+    /// `1 / (1 + exp(-x))`.
+    fn sigmoid(self) -> Self;
     /// The lowest finite value (an empty max-pooling window's result, as MXNet's).
     fn lowest() -> Self;
 }
@@ -56,33 +59,18 @@ impl Real for f32 {
     }
     #[inline(always)]
     fn exp(self) -> Self {
-        f32::exp(self)
+        math::exp_f32(self)
+    }
+    #[inline(always)]
+    fn sigmoid(self) -> Self {
+        math::sigmoid_f32(self)
     }
     #[inline(always)]
     fn tanh(self) -> Self {
-        tanh_f32(self)
+        math::tanh_f32(self)
     }
     fn lowest() -> Self {
         f32::MIN
-    }
-}
-
-/// `tanh` for f32 in about a third of glibc's `tanhf` time (which goes through `expm1f`; the
-/// recurrent layers' gates spend most of their time here): an odd Taylor polynomial below
-/// |x| = 0.55, `1 - 2 / (exp(2|x|) + 1)` above (no cancellation there, since the result is at
-/// least 0.5). Within 2 ulp of the exact value over the whole range (unit test below); ±inf
-/// give ±1, NaN stays NaN.
-#[inline(always)]
-pub fn tanh_f32(x: f32) -> f32 {
-    let a = x.abs();
-    if a < 0.55 {
-        // Coefficients of x^(2k+1), k = 1..8, in f64 for the sum (the tail is tiny).
-        let z = (x * x) as f64;
-        let p = z * (-1.0 / 3.0 + z * (2.0 / 15.0 + z * (-17.0 / 315.0 + z * (62.0 / 2835.0 + z * (-1382.0 / 155925.0 + z * (21844.0 / 6081075.0 + z * (-929569.0 / 638512875.0 + z * (6404582.0 / 10854718875.0))))))));
-        (x as f64 * (1.0 + p)) as f32
-    } else {
-        let t = 1.0 - 2.0 / ((2.0 * a).exp() + 1.0);
-        t.copysign(x)
     }
 }
 
@@ -94,6 +82,10 @@ impl Real for f64 {
     #[inline(always)]
     fn exp(self) -> Self {
         f64::exp(self)
+    }
+    #[inline(always)]
+    fn sigmoid(self) -> Self {
+        1.0 / (1.0 + (-self).exp())
     }
     #[inline(always)]
     fn tanh(self) -> Self {
@@ -140,35 +132,4 @@ pub fn with_scratch<T: Real, R>(len: usize, f: impl FnOnce(&mut [T]) -> R) -> R 
         // Already lent on this thread (a nested call): a buffer of its own.
         Err(_) => f(&mut vec![T::zero(); len]),
     })
-}
-
-#[cfg(test)]
-mod tanh_tests {
-    use super::tanh_f32;
-
-    /// Distance in units in the last place between two finite f32 of the same sign.
-    fn ulps(a: f32, b: f32) -> u32 {
-        (a.to_bits() as i64 - b.to_bits() as i64).unsigned_abs() as u32
-    }
-
-    #[test]
-    fn tanh_f32_is_within_two_ulps_everywhere() {
-        // Every 97th f32 bit pattern from 0 up to +inf, both signs.
-        let mut worst = (0, 0.0f32);
-        let mut bits = 0u32;
-        while bits < 0x7f80_0000 {
-            for x in [f32::from_bits(bits), -f32::from_bits(bits)] {
-                let want = (x as f64).tanh() as f32;
-                let e = ulps(tanh_f32(x), want);
-                if e > worst.0 {
-                    worst = (e, x);
-                }
-            }
-            bits += 97;
-        }
-        assert!(worst.0 <= 2, "worst error {} ulp at {}", worst.0, worst.1);
-        assert_eq!((tanh_f32(f32::INFINITY), tanh_f32(f32::NEG_INFINITY)), (1.0, -1.0));
-        assert!(tanh_f32(f32::NAN).is_nan());
-        assert_eq!(tanh_f32(-0.0).to_bits(), (-0.0f32).to_bits());
-    }
 }

@@ -1105,27 +1105,6 @@ mod cpu {
         }
     }
 
-    #[inline(always)]
-    fn sigmoid<T: Real>(x: T) -> T {
-        T::one() / (T::one() + (T::zero() - x).exp())
-    }
-
-    /// Row `r` of `rows` as a slice of `len` elements.
-    #[inline(always)]
-    unsafe fn row<'a, T>(rows: Rows, r: usize, len: usize) -> &'a mut [T] {
-        std::slice::from_raw_parts_mut((rows.addr as *mut T).add(r * rows.ld), len)
-    }
-
-    /// Element `j` of a bias vector, or zero.
-    #[inline(always)]
-    unsafe fn bias<T: Real>(addr: usize, j: usize) -> T {
-        if addr == 0 {
-            T::zero()
-        } else {
-            *(addr as *const T).add(j)
-        }
-    }
-
     /// Runs `f(r)` for every row, over the thread pool when the step is large.
     fn rows_of(n: usize, work: usize, f: impl Fn(usize) + Sync + Send) {
         if n > 1 && work >= 1 << 15 && crate::cpu::pool::num_threads() > 1 {
@@ -1148,71 +1127,99 @@ mod cpu {
         rows_of(s.n, s.n * g, move |r| forward_row::<T>(&sh.0, r, 0, sh.0.hidden));
     }
 
-    /// Row `r`, hidden units `j0 .. j1`.
+    /// `len` elements at element `off` of the buffer at `addr` (which must be present).
+    #[inline(always)]
+    unsafe fn at<'a, T>(addr: usize, off: usize, len: usize) -> &'a mut [T] {
+        std::slice::from_raw_parts_mut((addr as *mut T).add(off), len)
+    }
+
+    /// Row `r`, hidden units `j0 .. j1`. Written as passes over contiguous slices (sums, then
+    /// one activation per gate block, then the state update) so that each pass is a plain
+    /// loop the compiler vectorizes; `Real`'s f32 `exp`/`tanh` are branch-free polynomials.
     unsafe fn forward_row<T: Real>(s: &CellStep, r: usize, j0: usize, j1: usize) {
-        let h = s.hidden;
-        let g = s.mode.gates() * h;
-        let gx = row::<T>(s.gx, r, g);
-        let gh = row::<T>(s.gh, r, g);
-        let hout = row::<T>(s.h, r, h);
-        // The pre-activation of gate element `j`: both projections and both biases.
-        let pre = |j: usize| gx[j] + gh[j] + bias::<T>(s.bias_x, j) + bias::<T>(s.bias_h, j);
-        match s.mode {
-            RnnMode::RnnTanh | RnnMode::RnnRelu => {
-                for j in j0..j1 {
-                    let v = pre(j);
-                    hout[j] = if s.mode == RnnMode::RnnTanh { v.tanh() } else if v > T::zero() { v } else { T::zero() };
+        let (h, gates, w) = (s.hidden, s.mode.gates(), j1 - j0);
+        let gru = s.mode == RnnMode::Gru;
+        let (gx, gh) = (s.gx.addr + r * s.gx.ld * std::mem::size_of::<T>(), s.gh.addr + r * s.gh.ld * std::mem::size_of::<T>());
+        let out = at::<T>(s.h.addr, r * s.h.ld + j0, w);
+        crate::cpu::with_scratch::<T, _>((gates + 1) * w, |pre| {
+            // Pre-activations, one gate block at a time; the GRU keeps its candidate's
+            // recurrent term apart (block `gates`), since the reset gate scales it.
+            for b in 0..gates {
+                let (o, dst) = (b * h + j0, &mut pre[b * w..(b + 1) * w]);
+                let split = gru && b == 2;
+                for ((d, &x), &y) in dst.iter_mut().zip(at::<T>(gx, o, w).iter()).zip(at::<T>(gh, o, w).iter()) {
+                    *d = if split { x } else { x + y };
+                }
+                if s.bias_x != 0 {
+                    dst.iter_mut().zip(at::<T>(s.bias_x, o, w).iter()).for_each(|(d, &v)| *d += v);
+                }
+                if s.bias_h != 0 && !split {
+                    dst.iter_mut().zip(at::<T>(s.bias_h, o, w).iter()).for_each(|(d, &v)| *d += v);
                 }
             }
-            RnnMode::Lstm => {
-                let cp = row::<T>(s.c_prev, r, h);
-                let c = row::<T>(s.c, r, h);
-                let keep = s.keep.present().then(|| row::<T>(s.keep, r, 4 * h));
-                for j in j0..j1 {
-                    let (i, f, gg, o) = (sigmoid(pre(j)), sigmoid(pre(h + j)), pre(2 * h + j).tanh(), sigmoid(pre(3 * h + j)));
-                    let mut cv = f * cp[j] + i * gg;
+            let (gates_pre, extra) = pre.split_at_mut(gates * w);
+            match s.mode {
+                RnnMode::RnnTanh => out.iter_mut().zip(gates_pre.iter()).for_each(|(o, &v)| *o = v.tanh()),
+                RnnMode::RnnRelu => out.iter_mut().zip(gates_pre.iter()).for_each(|(o, &v)| *o = if v > T::zero() { v } else { T::zero() }),
+                RnnMode::Lstm => {
+                    let (ig, rest) = gates_pre.split_at_mut(w);
+                    let (fg, rest) = rest.split_at_mut(w);
+                    let (gg, og) = rest.split_at_mut(w);
+                    for v in ig.iter_mut().chain(fg.iter_mut()).chain(og.iter_mut()) {
+                        *v = v.sigmoid();
+                    }
+                    gg.iter_mut().for_each(|v| *v = v.tanh());
+                    let c = at::<T>(s.c.addr, r * s.c.ld + j0, w);
+                    let cp = at::<T>(s.c_prev.addr, r * s.c_prev.ld + j0, w);
+                    for ((((c, &p), &i), &f), &g) in c.iter_mut().zip(cp.iter()).zip(ig.iter()).zip(fg.iter()).zip(gg.iter()) {
+                        *c = f * p + i * g;
+                    }
                     if let Some((lo, hi)) = s.clip {
                         let (lo, hi) = (T::from_f64(lo), T::from_f64(hi));
-                        if cv.is_nan() {
-                            if s.clip_nan {
-                                cv = lo;
+                        for c in c.iter_mut() {
+                            if c.is_nan() {
+                                if s.clip_nan {
+                                    *c = lo;
+                                }
+                            } else if *c < lo {
+                                *c = lo;
+                            } else if *c > hi {
+                                *c = hi;
                             }
-                        } else if cv < lo {
-                            cv = lo;
-                        } else if cv > hi {
-                            cv = hi;
                         }
                     }
-                    c[j] = cv;
-                    hout[j] = o * cv.tanh();
-                    if let Some(k) = &keep {
-                        let k = k.as_ptr() as *mut T;
-                        *k.add(j) = i;
-                        *k.add(h + j) = f;
-                        *k.add(2 * h + j) = gg;
-                        *k.add(3 * h + j) = o;
+                    for ((o, &c), &g) in out.iter_mut().zip(c.iter()).zip(og.iter()) {
+                        *o = g * c.tanh();
+                    }
+                }
+                RnnMode::Gru => {
+                    let (rg, rest) = gates_pre.split_at_mut(w);
+                    let (zg, ng) = rest.split_at_mut(w);
+                    let hn = &mut extra[..w];
+                    for (d, &y) in hn.iter_mut().zip(at::<T>(gh, 2 * h + j0, w).iter()) {
+                        *d = y;
+                    }
+                    if s.bias_h != 0 {
+                        hn.iter_mut().zip(at::<T>(s.bias_h, 2 * h + j0, w).iter()).for_each(|(d, &v)| *d += v);
+                    }
+                    for v in rg.iter_mut().chain(zg.iter_mut()) {
+                        *v = v.sigmoid();
+                    }
+                    for ((n, &rv), &hv) in ng.iter_mut().zip(rg.iter()).zip(hn.iter()) {
+                        *n = (*n + rv * hv).tanh();
+                    }
+                    let hp = at::<T>(s.h_prev.addr, r * s.h_prev.ld + j0, w);
+                    for (((o, &n), &z), &p) in out.iter_mut().zip(ng.iter()).zip(zg.iter()).zip(hp.iter()) {
+                        *o = n + z * (p - n);
                     }
                 }
             }
-            RnnMode::Gru => {
-                let hp = row::<T>(s.h_prev, r, h);
-                let keep = s.keep.present().then(|| row::<T>(s.keep, r, 4 * h));
-                for j in j0..j1 {
-                    let rg = sigmoid(pre(j));
-                    let z = sigmoid(pre(h + j));
-                    let hn = gh[2 * h + j] + bias::<T>(s.bias_h, 2 * h + j);
-                    let nv = (gx[2 * h + j] + bias::<T>(s.bias_x, 2 * h + j) + rg * hn).tanh();
-                    hout[j] = (T::one() - z) * nv + z * hp[j];
-                    if let Some(k) = &keep {
-                        let k = k.as_ptr() as *mut T;
-                        *k.add(j) = rg;
-                        *k.add(h + j) = z;
-                        *k.add(2 * h + j) = nv;
-                        *k.add(3 * h + j) = hn;
-                    }
+            if s.keep.present() && s.mode.kept() > 0 {
+                for b in 0..4 {
+                    at::<T>(s.keep.addr, r * s.keep.ld + b * h + j0, w).copy_from_slice(&pre[b * w..(b + 1) * w]);
                 }
             }
-        }
+        });
     }
 
     pub(super) unsafe fn cell_backward<T: Real>(s: &CellGrad) {
@@ -1221,77 +1228,125 @@ mod cpu {
         rows_of(s.n, s.n * g, move |r| backward_row::<T>(&sh.0, r, 0, sh.0.hidden));
     }
 
-    /// Row `r`, hidden units `j0 .. j1`.
+    /// Row `r`, hidden units `j0 .. j1`, in passes over contiguous slices as `forward_row`.
     unsafe fn backward_row<T: Real>(s: &CellGrad, r: usize, j0: usize, j1: usize) {
-        let h = s.hidden;
-        let g = s.mode.gates() * h;
-        let dy = s.dy.present().then(|| row::<T>(s.dy, r, h));
-        let dhn = s.dh.present().then(|| row::<T>(s.dh, r, h));
-        let dh = |j: usize| dy.as_ref().map_or(T::zero(), |v| v[j]) + dhn.as_ref().map_or(T::zero(), |v| v[j]);
-        let dgx = row::<T>(s.dgx, r, g).as_mut_ptr();
-        let dgh = row::<T>(s.dgh, r, g).as_mut_ptr();
-        let put = |j: usize, vx: T, vh: T| {
-            *dgx.add(j) = vx;
-            *dgh.add(j) = vh;
-        };
-        match s.mode {
-            RnnMode::RnnTanh | RnnMode::RnnRelu => {
-                let hv = row::<T>(s.h, r, h);
-                for j in j0..j1 {
-                    let d = if s.mode == RnnMode::RnnTanh { dh(j) * (T::one() - hv[j] * hv[j]) } else if hv[j] > T::zero() { dh(j) } else { T::zero() };
-                    put(j, d, d);
+        let (h, w) = (s.hidden, j1 - j0);
+        let one = T::one();
+        let same = s.dgx == s.dgh;
+        crate::cpu::with_scratch::<T, _>(5 * w, |buf| {
+            let (dh, buf) = buf.split_at_mut(w);
+            // The step's hidden-state gradient: what reaches the output plus the next step's.
+            dh.fill(T::zero());
+            for src in [s.dy, s.dh] {
+                if src.present() {
+                    dh.iter_mut().zip(at::<T>(src.addr, r * src.ld + j0, w).iter()).for_each(|(d, &v)| *d += v);
                 }
             }
-            RnnMode::Lstm => {
-                let k = row::<T>(s.keep, r, 4 * h);
-                let c = row::<T>(s.c, r, h);
-                let cp = row::<T>(s.c_prev, r, h);
-                let dc_in = s.dc.present().then(|| row::<T>(s.dc, r, h).as_ptr());
-                let dc_out = s.dc_prev.present().then(|| row::<T>(s.dc_prev, r, h).as_mut_ptr());
-                for j in j0..j1 {
-                    let (i, f, gg, o) = (k[j], k[h + j], k[2 * h + j], k[3 * h + j]);
-                    let tc = c[j].tanh();
-                    let dhj = dh(j);
-                    let mut dc = dc_in.map_or(T::zero(), |p| *p.add(j)) + dhj * o * (T::one() - tc * tc);
-                    if let Some((lo, hi)) = s.clip {
-                        // A clipped state does not depend on the step's inputs.
-                        let cv = c[j].to_f64();
-                        if cv <= lo || cv >= hi {
-                            dc = T::zero();
+            let dgx = |b: usize| at::<T>(s.dgx.addr, r * s.dgx.ld + b * h + j0, w);
+            let dgh = |b: usize| at::<T>(s.dgh.addr, r * s.dgh.ld + b * h + j0, w);
+            // Writes block `b` of both pre-activation gradients (the GRU candidate's differs).
+            let put = |b: usize, v: &[T]| {
+                dgx(b).copy_from_slice(v);
+                if !same {
+                    dgh(b).copy_from_slice(v);
+                }
+            };
+            match s.mode {
+                RnnMode::RnnTanh | RnnMode::RnnRelu => {
+                    let hv = at::<T>(s.h.addr, r * s.h.ld + j0, w);
+                    let d = &mut buf[..w];
+                    if s.mode == RnnMode::RnnTanh {
+                        for ((d, &g), &y) in d.iter_mut().zip(dh.iter()).zip(hv.iter()) {
+                            *d = g * (one - y * y);
+                        }
+                    } else {
+                        for ((d, &g), &y) in d.iter_mut().zip(dh.iter()).zip(hv.iter()) {
+                            *d = if y > T::zero() { g } else { T::zero() };
                         }
                     }
-                    let di = dc * gg * i * (T::one() - i);
-                    let df = dc * cp[j] * f * (T::one() - f);
-                    let dg = dc * i * (T::one() - gg * gg);
-                    let dout = dhj * tc * o * (T::one() - o);
-                    put(j, di, di);
-                    put(h + j, df, df);
-                    put(2 * h + j, dg, dg);
-                    put(3 * h + j, dout, dout);
-                    if let Some(p) = dc_out {
-                        *p.add(j) = dc * f;
+                    put(0, d);
+                }
+                RnnMode::Lstm => {
+                    let k = |b: usize| at::<T>(s.keep.addr, r * s.keep.ld + b * h + j0, w);
+                    let (ig, fg, gg, og) = (k(0), k(1), k(2), k(3));
+                    let c = at::<T>(s.c.addr, r * s.c.ld + j0, w);
+                    let cp = at::<T>(s.c_prev.addr, r * s.c_prev.ld + j0, w);
+                    let (tc, rest) = buf.split_at_mut(w);
+                    let (dc, rest) = rest.split_at_mut(w);
+                    let (d1, rest) = rest.split_at_mut(w);
+                    let d2 = &mut rest[..w];
+                    tc.iter_mut().zip(c.iter()).for_each(|(t, &v)| *t = v.tanh());
+                    // The cell state's gradient: from the next step, and through h = o·tanh(c).
+                    if s.dc.present() {
+                        dc.copy_from_slice(at::<T>(s.dc.addr, r * s.dc.ld + j0, w));
+                    } else {
+                        dc.fill(T::zero());
+                    }
+                    for (((d, &g), &o), &t) in dc.iter_mut().zip(dh.iter()).zip(og.iter()).zip(tc.iter()) {
+                        *d += g * o * (one - t * t);
+                    }
+                    if let Some((lo, hi)) = s.clip {
+                        // A clipped state does not depend on the step's inputs.
+                        for (d, &v) in dc.iter_mut().zip(c.iter()) {
+                            let v = v.to_f64();
+                            if v <= lo || v >= hi {
+                                *d = T::zero();
+                            }
+                        }
+                    }
+                    for (((d, &dc), &g), &i) in d1.iter_mut().zip(dc.iter()).zip(gg.iter()).zip(ig.iter()) {
+                        *d = dc * g * i * (one - i);
+                    }
+                    put(0, d1);
+                    for (((d, &dc), &p), &f) in d1.iter_mut().zip(dc.iter()).zip(cp.iter()).zip(fg.iter()) {
+                        *d = dc * p * f * (one - f);
+                    }
+                    put(1, d1);
+                    for (((d, &dc), &i), &g) in d1.iter_mut().zip(dc.iter()).zip(ig.iter()).zip(gg.iter()) {
+                        *d = dc * i * (one - g * g);
+                    }
+                    put(2, d1);
+                    for (((d, &g), &t), &o) in d2.iter_mut().zip(dh.iter()).zip(tc.iter()).zip(og.iter()) {
+                        *d = g * t * o * (one - o);
+                    }
+                    put(3, d2);
+                    if s.dc_prev.present() {
+                        let out = at::<T>(s.dc_prev.addr, r * s.dc_prev.ld + j0, w);
+                        for ((o, &d), &f) in out.iter_mut().zip(dc.iter()).zip(fg.iter()) {
+                            *o = d * f;
+                        }
+                    }
+                }
+                RnnMode::Gru => {
+                    let k = |b: usize| at::<T>(s.keep.addr, r * s.keep.ld + b * h + j0, w);
+                    let (rg, zg, ng, hn) = (k(0), k(1), k(2), k(3));
+                    let hp = at::<T>(s.h_prev.addr, r * s.h_prev.ld + j0, w);
+                    let (dn, rest) = buf.split_at_mut(w);
+                    let d1 = &mut rest[..w];
+                    for (((d, &g), &z), &n) in dn.iter_mut().zip(dh.iter()).zip(zg.iter()).zip(ng.iter()) {
+                        *d = g * (one - z) * (one - n * n);
+                    }
+                    for (((d, &dn), &hv), &rv) in d1.iter_mut().zip(dn.iter()).zip(hn.iter()).zip(rg.iter()) {
+                        *d = dn * hv * rv * (one - rv);
+                    }
+                    put(0, d1);
+                    for ((((d, &g), &p), &n), &z) in d1.iter_mut().zip(dh.iter()).zip(hp.iter()).zip(ng.iter()).zip(zg.iter()) {
+                        *d = g * (p - n) * z * (one - z);
+                    }
+                    put(1, d1);
+                    dgx(2).copy_from_slice(dn);
+                    for ((d, &dn), &rv) in dgh(2).iter_mut().zip(dn.iter()).zip(rg.iter()) {
+                        *d = dn * rv;
+                    }
+                    if s.dh_prev.present() {
+                        let out = at::<T>(s.dh_prev.addr, r * s.dh_prev.ld + j0, w);
+                        for ((o, &g), &z) in out.iter_mut().zip(dh.iter()).zip(zg.iter()) {
+                            *o = g * z;
+                        }
                     }
                 }
             }
-            RnnMode::Gru => {
-                let k = row::<T>(s.keep, r, 4 * h);
-                let hp = row::<T>(s.h_prev, r, h);
-                let dhp = s.dh_prev.present().then(|| row::<T>(s.dh_prev, r, h).as_mut_ptr());
-                for j in j0..j1 {
-                    let (rg, z, nv, hn) = (k[j], k[h + j], k[2 * h + j], k[3 * h + j]);
-                    let dhj = dh(j);
-                    let dn = dhj * (T::one() - z) * (T::one() - nv * nv);
-                    let dz = dhj * (hp[j] - nv) * z * (T::one() - z);
-                    let dr = dn * hn * rg * (T::one() - rg);
-                    put(j, dr, dr);
-                    put(h + j, dz, dz);
-                    put(2 * h + j, dn, dn * rg);
-                    if let Some(p) = dhp {
-                        *p.add(j) = dhj * z;
-                    }
-                }
-            }
-        }
+        });
     }
 }
 
