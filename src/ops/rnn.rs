@@ -1165,8 +1165,8 @@ mod cpu {
                     let (ig, rest) = gates_pre.split_at_mut(w);
                     let (fg, rest) = rest.split_at_mut(w);
                     let (gg, og) = rest.split_at_mut(w);
-                    for v in ig.iter_mut().chain(fg.iter_mut()).chain(og.iter_mut()) {
-                        *v = v.sigmoid();
+                    for block in [&mut *ig, &mut *fg, &mut *og] {
+                        block.iter_mut().for_each(|v| *v = v.sigmoid());
                     }
                     gg.iter_mut().for_each(|v| *v = v.tanh());
                     let c = at::<T>(s.c.addr, r * s.c.ld + j0, w);
@@ -1202,8 +1202,8 @@ mod cpu {
                     if s.bias_h != 0 {
                         hn.iter_mut().zip(at::<T>(s.bias_h, 2 * h + j0, w).iter()).for_each(|(d, &v)| *d += v);
                     }
-                    for v in rg.iter_mut().chain(zg.iter_mut()) {
-                        *v = v.sigmoid();
+                    for block in [&mut *rg, &mut *zg] {
+                        block.iter_mut().for_each(|v| *v = v.sigmoid());
                     }
                     for ((n, &rv), &hv) in ng.iter_mut().zip(rg.iter()).zip(hn.iter()) {
                         *n = (*n + rv * hv).tanh();
