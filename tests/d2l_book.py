@@ -24,6 +24,9 @@ function would stop the whole library from loading:
 The same text with ``deepblocks`` replaced back by ``mxnet`` runs on MXNet 1.9.1; that is how
 the printouts in the tests were recorded (``make_d2l("mxnet")``, same runner). This module
 imports neither library itself.
+
+The book's code is reproduced as the user code these tests must run (d2l-en's sample code
+is under the MIT-0 license, its LICENSE-SAMPLECODE); none of it is part of the library.
 """
 
 import ast

@@ -12,6 +12,9 @@ keys past a valid length get exactly 0, the decoder's self-attention is causal w
 the positional encoding is the book's formula; and the deepblocks operators the chapters rest
 on (``npx.sequence_mask``, ``npx.softmax(length=...)``, ``npx.masked_softmax``,
 ``npx.batch_dot(transpose_b=True)``) against NumPy on fixed inputs.
+
+The book's code is reproduced as the user code these tests must run (d2l-en's sample code
+is under the MIT-0 license, its LICENSE-SAMPLECODE); none of it is part of the library.
 """
 
 import math

@@ -16,6 +16,9 @@ is compared exactly (shapes, the hand-made examples), the rest in form (perplexi
 generated text). Then the tests check what training did: perplexity or loss fell between the
 points the book's Animator records (every 10 epochs), ended well below the untrained value,
 the gradients are finite and the models predict.
+
+The book's code is reproduced as the user code these tests must run (d2l-en's sample code
+is under the MIT-0 license, its LICENSE-SAMPLECODE); none of it is part of the library.
 """
 
 import math

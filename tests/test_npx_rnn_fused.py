@@ -64,3 +64,18 @@ def test_threaded_steps_match_the_reference(mode, dtype):
     numeric = (objective(1e-6) - objective(-1e-6)) / 2e-6
     analytic = sum((a.grad.asnumpy().astype("float64") * d).sum() for a, d in zip(args, direction))
     assert abs(numeric - analytic) <= (1e-3 if dtype == "float32" else 1e-6) * max(1.0, abs(numeric)), (numeric, analytic)
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"state_size": 2**62, "num_layers": 1},
+    {"state_size": 5, "num_layers": 2**40},
+    {"state_size": 2**31, "num_layers": 2**31},
+])
+def test_sizes_beyond_memory_are_value_errors_not_hangs(kwargs):
+    # Both the Python check and the engine's compute the parameter count in closed form.
+    from deepblocks import _core
+    x, w, h = np.ones((3, 2, 4)), np.ones((10,)), np.zeros((1, 2, 5))
+    with pytest.raises(ValueError):
+        npx.rnn(x, w, h, mode="gru", **kwargs)
+    with pytest.raises(ValueError):
+        _core.rnn(x, w, h, None, None, "gru", kwargs["state_size"], kwargs["num_layers"])

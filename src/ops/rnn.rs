@@ -123,13 +123,35 @@ impl RnnConfig {
         g * self.layer_input(layer) + g * self.state_size() + self.projection.map_or(0, |p| p * self.hidden)
     }
 
+    /// The weights of the layers before `layer`, all directions (closed form: every layer
+    /// after the first has the same size).
+    fn weights_before(&self, layer: usize) -> usize {
+        match layer {
+            0 => 0,
+            l => self.dirs() * (self.unit_weights(0) + (l - 1) * self.unit_weights(1)),
+        }
+    }
+
     fn all_weights(&self) -> usize {
-        (0..self.layers).map(|l| self.unit_weights(l) * self.dirs()).sum()
+        self.weights_before(self.layers)
+    }
+
+    /// The flat vector's length, or None when it does not fit in memory's address range
+    /// (sizes from Python are unchecked; every other size here is at most this).
+    fn checked_len(&self) -> Option<usize> {
+        let (g, s, d) = (self.mode.gates().checked_mul(self.hidden)?, self.projection.unwrap_or(self.hidden), self.dirs());
+        let proj = self.projection.map_or(Some(0), |p| p.checked_mul(self.hidden))?;
+        let unit = |inputs: usize| g.checked_mul(inputs)?.checked_add(g.checked_mul(s)?)?.checked_add(proj);
+        let first = unit(self.input_size)?;
+        let rest = unit(s.checked_mul(d)?)?.checked_mul(self.layers - 1)?;
+        let biases = self.layers.checked_mul(d)?.checked_mul(2)?.checked_mul(g)?;
+        let total = first.checked_add(rest)?.checked_mul(d)?.checked_add(biases)?;
+        (total <= isize::MAX as usize / 8).then_some(total)
     }
 
     /// Offsets of unit (`layer`, `dir`)'s `i2h`, `h2h` and `h2r` weights in the flat vector.
     fn weights(&self, layer: usize, dir: usize) -> (usize, usize, usize) {
-        let before: usize = (0..layer).map(|l| self.unit_weights(l) * self.dirs()).sum::<usize>() + dir * self.unit_weights(layer);
+        let before = self.weights_before(layer) + dir * self.unit_weights(layer);
         let g = self.gate_rows();
         let h2h = before + g * self.layer_input(layer);
         (before, h2h, h2h + g * self.state_size())
@@ -149,6 +171,15 @@ impl RnnConfig {
     fn check(&self) -> Result<()> {
         if self.hidden == 0 || self.layers == 0 {
             return Err(Error::Value(format!("rnn: state_size ({}) and num_layers ({}) must be positive", self.hidden, self.layers)));
+        }
+        if self.checked_len().is_none() {
+            return Err(Error::Value(format!(
+                "rnn: {} layer(s) of {} units (input size {}{}) need more parameters than memory can address",
+                self.layers,
+                self.hidden,
+                self.input_size,
+                self.projection.map_or(String::new(), |p| format!(", projection {p}"))
+            )));
         }
         if self.mode != RnnMode::Lstm && (self.projection.is_some() || self.clip.is_some()) {
             return Err(Error::Value("rnn: projection_size and lstm_state_clip_* apply to mode 'lstm' only".into()));

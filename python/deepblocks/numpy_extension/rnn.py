@@ -159,12 +159,15 @@ class _Spec:
         return shapes
 
     def size(self):
+        """The flat vector's length (in closed form: every layer after the first has the same
+        size, and ``num_layers`` comes from the caller unchecked)."""
         rows = self.gates * self.hidden
-        total = 0
-        for n_in in self.layer_inputs():
-            per_dir = sum(a * b for a, b in self.weight_shapes(n_in)) + 2 * rows
-            total += self.dirs * per_dir
-        return total
+
+        def per_dir(n_in):
+            return sum(a * b for a, b in self.weight_shapes(n_in)) + 2 * rows
+
+        rest = per_dir(self.out_size * self.dirs) * (self.layers - 1)
+        return self.dirs * (per_dir(self.input_size) + rest)
 
     def unpack(self, flat):
         """``[(layer, direction) -> (weights..., i2h_bias, h2h_bias)]``, views of ``flat``."""
