@@ -18,6 +18,9 @@ fn size(name: &str, v: i64) -> PyResult<usize> {
     usize::try_from(v).map_err(|_| PyValueError::new_err(format!("rnn: {name} must be non-negative, got {v}")))
 }
 
+/// The fused layer's results as Python arrays: `(out, hy, cy)`, `cy` None unless 'lstm'.
+type Results = (Py<PyAny>, Py<PyAny>, Option<Py<PyAny>>);
+
 /// The fused layer: returns `(out, hy, cy)` (`cy` is None unless the mode is 'lstm').
 #[pyfunction]
 #[pyo3(signature = (data, params, state, state_cell, dropout_masks, mode, state_size, num_layers, bidirectional = false, projection_size = None, clip_min = None, clip_max = None, clip_nan = false))]
@@ -37,7 +40,7 @@ fn rnn(
     clip_min: Option<f64>,
     clip_max: Option<f64>,
     clip_nan: bool,
-) -> PyResult<(Py<PyAny>, Py<PyAny>, Option<Py<PyAny>>)> {
+) -> PyResult<Results> {
     let x = to_tensor(data, None, None)?;
     let (w, hx) = (to_tensor(params, None, None)?, to_tensor(state, None, None)?);
     let (cx, masks) = (optional(state_cell)?, optional(dropout_masks)?);
