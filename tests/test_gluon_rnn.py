@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 import rnn_reference as ref
 from conftest import raises
 from deepblocks import autograd, gluon, nd, np, npx
+from deepblocks.base import MXNetError
 from deepblocks.gluon import rnn
 from deepblocks.gluon.parameter import DeferredInitializationError
 from test_autograd_grads import check_grad
@@ -508,3 +509,69 @@ def test_states_carry_into_the_next_batch(mode):
             loss = out.sum()
         loss.backward()
     assert onp.abs(layer.l1_h2h_weight.grad().asnumpy()).sum() > 0
+
+
+# ---- the layer as cells (_unfuse) and its summary --------------------------------------------------------
+
+# Recorded from MXNet 1.9.1 (legacy mode): the unfused stacks' printouts and parameter names.
+UNFUSED = [
+    ("rnn.RNN(4, num_layers=2, activation='tanh', dropout=0.5, input_size=3)",
+     "HybridSequentialRNNCell(\n(0): RNNCell(3 -> 4, tanh)\n(1): DropoutCell(rate=0.5, axes=())\n"
+     "(2): RNNCell(4 -> 4, tanh)\n)",
+     ["rnn0_l0_i2h_weight", "rnn0_l0_h2h_weight", "rnn0_l0_i2h_bias", "rnn0_l0_h2h_bias",
+      "rnn0_l1_i2h_weight", "rnn0_l1_h2h_weight", "rnn0_l1_i2h_bias", "rnn0_l1_h2h_bias"]),
+    ("rnn.GRU(3, bidirectional=True)",
+     "HybridSequentialRNNCell(\n(0): BidirectionalCell(forward=GRUCell(None -> 9), backward=GRUCell(None -> 9))\n)",
+     ["gru0_l0_i2h_weight", "gru0_l0_h2h_weight", "gru0_l0_i2h_bias", "gru0_l0_h2h_bias",
+      "gru0_r0_i2h_weight", "gru0_r0_h2h_weight", "gru0_r0_i2h_bias", "gru0_r0_h2h_bias"]),
+    ("rnn.LSTM(2, num_layers=2, bidirectional=True)",
+     "HybridSequentialRNNCell(\n(0): BidirectionalCell(forward=LSTMCell(None -> 8), backward=LSTMCell(None -> 8))\n"
+     "(1): BidirectionalCell(forward=LSTMCell(4 -> 8), backward=LSTMCell(4 -> 8))\n)", None),
+]
+
+
+@pytest.mark.parametrize("code, printout, names", UNFUSED)
+def test_unfuse_as_mxnet(code, printout, names):
+    npx.reset_np()
+    layer = eval(code)
+    stack = layer._unfuse()
+    assert repr(stack) == printout
+    assert stack.prefix == layer.prefix
+    # The cells hold the layer's own Parameters, not copies.
+    layer_params = layer.collect_params()
+    assert list(stack.collect_params().keys()) == (names or list(layer_params.keys()))
+    assert all(p is layer_params[k] for k, p in stack.collect_params().items())
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("dirs", [1, 2])
+def test_unfused_cells_compute_what_the_layer_computes(mode, dirs):
+    layer = LAYERS[mode](hidden_size=3, num_layers=2, bidirectional=dirs == 2, dtype="float64")
+    stack = layer._unfuse()    # before initialize(): the layer's initialization reaches the cells
+    layer.initialize(init="uniform")
+    x = np.array(rand(4, 2, 5, seed=3))
+    states = [np.array(rand(*info["shape"], seed=4 + i)) for i, info in enumerate(layer.state_info(2))]
+    out, new = layer(x, states)
+    # the layer's states are (layers * directions, batch, hidden); the stack's are per cell
+    n = len(states)
+    cell_states = [s[k] for k in range(2 * dirs) for s in states]
+    cell_out, cell_new = stack.unroll(4, x, cell_states, layout="TNC", merge_outputs=True)
+    onp.testing.assert_allclose(cell_out.asnumpy(), out.asnumpy(), rtol=1e-10, atol=1e-12)
+    for j in range(n):
+        onp.testing.assert_allclose(onp.stack([s.asnumpy() for s in cell_new[j::n]]), new[j].asnumpy(),
+                                    rtol=1e-10, atol=1e-12)
+
+
+def test_unfuse_refuses_what_cells_cannot_do():
+    raises(MXNetError, rnn.LSTM(4, projection_size=2)._unfuse, contains="projection")
+    raises(MXNetError, rnn.LSTM(4, state_clip_min=-1, state_clip_max=1)._unfuse, contains="clipping")
+
+
+def test_summary_prints_the_states_as_mxnet(capsys):
+    layer = rnn.LSTM(30, num_layers=2, bidirectional=True)
+    layer.initialize()
+    layer.summary(np.ones((80, 32, 5)), layer.begin_state(32))
+    lines = capsys.readouterr().out.splitlines()
+    # Recorded from MXNet 1.9.1: the list of states in brackets after the output.
+    assert "               Input     (80, 32, 5), [(4, 32, 30), (4, 32, 30)]               0" in lines
+    assert "              LSTM-1    (80, 32, 60), [(4, 32, 30), (4, 32, 30)]           30960" in lines

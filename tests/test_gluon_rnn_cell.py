@@ -453,3 +453,57 @@ def test_a_cell_written_mxnet_1x_style():
     outputs, (h,) = cell.unroll(3, np.ones((1, 3, 2)), merge_outputs=True)
     onp.testing.assert_array_equal(outputs.asnumpy(), [[[2, 2], [4, 4], [6, 6]]])
     assert cell._counter == 2   # three steps since unroll's reset, as MXNet counts them
+
+
+def test_operators_that_mxnet_1x_cells_call_through_f():
+    # Legacy mode: F is nd, whose FullyConnected, LeakyReLU and Dropout such cells call.
+    npx.reset_np()
+    from deepblocks import init
+
+    class Leaky(rnn.HybridRecurrentCell):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.i2h_weight = self.params.get("i2h_weight", shape=(2, 3), init=init.Constant(0.5))
+            self.h2h_weight = self.params.get("h2h_weight", shape=(2, 2), init=init.Constant(-1.0))
+            self.i2h_bias = self.params.get("i2h_bias", shape=(2,), init="zeros")
+
+        def state_info(self, batch_size=0):
+            return [{"shape": (batch_size, 2), "__layout__": "NC"}]
+
+        def hybrid_forward(self, F, x, states, i2h_weight, h2h_weight, i2h_bias):
+            pre = (F.FullyConnected(x, i2h_weight, i2h_bias, num_hidden=2)
+                   + F.FullyConnected(states[0], h2h_weight, no_bias=True, num_hidden=2))
+            out = F.Dropout(F.LeakyReLU(pre, act_type="leaky", slope=0.1), p=0.5)   # prediction: no dropout
+            return out, [out]
+
+    cell = Leaky()
+    cell.initialize()
+    outputs, (h,) = cell.unroll(3, nd.array([[[1, 2, 3], [-1, 0, 1], [2, 2, -4]]]), merge_outputs=True)
+    assert type(outputs) is nd.NDArray
+    # Recorded from MXNet 1.9.1.
+    onp.testing.assert_allclose(outputs.asnumpy(), [[[3.0, 3.0], [-0.6, -0.6], [1.2, 1.2]]], rtol=1e-6)
+    onp.testing.assert_allclose(h.asnumpy(), [[1.2, 1.2]], rtol=1e-6)
+
+
+def test_lstm_bias_initializer():
+    from deepblocks import init
+    # Recorded from MXNet 1.9.1: zeros but the forget gate (the second quarter of the rows).
+    cell = rnn.LSTMCell(3, i2h_bias_initializer=init.LSTMBias(2.0), input_size=2)
+    cell.initialize()
+    onp.testing.assert_array_equal(cell.i2h_bias.data().asnumpy(), [0, 0, 0, 2, 2, 2, 0, 0, 0, 0, 0, 0])
+    assert init.LSTMBias(2.0).dumps() == '["lstmbias", {"forget_bias": 2.0}]'
+    layer = rnn.LSTM(3, i2h_bias_initializer="lstmbias", input_size=2)   # by name: forget_bias=1.0
+    layer.initialize()
+    onp.testing.assert_array_equal(layer.l0_i2h_bias.data().asnumpy(), [0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0])
+    onp.testing.assert_array_equal(layer.l0_h2h_bias.data().asnumpy(), onp.zeros(12))
+
+
+def test_legacy_random_operators_for_test_inputs():
+    # MXNet 1.x code draws inputs with nd.uniform / nd.normal (operator order: ctx before dtype).
+    npx.reset_np()
+    x = nd.uniform(-1, 1, (2, 3))
+    assert type(x) is nd.NDArray and x.shape == (2, 3) and x.dtype == onp.float32
+    assert bool(((x >= -1) * (x < 1)).asnumpy().all())
+    y = nd.normal(0, 1, (4,), None, "float64")
+    assert y.shape == (4,) and y.dtype == onp.float64
+    assert nd.random_uniform(shape=3).shape == (3,) and nd.random_normal(shape=(1, 2)).shape == (1, 2)

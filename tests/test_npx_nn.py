@@ -212,3 +212,38 @@ def test_legacy_batch_norm_answers_ndarrays():
         parts = nd.BatchNorm(x, nd.ones(2), nd.zeros(2), nd.zeros(2), nd.ones(2), output_mean_var=True)
     assert isinstance(parts, list) and [type(p) for p in parts] == [nd.NDArray] * 3
     onp.testing.assert_allclose(parts[2].asnumpy(), [1.3321497, 0.49993753], rtol=1e-6)   # MXNet 1.9.1's
+
+
+def test_layer_norm_output_mean_var_gives_the_std():
+    # Recorded from MXNet 1.9.1 (npx.layer_norm and nd.LayerNorm): [out, mean, sqrt(var + eps)].
+    from deepblocks import nd
+
+    x = [[-1.0, 2.0], [3.0, -4.0]]
+    out, mean, std = npx.layer_norm(dnp.array(x), dnp.ones(2), dnp.zeros(2), output_mean_var=True)
+    onp.testing.assert_allclose(mean.asnumpy(), [[0.5], [-0.5]])
+    onp.testing.assert_allclose(std.asnumpy(), [[1.5000033], [3.5000014]], rtol=1e-6)
+    parts = nd.LayerNorm(nd.array(x), nd.ones(2), nd.zeros(2), output_mean_var=True)
+    assert isinstance(parts, list) and [type(p) for p in parts] == [nd.NDArray] * 3
+    onp.testing.assert_allclose(parts[0].asnumpy(), [[-0.9999978, 0.9999978], [0.9999996, -0.9999996]], rtol=1e-6)
+    onp.testing.assert_allclose(parts[2].asnumpy(), [[1.5000033], [3.5000014]], rtol=1e-6)
+
+
+def test_legacy_layer_operators_answer_ndarrays_as_mxnet():
+    # Values recorded from MXNet 1.9.1.
+    from deepblocks import nd
+
+    w = nd.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    e = nd.Embedding(nd.array([[2, 0], [1, 1]]), w, input_dim=3, output_dim=2)
+    assert type(e) is nd.NDArray and e.asnumpy().tolist() == [[[5, 6], [1, 2]], [[3, 4], [3, 4]]]
+    x = nd.ones((2, 2, 3))
+    assert nd.FullyConnected(x, nd.ones((4, 6)), nd.zeros(4), num_hidden=4).shape == (2, 4)
+    assert nd.FullyConnected(x, nd.ones((4, 3)), no_bias=True, num_hidden=4, flatten=False).shape == (2, 2, 4)
+    onp.testing.assert_allclose(nd.LeakyReLU(nd.array([-2.0, 1.0]), act_type="elu", slope=0.5).asnumpy(),
+                                [-0.43233237, 1.0], rtol=1e-6)
+    onp.testing.assert_allclose(nd.LeakyReLU(nd.array([[-2.0, 1.0]]), nd.array([0.3]), act_type="prelu").asnumpy(),
+                                [[-0.6, 1.0]], rtol=1e-6)
+    assert nd.Dropout(nd.ones((2, 2)), p=0.5).asnumpy().tolist() == [[1, 1], [1, 1]]   # prediction
+    assert set(nd.Dropout(nd.ones((100,)), p=0.5, mode="always").asnumpy().tolist()) == {0.0, 2.0}
+    out = nd.zeros((2, 4))
+    nd.FullyConnected(nd.ones((2, 3)), nd.ones((4, 3)), nd.zeros(4), num_hidden=4, out=out)
+    assert out.asnumpy().tolist() == [[3.0] * 4] * 2

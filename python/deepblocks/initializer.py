@@ -30,7 +30,7 @@ from . import numpy as _np
 
 __all__ = [
     "Initializer", "InitDesc", "register", "create", "Zero", "One", "Constant", "Uniform", "Normal",
-    "Xavier", "MSRAPrelu", "Orthogonal", "Bilinear", "Mixed",
+    "Xavier", "MSRAPrelu", "Orthogonal", "Bilinear", "LSTMBias", "Mixed",
 ]
 
 _REGISTRY = {}
@@ -297,6 +297,31 @@ class Bilinear(Initializer):
             y = (i // shape[3]) % shape[2]
             weight[i] = (1 - abs(x / f - c)) * (1 - abs(y / f - c))
         _fill(arr, _np.array(weight.reshape(shape), dtype=arr.dtype))
+
+
+@register
+class LSTMBias(Initializer):
+    """An LSTM bias: zeros except the forget gate's rows, set to ``forget_bias`` (a positive
+    forget bias keeps the cell state early in training, Jozefowicz et al. 2015). The rows are
+    the gates ``i, f, g, o`` in order, so the forget gate is the second quarter. Give it to a
+    bias (``i2h_bias_initializer=init.LSTMBias(1.0)``): as a network-wide initializer, biases
+    get zeros like every initializer's (MXNet's rule too).
+
+    >>> from deepblocks import init, np
+    >>> b = np.empty(8)
+    >>> init.LSTMBias(2.0)._init_weight("lstm0_i2h_bias", b)
+    >>> b
+    array([0., 0., 2., 2., 0., 0., 0., 0.])
+    """
+
+    def __init__(self, forget_bias=1.0):
+        super().__init__(forget_bias=forget_bias)
+        self.forget_bias = forget_bias
+
+    def _init_weight(self, name, arr):
+        n = arr.shape[0] // 4 if arr.ndim else 0
+        _fill(arr, 0.0)
+        arr[n:2 * n] = self.forget_bias
 
 
 class Mixed:

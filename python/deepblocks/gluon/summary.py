@@ -9,11 +9,15 @@ _LINE = "-" * 80
 _DOUBLE = "=" * 80
 
 
-def _shape(out):
+def _shape(out, nested=False):
+    """The shapes of ``out`` as MXNet prints them: the top level's items joined by commas, a
+    nested list or tuple in brackets (an RNN layer's ``(80, 32, 60), [(4, 32, 30), (4, 32, 30)]``
+    for its output and its list of states)."""
     if isinstance(out, _core.ndarray):
         return str(tuple(out.shape))
     if isinstance(out, (list, tuple)):
-        return ", ".join(_shape(o) for o in out)
+        body = ", ".join(_shape(o, True) for o in out)
+        return f"[{body}]" if nested else body
     return str(type(out).__name__)
 
 

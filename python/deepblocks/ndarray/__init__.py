@@ -34,10 +34,15 @@ from .ops import __all__ as _ops_all
 from .sequence import *  # noqa: F401,F403  (nd.SequenceMask, nd.SequenceLast, nd.SequenceReverse)
 from .sequence import __all__ as _sequence_all
 from .rnn import RNN  # noqa: F401
+# MXNet 1.x also exposes two samplers as top-level legacy operators (``nd.uniform(shape=...)``).
+from .random import random_normal, random_uniform  # noqa: F401
+from .random import random_normal as normal  # noqa: F401
+from .random import random_uniform as uniform  # noqa: F401
 from .sort import *  # noqa: F401,F403  (nd.sort, nd.argsort, nd.topk)
 from .sort import __all__ as _sort_all
 
-__all__ = ["NDArray", "random", "contrib", "RNN"] + list(_ops_all) + list(_nn_all) + list(_sequence_all) + list(_sort_all)
+__all__ = (["NDArray", "random", "contrib", "RNN", "uniform", "normal", "random_uniform", "random_normal"]
+           + list(_ops_all) + list(_nn_all) + list(_sequence_all) + list(_sort_all))
 
 # Inside ``hybrid_forward(self, F, x)`` code reaches the numpy-mode operators as ``F.np`` and
 # ``F.npx`` (MXNet 1.9 passes this module as ``F``).

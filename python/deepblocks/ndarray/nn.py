@@ -1,6 +1,8 @@
 """The legacy ``nd`` names of the convolutional-network operators, with MXNet 1.9's
 signatures: ``nd.Convolution``, ``nd.Deconvolution``, ``nd.Pooling``, ``nd.BatchNorm``,
-``nd.InstanceNorm``, ``nd.GroupNorm`` and ``nd.pad``. Each checks and runs through its
+``nd.InstanceNorm``, ``nd.GroupNorm``, ``nd.pad``, and the layers' operators that MXNet-style
+``hybrid_forward(F, ...)`` code calls (recurrent cells, attention): ``nd.FullyConnected``,
+``nd.Dropout``, ``nd.Embedding``, ``nd.LayerNorm`` and ``nd.LeakyReLU``. Each checks and runs through its
 ``npx``/``np`` counterpart and answers NDArrays.
 
 >>> from deepblocks import nd
@@ -11,6 +13,9 @@ signatures: ``nd.Convolution``, ``nd.Deconvolution``, ``nd.Pooling``, ``nd.Batch
 (1, 1, 2, 2)
 >>> nd.pad(x, mode='constant', pad_width=(0, 0, 0, 0, 1, 1, 2, 2), constant_value=0).shape
 (1, 1, 6, 8)
+>>> nd.FullyConnected(nd.ones((2, 3)), nd.ones((4, 3)), nd.zeros(4), num_hidden=4).asnumpy()
+array([[3., 3., 3., 3.],
+       [3., 3., 3., 3.]], dtype=float32)
 """
 
 from .. import numpy as _np
@@ -19,7 +24,8 @@ from ..numpy_extension import nn as _npx_nn
 from .ndarray import _nd
 from .ops import _write
 
-__all__ = ["Convolution", "Deconvolution", "Pooling", "BatchNorm", "InstanceNorm", "GroupNorm", "pad"]
+__all__ = ["Convolution", "Deconvolution", "Pooling", "BatchNorm", "InstanceNorm", "GroupNorm", "pad",
+           "FullyConnected", "Dropout", "Embedding", "LayerNorm", "LeakyReLU"]
 
 
 def Convolution(data=None, weight=None, bias=None, kernel=None, stride=None, dilate=None, pad=None,
@@ -83,3 +89,32 @@ def pad(data=None, mode="constant", pad_width=None, constant_value=0.0, out=None
                          f"got {pad_width!r}")
     pairs = tuple(zip(pad_width[0::2], pad_width[1::2]))
     return _write(_np.pad(x, pairs, mode, constant_values=constant_value), out)
+
+
+def FullyConnected(data=None, weight=None, bias=None, num_hidden=None, no_bias=False, flatten=True, out=None):
+    """MXNet's ``FullyConnected``: ``data @ weight.T + bias``; see ``npx.fully_connected``."""
+    return _write(_npx.fully_connected(_nd(data), weight, bias, num_hidden, no_bias, flatten), out)
+
+
+def Dropout(data=None, p=0.5, mode="training", axes=(), cudnn_off=False, out=None):
+    """MXNet's ``Dropout``: active in training (``mode='always'``: always); see ``npx.dropout``."""
+    return _write(_npx.dropout(_nd(data), p, axes, mode, cudnn_off), out)
+
+
+def Embedding(data=None, weight=None, input_dim=None, output_dim=None, dtype="float32", sparse_grad=False,
+              out=None):
+    """MXNet's ``Embedding``: the rows of ``weight`` at the indices ``data``; see ``npx.embedding``."""
+    return _write(_npx.embedding(_nd(data), weight, input_dim, output_dim, dtype, sparse_grad), out)
+
+
+def LayerNorm(data=None, gamma=None, beta=None, axis=-1, eps=1e-5, output_mean_var=False, out=None):
+    """MXNet's ``LayerNorm``: see ``npx.layer_norm`` (``[out, mean, std]`` with ``output_mean_var``)."""
+    result = _npx.layer_norm(_nd(data), gamma, beta, axis, eps, output_mean_var)
+    return [_nd(r) for r in result] if output_mean_var else _write(result, out)
+
+
+def LeakyReLU(data=None, gamma=None, act_type="leaky", slope=0.25, lower_bound=0.125, upper_bound=0.334,
+              out=None):
+    """MXNet's ``LeakyReLU`` family ('leaky', 'prelu' with ``gamma``, 'elu', 'selu', 'gelu'); see
+    ``npx.leaky_relu`` ('rrelu' is not supported)."""
+    return _write(_npx.leaky_relu(_nd(data), act_type, slope, gamma), out)

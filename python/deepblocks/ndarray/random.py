@@ -93,6 +93,28 @@ def normal(loc=0, scale=1, shape=None, dtype=None, ctx=None, out=None, **kwargs)
     return _write(NDArray(_core.normal(float(loc), float(scale), _shape(shape), dtype, ctx, None)), out)
 
 
+def random_uniform(low=0, high=1, shape=None, ctx=None, dtype=None, out=None, **kwargs):
+    """The legacy operator ``nd.random_uniform`` (alias ``nd.uniform``): ``uniform`` with
+    MXNet's operator argument order (``ctx`` before ``dtype``).
+
+    >>> from deepblocks import nd
+    >>> nd.uniform(0, 1, (2, 3)).shape, nd.random_uniform(shape=4, dtype='float64').dtype
+    ((2, 3), <class 'numpy.float64'>)
+    """
+    return uniform(low, high, shape=shape, dtype=dtype, ctx=ctx, out=out, **kwargs)
+
+
+def random_normal(loc=0, scale=1, shape=None, ctx=None, dtype=None, out=None, **kwargs):
+    """The legacy operator ``nd.random_normal`` (alias ``nd.normal``): ``normal`` with MXNet's
+    operator argument order (``ctx`` before ``dtype``).
+
+    >>> from deepblocks import nd
+    >>> nd.normal(0, 1, (2, 3)).shape, nd.random_normal(shape=4, dtype='float64').dtype
+    ((2, 3), <class 'numpy.float64'>)
+    """
+    return normal(loc, scale, shape=shape, dtype=dtype, ctx=ctx, out=out, **kwargs)
+
+
 def randn(*shape, **kwargs):
     """Normal samples of shape ``shape`` (``randn(2, 3)``); keywords ``loc``, ``scale``,
     ``dtype``, ``ctx``."""

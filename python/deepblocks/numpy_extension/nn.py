@@ -164,11 +164,20 @@ def _mean_invstd(x, running_mean, running_var, eps, axis, batch):
 
 
 def layer_norm(data, gamma=None, beta=None, axis=-1, eps=1e-5, output_mean_var=False):
-    """Normalizes over ``axis`` (mean 0, variance 1), then scales by ``gamma`` and shifts by ``beta``."""
+    """Normalizes over ``axis`` (mean 0, variance 1), then scales by ``gamma`` and shifts by ``beta``.
+    With ``output_mean_var`` the list ``[out, mean, std]``, where ``std`` is ``sqrt(var + eps)``
+    (what MXNet returns: the divisor, not the variance), both kept with ``axis`` of size 1.
+
+    >>> from deepblocks import np, npx
+    >>> out, mean, std = npx.layer_norm(np.array([[-1., 2.]]), output_mean_var=True, eps=0.0)
+    >>> mean, std
+    (array([[0.5]]), array([[1.5]]))
+    """
     mean = data.mean(axis=axis, keepdims=True)
     centered = data - mean
     var = (centered * centered).mean(axis=axis, keepdims=True)
-    out = centered / _np.sqrt(var + eps)
+    std = _np.sqrt(var + eps)
+    out = centered / std
     shape = [1] * data.ndim
     shape[axis] = -1
     if gamma is not None:
@@ -176,7 +185,7 @@ def layer_norm(data, gamma=None, beta=None, axis=-1, eps=1e-5, output_mean_var=F
     if beta is not None:
         out = out + beta.reshape(tuple(shape))
     if output_mean_var:
-        return out, mean, var
+        return [out, mean, std]
     return out
 
 

@@ -29,6 +29,7 @@ from ... import _core
 from ... import ndarray as _nd
 from ... import numpy as _np
 from ... import numpy_extension as _npx
+from ...base import MXNetError
 from ...numpy_extension.rnn import GATES
 from ..block import HybridBlock
 from ..nn.basic_layers import param_value
@@ -64,6 +65,10 @@ class _RNNLayer(HybridBlock):
         self._dtype = dtype
         self._use_sequence_length = use_sequence_length
         self._gates = GATES[mode]
+        self._initializers = {"i2h_weight_initializer": i2h_weight_initializer,
+                              "h2h_weight_initializer": h2h_weight_initializer,
+                              "i2h_bias_initializer": i2h_bias_initializer,
+                              "h2h_bias_initializer": h2h_bias_initializer}
         inits = {"i2h_weight": i2h_weight_initializer, "h2h_weight": h2h_weight_initializer,
                  "i2h_bias": i2h_bias_initializer, "h2h_bias": h2h_bias_initializer,
                  "h2r_weight": h2r_weight_initializer}
@@ -128,6 +133,59 @@ class _RNNLayer(HybridBlock):
         super()._share_into(prefix, view, seen)
         to_file = {v: k for k, v in to_local.items()}
         used.update(to_file.get(k, k) for k in seen)
+
+    # ---- the same network as cells --------------------------------------------------------
+
+    def _unfuse(self):
+        """The layer as a ``HybridSequentialRNNCell`` of cells (``l0_`` ..., ``BidirectionalCell``
+        of ``l{i}_``/``r{i}_`` cells when bidirectional, a ``DropoutCell`` between layers when
+        ``dropout`` > 0) that shares this layer's Parameters, so both compute the same function.
+        Not available with a projection or state clipping (no cell has them).
+
+        >>> from deepblocks import nd
+        >>> from deepblocks.gluon import rnn
+        >>> layer = rnn.GRU(3, num_layers=2, bidirectional=True, input_size=4)
+        >>> stack = layer._unfuse()
+        >>> stack
+        HybridSequentialRNNCell(
+        (0): BidirectionalCell(forward=GRUCell(4 -> 9), backward=GRUCell(4 -> 9))
+        (1): BidirectionalCell(forward=GRUCell(6 -> 9), backward=GRUCell(6 -> 9))
+        )
+        >>> stack[0]._children['l_cell'].i2h_weight is layer.l0_i2h_weight
+        True
+        """
+        from . import rnn_cell
+
+        if self._projection_size:
+            raise MXNetError(f"{self.name}: _unfuse does not support a projection layer (projection_size="
+                             f"{self._projection_size})")
+        if self._lstm_state_clip_min is not None or self._lstm_state_clip_max is not None:
+            raise MXNetError(f"{self.name}: _unfuse does not support state clipping")
+        if self._mode.startswith("rnn_"):
+            def make(**kwargs):
+                return rnn_cell.RNNCell(self._hidden_size, activation=self._mode[4:], **kwargs)
+        else:
+            cls = rnn_cell.LSTMCell if self._mode == "lstm" else rnn_cell.GRUCell
+
+            def make(**kwargs):
+                return cls(self._hidden_size, **kwargs)
+
+        # Cells named l{i}_/r{i}_ under this prefix find the layer's own Parameters in the
+        # shared dict, so no copy is made.
+        stack = rnn_cell.HybridSequentialRNNCell(prefix=self.prefix, params=self.params)
+        with stack.name_scope():
+            n_in = self._input_size
+            for i in range(self._num_layers):
+                kwargs = dict(self._initializers, input_size=n_in)
+                if self._dir == 2:
+                    stack.add(rnn_cell.BidirectionalCell(make(prefix=f"l{i}_", **kwargs),
+                                                         make(prefix=f"r{i}_", **kwargs)))
+                else:
+                    stack.add(make(prefix=f"l{i}_", **kwargs))
+                if self._dropout > 0 and i != self._num_layers - 1:
+                    stack.add(rnn_cell.DropoutCell(self._dropout))
+                n_in = self._hidden_size * self._dir
+        return stack
 
     # ---- shapes and states ------------------------------------------------------------------
 
