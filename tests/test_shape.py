@@ -274,3 +274,9 @@ def test_shape_helpers():
     x = dnp.ones((2, 3))
     assert dnp.shape(x) == (2, 3) and dnp.ndim(x) == 2 and dnp.size(x) == 6 and dnp.size(x, 1) == 3
     assert dnp.shape([[1, 2]]) == (1, 2)
+
+
+def test_hstack_treats_0d_arrays_as_1d_like_numpy():
+    parts = [onp.array(1.0), onp.array([2.0, 3.0]), onp.array(4.0)]
+    got = dnp.hstack([dnp.array(p) for p in parts])
+    onp.testing.assert_array_equal(got.asnumpy(), onp.hstack(parts))

@@ -435,7 +435,10 @@ def vstack(tup):
 
 
 def hstack(tup):
+    """Concatenation along the second axis, or the first for 1-D arrays; 0-d arrays count as
+    1-D (NumPy's ``atleast_1d``), so ``hstack([np.array(1.), np.array(2.)])`` is ``[1., 2.]``."""
     arrays = [asarray(a) for a in tup]
+    arrays = [a.reshape(1) if a.ndim == 0 else a for a in arrays]
     return concatenate(arrays, axis=0 if arrays and arrays[0].ndim == 1 else 1)
 
 
