@@ -25,10 +25,13 @@ from . import numpy
 from . import numpy_extension
 from . import ndarray
 from . import gluon
+from . import test_utils
 from . import initializer
+from . import random
 from . import optimizer
 from .base import MXNetError
-from .context import Context, cpu, current_context, current_device, gpu, num_gpus
+from .context import Context, cpu, cpu_pinned, current_context, current_device, gpu, num_gpus
+from .util import is_np_array, is_np_shape, np_shape, set_np_shape, use_np, use_np_shape
 
 __version__ = _core.__version__
 
@@ -44,6 +47,7 @@ _sys.modules[__name__ + ".nd"] = ndarray
 _sys.modules[__name__ + ".init"] = initializer
 
 __all__ = [
-    "np", "npx", "nd", "init", "initializer", "autograd", "gluon", "numpy", "numpy_extension", "ndarray", "optimizer", "base", "context", "cuda", "runtime", "util",
-    "MXNetError", "Context", "cpu", "gpu", "current_context", "current_device", "num_gpus",
+    "np", "npx", "nd", "init", "initializer", "autograd", "gluon", "numpy", "numpy_extension", "ndarray", "optimizer", "base", "context", "cuda", "runtime", "util", "random",
+    "MXNetError", "Context", "cpu", "cpu_pinned", "gpu", "current_context", "current_device", "num_gpus",
+    "np_shape", "is_np_shape", "use_np_shape", "set_np_shape", "is_np_array", "use_np",
 ]

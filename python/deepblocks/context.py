@@ -10,7 +10,7 @@ cpu(0)
 
 from ._core import Context, current_context, num_gpus
 
-__all__ = ["Context", "cpu", "gpu", "current_context", "current_device", "num_gpus", "Device"]
+__all__ = ["Context", "cpu", "cpu_pinned", "gpu", "current_context", "current_device", "num_gpus", "Device"]
 
 Device = Context
 
@@ -18,6 +18,17 @@ Device = Context
 def cpu(device_id=0):
     """The CPU (``device_id`` is accepted for MXNet compatibility)."""
     return Context("cpu", device_id)
+
+
+def cpu_pinned(device_id=0):
+    """MXNet's page-locked host memory for fast GPU copies. deepblocks keeps no separate pinned
+    pool, so this is host memory, the same device as ``cpu(device_id)`` (and shown as such).
+
+    >>> from deepblocks import context
+    >>> context.cpu_pinned(), context.cpu_pinned(1) == context.cpu(1)
+    (cpu(0), True)
+    """
+    return Context("cpu_pinned", device_id)
 
 
 def gpu(device_id=0):

@@ -47,6 +47,52 @@ def is_np_shape():
     return _state["shape"]
 
 
+class np_shape:
+    """A ``with`` block (or decorator) with NumPy shape semantics on (or off, for
+    ``np_shape(False)``); the previous setting comes back at its end.
+
+    >>> from deepblocks import util
+    >>> with util.np_shape(True):
+    ...     util.is_np_shape()
+    True
+    """
+
+    def __init__(self, active=True):
+        self._active = bool(active)
+        self._prev = []
+
+    def __enter__(self):
+        self._prev.append(set_np_shape(self._active))
+        return self
+
+    def __exit__(self, *exc):
+        set_np_shape(self._prev.pop())
+
+    def __call__(self, func):
+        import functools
+
+        @functools.wraps(func)
+        def wrapped(*args, **kwargs):
+            with np_shape(self._active):
+                return func(*args, **kwargs)
+        return wrapped
+
+
+def use_np_shape(func):
+    """Decorator running ``func`` (or each method of a class) with NumPy shape semantics on.
+
+    >>> from deepblocks import util
+    >>> util.use_np_shape(util.is_np_shape)()
+    True
+    """
+    if isinstance(func, type):
+        for name, attr in list(vars(func).items()):
+            if callable(attr) and not isinstance(attr, type):
+                setattr(func, name, np_shape(True)(attr))
+        return func
+    return np_shape(True)(func)
+
+
 def use_np(func_or_class):
     """Decorator kept for MXNet code: deepblocks needs no per-function mode switch."""
     return func_or_class

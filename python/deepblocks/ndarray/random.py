@@ -20,8 +20,11 @@ from .. import _core
 from ..numpy import random as _np_random
 from .ndarray import NDArray, _base, _nd
 from .ops import _write
+from .random_counts import (  # noqa: F401 (re-exported)
+    gamma, generalized_negative_binomial, multinomial, negative_binomial, poisson)
 
-__all__ = ["seed", "uniform", "normal", "randn", "randint", "shuffle", "exponential"]
+__all__ = ["seed", "uniform", "normal", "randn", "randint", "shuffle", "exponential", "gamma", "poisson",
+           "negative_binomial", "generalized_negative_binomial", "multinomial"]
 
 _INT_DTYPES = frozenset(_onp.dtype(d) for d in ("int32", "int64"))
 
@@ -145,6 +148,13 @@ def randint(low, high, shape=None, dtype=None, ctx=None, out=None, **kwargs):
 def exponential(scale=1, shape=None, dtype=None, ctx=None, out=None, **kwargs):
     """Samples from the exponential distribution with mean ``scale``."""
     shape, dtype = _like_out(out, shape, dtype)
+    if isinstance(scale, _base):
+        # One batch of ``shape`` samples per element of the array ``scale`` (as MXNet).
+        return _write(_params(
+            scale, None, shape, dtype, ctx,
+            lambda s, d, c: _core.uniform(0.0, 1.0, s, d, c, None),
+            lambda u, sc, _: _core.unary(-u, "log1p") * -sc,
+        ), out)
     u = _core.uniform(0.0, 1.0, _shape(shape), dtype, ctx, None)
     # -log(1 - u) with u in [0, 1) never takes the log of 0.
     return _write(NDArray(_core.unary(-u, "log1p") * -float(scale)), out)
