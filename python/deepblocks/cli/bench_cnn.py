@@ -18,9 +18,9 @@ import json
 import sys
 
 if __package__:
-    from .timing import measure_group
+    from .timing import measure_library
 else:  # run by path: timing.py is in the same folder, which is sys.path[0]
-    from timing import measure_group
+    from timing import measure_library
 
 ITEMS = {
     "conv3x3": ("conv 3x3 64->64, 56x56, batch 8, forward", {"torch": 1.0, "mxnet": 0.5}),
@@ -178,27 +178,7 @@ def _torch_items(torch, d):
 def measure(lib, repeat=5, only=None):
     """``{"version": ..., item: [best, median] seconds per call}`` for ``lib``; None when it
     cannot be imported."""
-    try:
-        mod = __import__(lib)
-    except Exception:
-        return None
-    d = _inputs()
-    if lib == "torch":
-        fns = _torch_items(mod, d)
-    elif lib == "mxnet":
-        def sync(out):
-            if out is None:
-                mod.npx.waitall()
-            else:
-                out.wait_to_read()
-        fns = _gluon_items(mod, d, sync)
-    else:
-        fns = _gluon_items(mod, d, lambda out: out)
-    result = {"version": mod.__version__}
-    for item, fn in fns.items():
-        if only is None or item in only:
-            result[item] = list(measure_group({item: fn}, repeat=repeat)[item])
-    return result
+    return measure_library(lib, repeat, only, _inputs, _torch_items, _gluon_items, makers=False)
 
 
 if __name__ == "__main__":

@@ -22,9 +22,9 @@ import math
 import sys
 
 if __package__:
-    from .timing import measure_group
+    from .timing import measure_library
 else:  # run by path: timing.py is in the same folder, which is sys.path[0]
-    from timing import measure_group
+    from timing import measure_library
 
 ITEMS = {
     "lstm_lm_step": ("2-layer LSTM LM step, 256, 35x32, vocab 28", {"torch": 1.0}),
@@ -170,27 +170,7 @@ def measure(lib, repeat=5, only=None):
     """``{"version": ..., item: [best, median] seconds per call}`` for ``lib``; None when it
     cannot be imported. Only the items timed are built (an LSTM step's model is not made
     when only the Transformer block is asked for)."""
-    try:
-        mod = __import__(lib)
-    except Exception:
-        return None
-    d = _inputs()
-    if lib == "torch":
-        makers = _torch_items(mod, d)
-    elif lib == "mxnet":
-        def sync(out):
-            if out is None:
-                mod.npx.waitall()
-            else:
-                out.wait_to_read()
-        makers = _gluon_items(mod, d, sync)
-    else:
-        makers = _gluon_items(mod, d, lambda out: out)
-    result = {"version": mod.__version__}
-    for item, make in makers.items():
-        if only is None or item in only:
-            result[item] = list(measure_group({item: make()}, repeat=repeat)[item])
-    return result
+    return measure_library(lib, repeat, only, _inputs, _torch_items, _gluon_items, makers=True)
 
 
 if __name__ == "__main__":

@@ -55,3 +55,34 @@ def fmt_time(s):
     if s < 1:
         return f"{s * 1e3:.2f} ms"
     return f"{s:.3f} s"
+
+
+def measure_library(lib, repeat, only, inputs, torch_items, gluon_items, makers=False):
+    """``{"version": ..., item: [best, median] seconds per call}`` for library ``lib``
+    ('deepblocks', 'torch' or 'mxnet'), or None when it cannot be imported: the shared driver
+    of the benchmark scripts. ``inputs()`` makes the data; ``torch_items(torch, data)`` and
+    ``gluon_items(mx, data, sync)`` the items, callables to time, or (``makers``) functions
+    that build one, so that only the items asked for are built."""
+    try:
+        mod = __import__(lib)
+    except Exception:
+        return None
+    d = inputs()
+    if lib == "torch":
+        items = torch_items(mod, d)
+    elif lib == "mxnet":
+        def sync(out):
+            # MXNet queues work asynchronously: wait for it, or for everything (None).
+            if out is None:
+                mod.npx.waitall()
+            else:
+                out.wait_to_read()
+        items = gluon_items(mod, d, sync)
+    else:
+        items = gluon_items(mod, d, lambda out: out)
+    result = {"version": mod.__version__}
+    for item, fn in items.items():
+        if only is None or item in only:
+            result[item] = list(measure_group({item: fn() if makers else fn}, repeat=repeat)[item])
+    return result
+

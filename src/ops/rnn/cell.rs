@@ -1,6 +1,6 @@
 //! The Gluon cells' gate step as one operation: `Tensor::rnn_cell`.
 
-use super::layer::{dense, zeros_like_dtype, Buf};
+use super::layer::{zeros_like_dtype, Buf};
 use super::{CellGrad, CellStep, RnnKernels, RnnMode, Rows};
 use crate::autograd::graph::{BackwardFn, Saver};
 use crate::error::{fmt_shape, Error, Result};
@@ -33,7 +33,7 @@ impl Tensor {
         let prev = match (needs_prev, prev) {
             (true, Some(p)) if p.shape() == [n, h] && p.dtype() == i2h.dtype() => {
                 i2h.same_device(p, "rnn_cell")?;
-                Some(crate::autograd::paused(|| dense(p))?)
+                Some(crate::autograd::paused(|| p.contiguous())?)
             }
             (true, Some(p)) => {
                 return Err(Error::Shape(format!("rnn_cell: the previous state has shape {} ({}), expected ({n}, {h}) ({})", fmt_shape(p.shape()), p.dtype(), i2h.dtype())))
@@ -41,7 +41,7 @@ impl Tensor {
             (true, None) => return Err(Error::Value(format!("rnn_cell: mode '{}' needs the previous state", mode.name()))),
             (false, _) => None,
         };
-        let (a, b) = crate::autograd::paused(|| Ok::<_, Error>((dense(i2h)?, dense(h2h)?)))?;
+        let (a, b) = crate::autograd::paused(|| Ok::<_, Error>((i2h.contiguous()?, h2h.contiguous()?)))?;
         let recording = crate::autograd::is_recording();
         let (out, keep) = crate::autograd::paused(|| cell_forward(&a, &b, prev.as_ref(), mode, recording))?;
         let mut inputs = vec![i2h, h2h];

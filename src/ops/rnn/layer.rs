@@ -43,10 +43,6 @@ struct Operands {
     masks: Option<Tensor>,
 }
 
-pub(super) fn dense(t: &Tensor) -> Result<Tensor> {
-    t.contiguous()
-}
-
 impl Tensor {
     /// The fused recurrent layer, MXNet's `RNN` operator: `self` is the input `(T, N, in)`,
     /// `params` the flat parameter vector (see the module doc), `hx` the initial hidden states
@@ -71,7 +67,7 @@ impl Tensor {
         check_operands(self, params, hx, cx, dropout_masks, cfg)?;
         let recording = crate::autograd::is_recording();
         let ops = crate::autograd::paused(|| -> Result<Operands> {
-            Ok(Operands { x: dense(self)?, w: dense(params)?, hx: dense(hx)?, cx: cx.map(dense).transpose()?, masks: dropout_masks.map(dense).transpose()? })
+            Ok(Operands { x: self.contiguous()?, w: params.contiguous()?, hx: hx.contiguous()?, cx: cx.map(Tensor::contiguous).transpose()?, masks: dropout_masks.map(Tensor::contiguous).transpose()? })
         })?;
         let fwd = crate::autograd::paused(|| forward(&ops, cfg, recording))?;
         let (t, n, ds) = (self.shape()[0], self.shape()[1], cfg.state_size() * cfg.dirs());
