@@ -37,7 +37,7 @@ def test_quick_start_is_two_commands_and_ci_runs_the_second():
     blocks = re.findall(r"^```sh\n(.*?)^```$", section("Quick start"), re.M | re.S)
     assert len(blocks) == 1
     commands = blocks[0].strip().splitlines()
-    assert commands == ["pip install '.[demo]' && python -m deepblocks demo",
+    assert commands == ["pip install -v '.[demo]' && python -m deepblocks demo",
                         "pip install -e '.[test]' && cargo test && python -m pytest"]
     ci = (ROOT / ".ci" / "run").read_text().splitlines()
     assert "pip install -e '.[test]'" in ci and "cargo test && python -m pytest" in ci

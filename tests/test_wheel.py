@@ -112,6 +112,11 @@ def test_wheel_contents(wheel):
     requires = [line for line in metadata.splitlines() if line.startswith("Requires-Dist:")]
     assert [r for r in requires if "extra ==" not in r] == ["Requires-Dist: numpy>=1.23"]
     assert "Provides-Extra: demo" in metadata and "Provides-Extra: test" in metadata
+    # Who made it, under which license, and where it lives: what `pip show` and PyPI display.
+    assert "License-Expression: Apache-2.0" in metadata and "License-File: LICENSE" in metadata
+    assert "Author: The deepblocks developers" in metadata
+    assert "Project-URL: Source, https://github.com/deepblocks/deepblocks" in metadata
+    assert any(".dist-info/" in n and n.endswith("/LICENSE") for n in names), names
 
 
 @pytest.mark.wheel
