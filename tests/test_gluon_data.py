@@ -134,3 +134,15 @@ def test_bad_arguments():
         data.DataLoader(ds, 2, batch_sampler=data.BatchSampler(data.SequentialSampler(3), 2))
     bs = data.BatchSampler(data.SequentialSampler(3), 2)
     assert [b for b in data.DataLoader(ds, batch_sampler=bs, batchify_fn=list)] == [[1, 2], [3]]
+
+
+def test_filter_sampler_and_dataset_sample():
+    # recorded from MXNet 1.9.1: FilterSampler(lambda x: x % 3 == 0, range(10)) -> [0, 3, 6, 9]
+    from deepblocks.gluon.data import FilterSampler, SimpleDataset
+    s = FilterSampler(lambda x: x % 3 == 0, list(range(10)))
+    assert list(s) == [0, 3, 6, 9] and len(s) == 4
+    ds = SimpleDataset(list(range(10)))
+    odd = ds.sample(FilterSampler(lambda x: x % 2 == 1, ds))
+    assert len(odd) == 5 and [odd[i] for i in range(5)] == [1, 3, 5, 7, 9]
+    with pytest.raises(TypeError, match="Invalid sampler type"):
+        ds.sample([1, 2])

@@ -160,3 +160,29 @@ def test_argument_errors():
     raises(ValueError, R.negative_binomial, 1, 1.5, shape=2, contains="p")
     raises(TypeError, R.gamma, 1, 1, shape=2, dtype="int32", contains="dtype")
     raises(TypeError, R.randint, 0, 5, dtype="float32", contains="dtype")
+
+
+@pytest.mark.parametrize("name, kwargs, mean, var", [
+    ("uniform_like", dict(low=1, high=3), 2.0, 1 / 3),
+    ("normal_like", dict(loc=1, scale=2), 1.0, 4.0),
+    ("gamma_like", dict(alpha=2, beta=3), 6.0, 18.0),
+    ("exponential_like", dict(lam=4), 0.25, 1 / 16),
+    ("poisson_like", dict(lam=3), 3.0, 3.0),
+    ("negative_binomial_like", dict(k=3, p=0.4), 4.5, 11.25),
+    ("generalized_negative_binomial_like", dict(mu=2, alpha=0.5), 2.0, 4.0),
+])
+def test_nd_random_like_samplers(name, kwargs, mean, var):
+    # MXNet 1.9.1's nd.random.*_like: shape, dtype and device of `data`, parameters by keyword
+    from deepblocks import nd
+    nd.random.seed(7)
+    data = nd.zeros((20000,), dtype="float64")
+    y = getattr(nd.random, name)(data, **kwargs)
+    assert y.shape == (20000,) and y.dtype == onp.float64 and isinstance(y, nd.NDArray)
+    a = y.asnumpy()
+    # five standard errors of the mean; the variance within 10%
+    assert abs(a.mean() - mean) < 5 * (var / a.size) ** 0.5, a.mean()
+    assert abs(a.var() - var) < 0.1 * var, a.var()
+    out = nd.zeros((3,))
+    assert getattr(nd.random, name)(nd.zeros((3,)), out=out, **kwargs) is out
+    with pytest.raises(TypeError, match="data must be an NDArray"):
+        getattr(nd.random, name)([1.0, 2.0], **kwargs)

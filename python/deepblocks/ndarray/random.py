@@ -192,3 +192,7 @@ def _like_out(out, shape, dtype):
     if not isinstance(out, _base):
         raise TypeError(f"out must be an NDArray, got {type(out).__name__}")
     return (out.shape if shape is None else shape), (_base.dtype.__get__(out) if dtype is None else dtype)
+
+from .random_like import (  # noqa: E402,F401 (re-exported; they call the samplers above)
+    exponential_like, gamma_like, generalized_negative_binomial_like, negative_binomial_like, normal_like,
+    poisson_like, uniform_like)

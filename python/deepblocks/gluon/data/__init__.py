@@ -17,11 +17,11 @@ array([0., 1.])
 
 from .dataloader import DataLoader, default_batchify_fn
 from .dataset import ArrayDataset, Dataset, SimpleDataset
-from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
+from .sampler import BatchSampler, FilterSampler, RandomSampler, Sampler, SequentialSampler
 
 __all__ = [
     "Dataset", "SimpleDataset", "ArrayDataset", "Sampler", "SequentialSampler", "RandomSampler",
-    "BatchSampler", "DataLoader", "default_batchify_fn", "vision", "text",
+    "FilterSampler", "BatchSampler", "DataLoader", "default_batchify_fn", "vision", "text",
 ]
 
 

@@ -33,6 +33,20 @@ class Dataset:
         n = len(self) if count is None else min(count, len(self))
         return SimpleDataset([self[i] for i in range(n)])
 
+    def sample(self, sampler):
+        """The samples at the indices ``sampler`` yields, as a new dataset (read on access).
+
+        >>> from deepblocks.gluon.data import FilterSampler, SimpleDataset
+        >>> ds = SimpleDataset(list(range(10)))
+        >>> odd = ds.sample(FilterSampler(lambda x: x % 2 == 1, ds))
+        >>> len(odd), odd[1]
+        (5, 3)
+        """
+        from .sampler import Sampler
+        if not isinstance(sampler, Sampler):
+            raise TypeError(f"Invalid sampler type: {type(sampler)}. Expected gluon.data.Sampler instead.")
+        return _SampledDataset(self, list(sampler))
+
     def transform(self, fn, lazy=True):
         """A dataset of ``fn(*sample)`` (``fn(sample)`` for single samples), computed on access
         (``lazy``) or now."""
@@ -121,3 +135,17 @@ class ArrayDataset(Dataset):
 
     def __len__(self):
         return self._length
+
+
+class _SampledDataset(Dataset):
+    """The samples of ``dataset`` at ``indices``."""
+
+    def __init__(self, dataset, indices):
+        self._dataset = dataset
+        self._indices = indices
+
+    def __len__(self):
+        return len(self._indices)
+
+    def __getitem__(self, idx):
+        return self._dataset[self._indices[idx]]

@@ -4,7 +4,7 @@ import numpy as _onp
 
 from ...numpy import random as _random
 
-__all__ = ["Sampler", "SequentialSampler", "RandomSampler", "BatchSampler"]
+__all__ = ["Sampler", "SequentialSampler", "RandomSampler", "FilterSampler", "BatchSampler"]
 
 
 class Sampler:
@@ -44,6 +44,24 @@ class RandomSampler(Sampler):
 
     def __len__(self):
         return self._length
+
+
+class FilterSampler(Sampler):
+    """The indices of the samples of ``dataset`` for which ``fn(sample)`` is true, in order
+    (the dataset is scanned once, at construction).
+
+    >>> list(FilterSampler(lambda x: x % 3 == 0, list(range(10))))
+    [0, 3, 6, 9]
+    """
+
+    def __init__(self, fn, dataset):
+        self._indices = [i for i, sample in enumerate(dataset) if fn(sample)]
+
+    def __iter__(self):
+        return iter(self._indices)
+
+    def __len__(self):
+        return len(self._indices)
 
 
 class BatchSampler(Sampler):
