@@ -19,6 +19,7 @@ from .parameter import Constant, DeferredInitializationError, Parameter, Paramet
 from .block import Block, HybridBlock, SymbolBlock
 from . import nn, loss, utils, data, rnn
 from .trainer import Trainer
+from . import contrib
 
 __all__ = ["Block", "HybridBlock", "SymbolBlock", "Parameter", "Constant", "ParameterDict", "ParameterList",
-           "DeferredInitializationError", "Trainer", "nn", "rnn", "loss", "data", "utils", "parameter"]
+           "DeferredInitializationError", "Trainer", "nn", "rnn", "loss", "data", "utils", "parameter", "contrib"]
