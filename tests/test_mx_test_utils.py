@@ -258,3 +258,165 @@ def test_environment_and_cd_run(monkeypatch):
 def test_list_gpus():
     assert list(tu.list_gpus()) == list(range(mx.num_gpus()))
     assert isinstance(tu.list_gpus(), range)
+
+
+# ---- the rest of mxnet.test_utils (test_utils_more) -------------------------------------------
+
+def test_more_names_are_exported():
+    from deepblocks import test_utils as tu
+    for name in ("retry", "collapse_sum_like", "effective_dtype", "verify_generator", "chi_square_check",
+                 "check_symbolic_forward", "rand_sparse_ndarray", "DummyIter", "use_np", "setenv"):
+        assert name in tu.__all__ and callable(getattr(tu, name)), name
+
+
+def test_deterministic_helpers_as_mxnet():
+    # recorded from MXNet 1.9.1
+    from deepblocks import nd
+    from deepblocks import test_utils as tu
+    assert tu.collapse_sum_like(onp.arange(24.0).reshape(2, 3, 4), (3, 1)).tolist() == [[60.0], [92.0], [124.0]]
+    assert tu.collapse_sum_like(onp.ones((2, 0)), (1, 0)).shape == (1, 0)
+    assert tu.effective_dtype(nd.ones(2)) == onp.float32 and tu.default_dtype() is onp.float32
+    assert tu.get_etol() == 0 and tu.get_etol(0.1) == 0.1
+    a = nd.ones((3,))
+    assert tu.same_array(a, a) and not tu.same_array(a, a.copy())
+    assert a.asnumpy().tolist() == [1.0, 1.0, 1.0]
+    assert tu.create_2d_tensor(2, 3).asnumpy().tolist() == [[0, 0, 0], [1, 1, 1]]
+    assert tu.create_vector(3).dtype == onp.int64
+    assert tu.get_identity_mat_batch(2).shape == (2, 2, 2) and tu.get_identity_mat(2).dtype == onp.float32
+    assert tu.assign_each(onp.array([1.0, 2.0]), lambda x: x * 2).tolist() == [2.0, 4.0]
+    assert tu.assign_each2(onp.array([1, 2]), onp.array([3, 4]), lambda x, y: x + y).tolist() == [4.0, 6.0]
+    with pytest.raises(AssertionError, match=r"a.shape = \(2,\) and b.shape = \(3,\) are not equal"):
+        tu.checkShapes(onp.ones(2), onp.ones(3))
+
+
+def test_nan_and_error_fraction_comparisons():
+    from deepblocks import test_utils as tu
+    tu.assert_almost_equal_ignore_nan(onp.array([1.0, onp.nan, 3.0]), onp.array([1.0, 2.0, 3.0]))
+    with pytest.raises(AssertionError):
+        tu.assert_almost_equal_ignore_nan(onp.array([1.0, onp.nan, 3.0]), onp.array([1.0, 2.0, 3.1]))
+    # recorded from MXNet 1.9.1: one of four elements off passes etol=0.3 and fails etol=0.2
+    a, b = onp.array([1.0, 2.0, 3.0, 4.0]), onp.array([1.0, 2.0, 3.0, 9.0])
+    tu.assert_almost_equal_with_err(a, b, etol=0.3)
+    with pytest.raises(AssertionError):
+        tu.assert_almost_equal_with_err(a, b, etol=0.2)
+
+
+def test_retry_reruns_only_assertion_failures():
+    from deepblocks import test_utils as tu
+    calls = []
+
+    @tu.retry(3)
+    def always_fails():
+        calls.append(1)
+        assert False
+
+    with pytest.raises(AssertionError):
+        always_fails()
+    assert len(calls) == 3
+
+    @tu.retry(3)
+    def raises_other():
+        calls.append(1)
+        raise KeyError("x")
+
+    with pytest.raises(KeyError):
+        raises_other()
+    assert len(calls) == 4
+
+
+def test_chi_square_survival_function_matches_closed_forms():
+    import math
+    from deepblocks.test_utils_more import _chi2_sf
+    for x in (0.01, 0.5, 1.0, 3.0, 7.5, 20.0, 60.0):
+        assert math.isclose(_chi2_sf(x, 2), math.exp(-x / 2), rel_tol=1e-9, abs_tol=1e-14)
+        assert math.isclose(_chi2_sf(x, 1), math.erfc(math.sqrt(x / 2)), rel_tol=1e-9, abs_tol=1e-14)
+        assert math.isclose(_chi2_sf(x, 4), math.exp(-x / 2) * (1 + x / 2), rel_tol=1e-9, abs_tol=1e-14)
+    assert _chi2_sf(0.0, 3) == 1.0
+
+
+def test_generator_checks_accept_good_samplers_and_reject_bad_ones():
+    from deepblocks import np, test_utils as tu
+    np.random.seed(5)
+    # the engine's uniform sampler against ten equal buckets of [0, 1)
+    buckets, probs = tu.gen_buckets_probs_with_ppf(lambda q: q, 10)
+    pvalues = tu.verify_generator(lambda n: np.random.uniform(0, 1, size=n).asnumpy(), buckets, probs,
+                                  nsamples=20000, nrepeat=5)
+    assert len(pvalues) == 5
+    # discrete buckets: a fair die passes, a loaded one fails
+    fair = lambda n: onp.random.randint(0, 6, n)  # noqa: E731
+    tu.verify_generator(fair, list(range(6)), [1 / 6] * 6, nsamples=6000)
+    loaded = lambda n: onp.minimum(onp.random.randint(0, 7, n), 5)  # noqa: E731
+    with pytest.raises(AssertionError, match="Generator test fails"):
+        tu.verify_generator(loaded, list(range(6)), [1 / 6] * 6, nsamples=6000)
+    onp.random.seed(1)
+    assert tu.mean_check(lambda n: onp.random.normal(2.0, 1.0, n), 2.0, 1.0, nsamples=20000)
+    assert tu.var_check(lambda n: onp.random.normal(0, 1.0, n), 1.0, nsamples=20000)
+    assert not tu.mean_check(lambda n: onp.random.normal(2.5, 1.0, n), 2.0, 1.0, nsamples=20000)
+    assert not tu.var_check(lambda n: onp.random.normal(0, 2.0, n), 1.0, nsamples=20000)
+
+
+def test_test_matrices():
+    from deepblocks import test_utils as tu
+    onp.random.seed(0)
+    q = tu.new_orthonormal_matrix_2d(4)
+    onp.testing.assert_allclose(q @ q.T, onp.eye(4), atol=1e-10)
+    s = tu.new_sym_matrix_with_real_eigvals_nd((2, 3, 3))
+    assert s.shape == (2, 3, 3)
+    onp.testing.assert_allclose(s, s.transpose(0, 2, 1), atol=1e-10)
+    m = tu.new_matrix_with_real_eigvals_nd((2, 4, 4))
+    assert m.shape == (2, 4, 4) and onp.abs(onp.linalg.eigvals(m).imag).max() < 1e-8
+    x, y = tu.rand_coord_2d(0, 3, 5, 6)
+    assert 0 <= x < 3 and y == 5
+    picked = tu.random_sample(list(range(10)), 4)
+    assert len(set(picked)) == 4 and set(picked) <= set(range(10))
+    arrays = tu.random_uniform_arrays((2, 3), (4,), low=1.0, high=2.0)
+    assert [a.shape for a in arrays] == [(2, 3), (4,)] and arrays[0].dtype == onp.float32
+    assert all(((a >= 1) & (a < 2)).all() for a in arrays)
+
+
+def test_callables_in_place_of_symbols():
+    from deepblocks import np, test_utils as tu
+    f = lambda x, y: x * y + 1  # noqa: E731
+    loc = [onp.array([1.0, 2.0]), onp.array([3.0, 4.0])]
+    tu.check_symbolic_forward(f, loc, [onp.array([4.0, 9.0])])
+    tu.check_symbolic_backward(f, loc, [onp.array([1.0, 1.0])], [onp.array([3.0, 4.0]), onp.array([1.0, 2.0])])
+    with pytest.raises(AssertionError):
+        tu.check_symbolic_forward(f, loc, [onp.array([4.0, 10.0])])
+    assert tu.simple_forward(lambda x: x * 2, x=onp.array([1.0])).tolist() == [2.0]
+    assert tu.check_speed(lambda x: (x * x).sum(), location=[onp.ones(3)], N=2) > 0
+    for refused in (lambda: tu.check_symbolic_forward("not a symbol", loc, []),
+                    lambda: tu.check_consistency(None, []),
+                    lambda: tu.rand_sparse_ndarray((2, 2), "csr")):
+        with pytest.raises(NotImplementedError):
+            refused()
+
+
+def test_compare_optimizer_and_dummy_iter():
+    from deepblocks import io, optimizer, test_utils as tu
+    tu.compare_optimizer(optimizer.SGD(learning_rate=0.1, momentum=0.9), optimizer.SGD(learning_rate=0.1, momentum=0.9),
+                         (3, 4), "float32")
+    with pytest.raises(AssertionError):
+        tu.compare_optimizer(optimizer.SGD(learning_rate=0.1), optimizer.SGD(learning_rate=0.2), (3, 4), "float32")
+    it = tu.DummyIter(io.NDArrayIter(onp.arange(6.0), batch_size=2))
+    assert next(it) is next(it) and it.batch_size == 2
+
+
+def test_gluon_hybridize_consistency():
+    from deepblocks import test_utils as tu
+    from deepblocks.gluon import nn
+
+    def build():
+        net = nn.HybridSequential()
+        net.add(nn.Dense(3, activation="relu"), nn.Dense(2))
+        return net
+    tu.check_gluon_hybridize_consistency(build, [onp.random.rand(4, 5).astype("float32")])
+
+
+def test_discard_stderr_silences_file_descriptor_2(capfd):
+    import os
+    from deepblocks import test_utils as tu
+    with tu.discard_stderr():
+        os.write(2, b"hidden\n")
+    os.write(2, b"shown\n")
+    err = capfd.readouterr().err
+    assert "hidden" not in err and "shown" in err

@@ -515,3 +515,11 @@ def check_numeric_gradient(sym, location, aux_states=None, numeric_eps=None, rto
         analytic = _as_numpy(inputs[i].grad)
         assert_almost_equal(numeric.astype(dtype), analytic, rtol, atol,
                             names=(f"NUMERICAL_{name}", f"BACKWARD_{name}"))
+
+
+# The rest of MXNet's names (retrying, test matrices, sampler checks, refusals of the Symbol
+# and sparse APIs) live in test_utils_more to keep this file about comparisons and data.
+from .test_utils_more import *  # noqa: E402,F401,F403
+from . import test_utils_more as _more  # noqa: E402
+
+__all__ += _more.__all__
