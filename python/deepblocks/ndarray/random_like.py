@@ -4,7 +4,7 @@
 >>> from deepblocks import nd
 >>> x = nd.zeros((2, 3), dtype='float64')
 >>> y = nd.random.uniform_like(x, low=1, high=2)
->>> y.shape, y.dtype, 1 <= y.asnumpy().min() <= y.asnumpy().max() < 2
+>>> y.shape, y.dtype, bool(1 <= y.asnumpy().min() <= y.asnumpy().max() < 2)
 ((2, 3), <class 'numpy.float64'>, True)
 """
 
