@@ -31,6 +31,7 @@ from . import random
 from . import optimizer
 from . import io
 from . import lr_scheduler
+from .gluon import metric
 from .base import MXNetError
 from .context import Context, cpu, cpu_pinned, current_context, current_device, gpu, num_gpus
 from .util import is_np_array, is_np_shape, np_shape, set_np_shape, use_np, use_np_shape
@@ -47,9 +48,11 @@ _sys.modules[__name__ + ".np"] = numpy
 _sys.modules[__name__ + ".npx"] = numpy_extension
 _sys.modules[__name__ + ".nd"] = ndarray
 _sys.modules[__name__ + ".init"] = initializer
+# MXNet 1.x names it mx.metric, MXNet 2 gluon.metric: one module under both names.
+_sys.modules[__name__ + ".metric"] = metric
 
 __all__ = [
-    "np", "npx", "nd", "init", "initializer", "autograd", "gluon", "numpy", "numpy_extension", "ndarray", "optimizer", "lr_scheduler", "base", "context", "cuda", "runtime", "util", "random", "io",
+    "np", "npx", "nd", "init", "initializer", "autograd", "gluon", "numpy", "numpy_extension", "ndarray", "optimizer", "lr_scheduler", "metric", "base", "context", "cuda", "runtime", "util", "random", "io",
     "MXNetError", "Context", "cpu", "cpu_pinned", "gpu", "current_context", "current_device", "num_gpus",
     "np_shape", "is_np_shape", "use_np_shape", "set_np_shape", "is_np_array", "use_np",
 ]

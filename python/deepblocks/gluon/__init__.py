@@ -18,8 +18,9 @@ from . import parameter
 from .parameter import Constant, DeferredInitializationError, Parameter, ParameterDict, ParameterList
 from .block import Block, HybridBlock, SymbolBlock
 from . import nn, loss, utils, data, rnn
+from . import metric
 from .trainer import Trainer
 from . import contrib
 
 __all__ = ["Block", "HybridBlock", "SymbolBlock", "Parameter", "Constant", "ParameterDict", "ParameterList",
-           "DeferredInitializationError", "Trainer", "nn", "rnn", "loss", "data", "utils", "parameter", "contrib"]
+           "DeferredInitializationError", "Trainer", "nn", "rnn", "loss", "data", "utils", "parameter", "contrib", "metric"]

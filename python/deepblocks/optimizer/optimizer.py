@@ -73,7 +73,10 @@ class Optimizer:
             learning_rate = getattr(lr_scheduler, "base_lr", None) if lr_scheduler is not None else None
             if learning_rate is None:
                 learning_rate = 0.01
-        elif lr_scheduler is not None:
+        elif lr_scheduler is not None and getattr(lr_scheduler, "base_lr", None) != learning_rate:
+            # MXNet prints this notice; a warning says the same without writing to stdout.
+            warnings.warn("learning rate from ``lr_scheduler`` has been overwritten by ``learning_rate`` "
+                          "in optimizer.", UserWarning, stacklevel=2)
             lr_scheduler.base_lr = learning_rate
         self.rescale_grad = rescale_grad
         self.lr = learning_rate
