@@ -1,5 +1,10 @@
 """``gluon.loss``: losses as Blocks. Each returns one value per example (the mean over every
-axis but ``batch_axis``), optionally scaled by ``weight`` and a per-example ``sample_weight``.
+axis but ``batch_axis``), optionally scaled by ``weight`` and a per-example ``sample_weight``;
+MXNet 1.9.1's exceptions to that rule are kept (``KLDivLoss`` and ``TripletLoss`` sum,
+``PoissonNLLLoss`` averages everything, ``CosineEmbeddingLoss`` answers a ``(batch, 1)`` column).
+The losses work on numpy-mode arrays and on legacy NDArrays alike (MXNet 1.9.1's
+``CTCLoss``, ``TripletLoss``, ``PoissonNLLLoss``, ``CosineEmbeddingLoss`` and ``SDMLLoss`` fail in
+numpy mode).
 
 >>> from deepblocks import np, npx
 >>> from deepblocks.gluon import loss as gloss
@@ -13,12 +18,16 @@ SoftmaxCrossEntropyLoss(batch_axis=0, w=None)
 array([0.6931])
 """
 
+import math
+
 from .. import numpy as _np
 from .. import numpy_extension as _npx
+from ..numpy_extension.ctc import ctc_loss as _ctc_loss
 from .block import HybridBlock
 
 __all__ = ["Loss", "L2Loss", "L1Loss", "SoftmaxCrossEntropyLoss", "SoftmaxCELoss", "SigmoidBinaryCrossEntropyLoss",
-           "SigmoidBCELoss", "HuberLoss", "HingeLoss", "SquaredHingeLoss", "LogisticLoss", "KLDivLoss"]
+           "SigmoidBCELoss", "HuberLoss", "HingeLoss", "SquaredHingeLoss", "LogisticLoss", "KLDivLoss", "CTCLoss",
+           "TripletLoss", "PoissonNLLLoss", "CosineEmbeddingLoss", "SDMLLoss"]
 
 
 def _reshape_like(label, pred):
@@ -91,7 +100,24 @@ class L1Loss(Loss):
 class SoftmaxCrossEntropyLoss(Loss):
     """Cross-entropy of ``softmax(pred)`` along ``axis`` with class indices
     (``sparse_label=True``) or with probability rows; ``from_logits=True`` means ``pred``
-    already holds log-probabilities."""
+    already holds log-probabilities.
+
+    Sparse labels have ``pred``'s shape without the class axis (or with it of size 1) and hold
+    integers ``0..classes-1``, as ints or as integral floats. Where MXNet 1.9.1 silently answers
+    a loss, deepblocks raises: a ValueError for a class index out of range (MXNet clips it into
+    range), for a non-integral or NaN label (MXNet truncates it; NaN becomes class 0), and for
+    labels shaped like ``pred`` (one-hot or probability rows), with a hint to pass
+    ``sparse_label=False`` (MXNet's shape error gives no hint).
+
+    >>> from deepblocks import np
+    >>> ce = SoftmaxCrossEntropyLoss()
+    >>> ce(np.array([[0.0, 0.0], [0.0, 0.0]]), np.array([1.0, 0.0])).round(4)
+    array([0.6931, 0.6931])
+    >>> ce(np.array([[0.0, 0.0]]), np.array([2]))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: ...label 2 at index (0,) is not a class index: pred has 2 classes along axis -1, ...
+    """
 
     def __init__(self, axis=-1, sparse_label=True, from_logits=False, weight=None, batch_axis=0, **kwargs):
         super().__init__(weight, batch_axis, **kwargs)
@@ -102,12 +128,42 @@ class SoftmaxCrossEntropyLoss(Loss):
     def forward(self, pred, label, sample_weight=None):
         logp = pred if self._from_logits else _npx.log_softmax(pred, axis=self._axis)
         if self._sparse_label:
-            if label.ndim == pred.ndim and label.shape[self._axis] == 1:
-                label = label.squeeze(axis=self._axis)
+            label = _sparse_label(pred.shape, label, self._axis)
             loss = -_npx.pick(logp, label, axis=self._axis, keepdims=True)
         else:
             loss = -(logp * _reshape_like(label, logp)).sum(axis=self._axis, keepdims=True)
         return _like(_batch_mean(self._weighted(loss, sample_weight), self._batch_axis), pred)
+
+
+def _sparse_label(shape, label, axis):
+    """``label`` as class indices for a prediction of ``shape``, checked with one reduction:
+    every value must be an integer in ``0..classes-1`` (the rare failure is explained on the
+    host)."""
+    ax = axis % len(shape)
+    classes = shape[ax]
+    want = shape[:ax] + shape[ax + 1:]
+    if tuple(label.shape) == tuple(shape) and classes > 1:
+        raise ValueError(f"label shape {tuple(label.shape)} equals the prediction shape {tuple(shape)}, class axis "
+                         f"included, like one-hot labels; with sparse_label=True labels are class indices of shape "
+                         f"{want}. For one-hot or probability labels use SoftmaxCrossEntropyLoss(sparse_label=False)")
+    if label.ndim == len(shape) and label.shape[ax] == 1:
+        label = label.squeeze(axis=ax)
+    if tuple(label.shape) != want:
+        raise ValueError(f"label shape {tuple(label.shape)} does not fit the prediction shape {tuple(shape)} "
+                         f"(classes along axis {axis}): sparse labels need shape {want}")
+    lab = _np.asarray(label)
+    if lab.size == 0:
+        return lab
+    index = lab if lab.dtype.kind in "iub" else _np.rint(lab)
+    if bool((lab == _np.clip(index, 0, classes - 1)).all()):
+        return lab
+    host = lab.asnumpy()
+    bad = ~((host >= 0) & (host <= classes - 1) & (host == host.round()))
+    at = tuple(int(i[0]) for i in bad.nonzero())
+    value = host[at]
+    value = int(value) if float(value).is_integer() else float(value)
+    raise ValueError(f"label {value!r} at index {at} is not a class index: pred has {classes} classes "
+                     f"along axis {axis}, so labels must be integers 0..{classes - 1}")
 
 
 SoftmaxCELoss = SoftmaxCrossEntropyLoss
@@ -208,3 +264,179 @@ class KLDivLoss(Loss):
             pred = _npx.log_softmax(pred, axis=self._axis)
         loss = label * (_np.log(label + 1e-12) - pred)
         return _batch_mean(self._weighted(loss, sample_weight), self._batch_axis, "sum")
+
+
+def _as_np(x):
+    """A numpy-mode view of ``x`` (free for a legacy NDArray; autograd sees through it)."""
+    return None if x is None else _np.asarray(x)
+
+
+class CTCLoss(Loss):
+    """Connectionist temporal classification loss (Graves et al., 2006) of unnormalized
+    scores ``pred`` against label sequences, one value per example.
+
+    ``layout`` is ``pred``'s ('NTC' or 'TNC': batch, time, alphabet) and ``label_layout`` the
+    labels' ('NT' or 'TN'). The last channel of the alphabet is the blank, so labels hold
+    symbols ``0..alphabet_size-2``, padded at the end with -1; ``pred_lengths`` and
+    ``label_lengths`` (shape ``(batch,)``) give per-example lengths instead. As in MXNet, a label
+    that cannot fit its time steps gets a loss of 0. A symbol outside the alphabet, the blank
+    inside a label, non-integer labels or lengths, and lengths past their axis raise a
+    ValueError here (MXNet reads garbage, rounds, or crashes); bad layouts raise ValueError
+    where MXNet asserts.
+
+    >>> from deepblocks import np
+    >>> ctc = CTCLoss()
+    >>> ctc
+    CTCLoss(batch_axis=0, w=None)
+    >>> # uniform scores: 5 of the 4**3 paths spell "1 0", 6 spell "2"
+    >>> ctc(np.zeros((2, 3, 4)), np.array([[1, 0], [2, -1]])).round(4)
+    array([2.5494, 2.3671])
+    """
+
+    def __init__(self, layout="NTC", label_layout="NT", weight=None, **kwargs):
+        if layout not in ("NTC", "TNC"):
+            raise ValueError(f"Only 'NTC' and 'TNC' layouts for pred are supported. Got: {layout}")
+        if label_layout not in ("NT", "TN"):
+            raise ValueError(f"Only 'NT' and 'TN' layouts for label are supported. Got: {label_layout}")
+        self._layout = layout
+        self._label_layout = label_layout
+        super().__init__(weight, label_layout.find("N"), **kwargs)
+
+    def forward(self, pred, label, pred_lengths=None, label_lengths=None, sample_weight=None):
+        data = _as_np(pred)
+        if self._layout == "NTC":
+            if data.ndim != 3:
+                raise ValueError(f"pred must be 3-d with layout NTC (batch, time, alphabet), got shape {data.shape}")
+            data = _np.swapaxes(data, 0, 1)
+        if self._batch_axis == 1:
+            label = _np.swapaxes(_as_np(label), 0, 1)
+        loss = _ctc_loss(data, label, pred_lengths, label_lengths, use_data_lengths=pred_lengths is not None,
+                         use_label_lengths=label_lengths is not None, blank_label="last")
+        return _like(self._weighted(loss, _as_np(sample_weight)), pred)
+
+
+class TripletLoss(Loss):
+    """``max(0, sum((positive - pred)**2) - sum((negative - pred)**2) + margin)`` per example,
+    the sums over every axis but ``batch_axis``; ``positive`` and ``negative`` are reshaped
+    like ``pred``. As in MXNet it takes no ``sample_weight``.
+
+    >>> from deepblocks import np
+    >>> TripletLoss(margin=1)(np.array([[0.0, 0.0]]), np.array([[1.0, 0.0]]), np.array([[0.0, 3.0]]))
+    array([0.])
+    >>> TripletLoss(margin=1)(np.array([[0.0, 0.0]]), np.array([[1.0, 1.0]]), np.array([[1.0, 0.0]]))
+    array([2.])
+    """
+
+    def __init__(self, margin=1, weight=None, batch_axis=0, **kwargs):
+        super().__init__(weight, batch_axis, **kwargs)
+        self._margin = margin
+
+    def forward(self, pred, positive, negative):
+        x = _as_np(pred)
+        gap = _np.square(_reshape_like(_as_np(positive), x) - x) - _np.square(_reshape_like(_as_np(negative), x) - x)
+        loss = _npx.relu(_batch_mean(gap, self._batch_axis, "sum") + self._margin)
+        return _like(self._weighted(loss, None), pred)
+
+
+class PoissonNLLLoss(Loss):
+    """Negative log-likelihood of counts ``target`` under a Poisson law with rate ``exp(pred)``
+    (``from_logits=True``, the default) or ``pred``: ``exp(pred) - target*pred``, or
+    ``pred - target*log(pred + epsilon)``. ``compute_full`` adds Stirling's approximation of
+    ``log(target!)`` for targets above 1. As in MXNet the answer is the mean over every
+    element (shape ``()`` in numpy mode, ``(1,)`` for NDArrays), and ``epsilon`` is an argument
+    of the call.
+
+    With ``compute_full``, MXNet 1.9.1 answers NaN as soon as a target is 0 (``0*log(0)``
+    leaks through its mask) and fails under ``autograd.record()``; deepblocks leaves the term
+    out for targets up to 1, as the formula says, and records.
+
+    >>> from deepblocks import np
+    >>> PoissonNLLLoss()(np.array([[0.0, 1.0]]), np.array([[1.0, 2.0]])).round(4)
+    array(0.8591)
+    """
+
+    def __init__(self, weight=None, from_logits=True, batch_axis=0, compute_full=False, **kwargs):
+        super().__init__(weight, batch_axis, **kwargs)
+        self._from_logits = from_logits
+        self._compute_full = compute_full
+
+    def forward(self, pred, target, sample_weight=None, epsilon=1e-08):
+        x = _as_np(pred)
+        target = _reshape_like(_as_np(target), x)
+        if self._from_logits:
+            loss = _np.exp(x) - target * x
+        else:
+            loss = x - target * _np.log(x + epsilon)
+        if self._compute_full:
+            big = target > 1
+            # Evaluated on a safe copy so that the masked-out entries give no NaN (nor NaN gradient).
+            t = _np.where(big, target, 2.0)
+            stirling = t * _np.log(t) - t + 0.5 * _np.log(2 * math.pi * t)
+            loss = loss + _np.where(big, stirling, 0.0)
+        loss = self._weighted(loss, _as_np(sample_weight)).mean()
+        legacy = _like(loss, pred)
+        # Legacy NDArrays have no 0-d arrays: the full mean is (1,), as in MXNet.
+        return loss if legacy is loss else legacy.reshape((1,))
+
+
+class CosineEmbeddingLoss(Loss):
+    """For labels 1, ``1 - cos(input1, input2)``; for labels -1, ``max(0, cos - margin)``; 0
+    for any other label. The cosine is taken along the last axis (``input1`` is reshaped like
+    ``input2``) with its denominator kept at least 1e-12, and the answer is a
+    ``(rows, 1)`` column as in MXNet (a 1-d ``sample_weight`` broadcasts against it).
+
+    >>> from deepblocks import np
+    >>> x, y = np.array([[1.0, 0.0], [1.0, 0.0]]), np.array([[1.0, 1.0], [1.0, 1.0]])
+    >>> CosineEmbeddingLoss()(x, y, np.array([1, -1])).round(4)
+    array([[0.2929],
+           [0.7071]])
+    """
+
+    def __init__(self, weight=None, batch_axis=0, margin=0, **kwargs):
+        super().__init__(weight, batch_axis, **kwargs)
+        self._margin = margin
+
+    def forward(self, input1, input2, label, sample_weight=None):
+        y = _as_np(input2)
+        x = _reshape_like(_as_np(input1), y)
+        label = _as_np(label).reshape((-1, 1))
+        norms = _np.sqrt((x * x).sum(axis=-1)) * _np.sqrt((y * y).sum(axis=-1))
+        cos = ((x * y).sum(axis=-1) / _np.maximum(norms, 1e-12)).reshape((-1, 1))
+        loss = _np.where(label == 1, 1 - cos, 0.0) + _np.where(label == -1, _npx.relu(cos - self._margin), 0.0)
+        return _like(self._weighted(loss, _as_np(sample_weight)), input1)
+
+
+class SDMLLoss(Loss):
+    """Smoothed deep metric learning loss (Bonadiman et al., 2019) for two aligned batches of
+    vectors ``x1``, ``x2`` of shape ``(batch, dim)``: row ``i`` of ``x2`` is the positive for row
+    ``i`` of ``x1`` and every other row a negative. The softmax of minus the squared distances
+    is compared by ``KLDivLoss`` with the identity smoothed by ``smoothing_parameter``; one value
+    per example.
+
+    As in MXNet 1.9.1, ``weight`` is shown in the repr but not applied. A batch of one (MXNet:
+    NaN) or inputs of other shapes raise a ValueError.
+
+    >>> from deepblocks import np
+    >>> x = np.array([[0.0, 0.0], [3.0, 0.0]])
+    >>> SDMLLoss()(x, x).round(4)
+    array([2.0893, 2.0893])
+    """
+
+    def __init__(self, smoothing_parameter=0.3, weight=1.0, batch_axis=0, **kwargs):
+        super().__init__(weight, batch_axis, **kwargs)
+        self.kl_loss = KLDivLoss(from_logits=True)
+        self.smoothing_parameter = smoothing_parameter
+
+    def forward(self, x1, x2):
+        a, b = _as_np(x1), _as_np(x2)
+        if a.ndim != 2 or a.shape != b.shape:
+            raise ValueError(f"x1 and x2 must be batches of vectors of one shape (batch, dim), got {a.shape} and "
+                             f"{b.shape}")
+        n = a.shape[0]
+        if n < 2:
+            raise ValueError(f"a batch of at least 2 pairs is needed (the other rows are the negatives), got {n}")
+        distances = _np.square(a.reshape(n, 1, -1) - b.reshape(1, n, -1)).sum(axis=2)
+        gold = _np.eye(n, dtype=a.dtype, ctx=a.ctx)
+        smooth = self.smoothing_parameter
+        labels = gold * (1 - smooth) + (1 - gold) * (smooth / (n - 1))
+        return _like(self.kl_loss(_npx.log_softmax(-distances, axis=1), labels), x1)
