@@ -2,8 +2,10 @@
 kernels.
 
 ``create(name, **kwargs)`` makes an optimizer by name ('sgd', 'nag', 'adam', 'adamw',
-'rmsprop', 'adagrad', case-insensitive); a ``gluon.Trainer`` or an ``Updater`` then calls
-``create_state`` once per parameter and ``update`` once per step. Updates write into the
+'rmsprop', 'adagrad', 'adadelta', 'adamax', 'nadam', 'lamb', 'lars', 'lbsgd', 'signum', 'ftml',
+'ftrl', 'sgld', 'dcasgd', 'ccsgd', 'test', and ``contrib``'s 'groupadagrad'; case-insensitive);
+a ``gluon.Trainer`` or an ``Updater`` then calls ``create_state`` once per parameter and
+``update`` once per step. Updates write into the
 weight and state arrays, so every view of a weight sees them; they are never recorded by
 autograd.
 
@@ -23,8 +25,22 @@ from .sgd import NAG, SGD
 from .adam import Adam, AdamW
 from .rmsprop import RMSProp
 from .adagrad import AdaGrad
+from .adadelta import AdaDelta
+from .adamax import Adamax
+from .nadam import Nadam
+from .lamb import LAMB
+from .lars import LARS, LBSGD
+from .signum import Signum
+from .ftml import FTML
+from .ftrl import Ftrl
+from .sgld import SGLD
+from .dcasgd import DCASGD
+from .legacy import Test, ccSGD
+from . import contrib
 
 __all__ = [
     "Optimizer", "Updater", "create", "get_updater", "register",
     "SGD", "NAG", "Adam", "AdamW", "RMSProp", "AdaGrad",
+    "AdaDelta", "Adamax", "Nadam", "LAMB", "LARS", "LBSGD", "Signum", "FTML", "Ftrl", "SGLD", "DCASGD",
+    "Test", "ccSGD", "contrib",
 ]
