@@ -98,7 +98,7 @@ def test_sync_batch_norm_and_sparse_embedding():
     assert repr(bn) == (f"SyncBatchNorm(eps=1e-05, momentum=0.9, fix_gamma=False, use_global_stats=False, "
                         f"ndev=2, key={bn.prefix!r}, in_channels=None)")
     bn.initialize()
-    x = np.array(onp.random.RandomState(0).rand(4, 3, 2, 2))
+    x = np.array(onp.random.RandomState(0).rand(4, 3, 2, 2), dtype="float32")
     ref = nn.BatchNorm()
     ref.initialize()
     with autograd.record():

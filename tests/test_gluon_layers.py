@@ -401,7 +401,7 @@ def test_layer_norm_against_numpy_and_finite_differences(axis, shape):
     net = nn.LayerNorm(axis=axis, gamma_initializer=init.Normal(1.0), beta_initializer=init.Normal(1.0))
     net.initialize()
     x = rand(*shape, seed=4) * 2
-    net(np.array(x))
+    net(np.array(x, dtype="float32"))        # deferred init in float32, then the float64 check
     net.cast("float64")
     out = net(np.array(x)).asnumpy()
     mean = x.mean(axis=axis, keepdims=True)

@@ -366,7 +366,7 @@ def test_deferred_shapes_for_every_layer(make, x, shapes):
     counting = CountingInit()
     net = make()
     net.initialize(counting)
-    net(np.array(x))
+    net(np.array(x, dtype="float32"))
     assert [p.shape for p in net.collect_params().values()] == shapes
     n_weights = sum(1 for k in net.collect_params() if k.endswith("weight"))
     assert len(counting.calls) == n_weights

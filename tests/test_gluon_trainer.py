@@ -272,7 +272,8 @@ def _fixed_net():
                                                ("sgd", {"learning_rate": 0.1, "momentum": 0.9})])
 def test_save_and_load_states_continue_training_identically(tmp_path, optimizer, params):
     rng = onp.random.RandomState(0)
-    x, y = np.array(rng.uniform(-1, 1, (6, 3))), np.array(rng.uniform(-1, 1, (6, 1)))
+    # float32 data for the float32 net (float64 data is a TypeError, as in MXNet).
+    x, y = (np.array(rng.uniform(-1, 1, shape), dtype="float32") for shape in ((6, 3), (6, 1)))
     net = _fixed_net()
     trainer = gluon.Trainer(net.collect_params(), optimizer, params)
     train_steps(net, trainer, x, y, 3)

@@ -192,7 +192,9 @@ class Constant(Initializer):
     """Fills with ``value`` (a number, or an array broadcast to the parameter's shape)."""
 
     def __init__(self, value):
-        super().__init__(value=value if not isinstance(value, _core.ndarray) else value.tolist())
+        # dumps() writes JSON: arrays (NumPy's or deepblocks', nd or np) and NumPy scalars go
+        # in as nested lists and plain numbers, as in MXNet's Constant.
+        super().__init__(value=value.tolist() if hasattr(value, "tolist") else value)
         self.value = value
 
     def _init_weight(self, _, arr):

@@ -94,8 +94,33 @@ def use_np_shape(func):
 
 
 def use_np(func_or_class):
-    """Decorator kept for MXNet code: deepblocks needs no per-function mode switch."""
+    """Decorator kept for MXNet code. On a class (a Gluon Block), every method, inherited ones
+    included, runs with NumPy semantics on, as in MXNet: the Block's parameters are np.ndarray
+    even in a legacy-mode program. A function is returned as it is (deepblocks' np functions
+    give np.ndarray in either mode)."""
+    if isinstance(func_or_class, type):
+        from types import FunctionType
+        done = set()
+        for klass in func_or_class.__mro__[:-1]:          # all but object
+            for name, attr in vars(klass).items():
+                if name not in done and isinstance(attr, FunctionType):
+                    setattr(func_or_class, name, _in_np_mode(attr))
+                done.add(name)
     return func_or_class
+
+
+def _in_np_mode(func):
+    import functools
+
+    @functools.wraps(func)
+    def wrapped(*args, **kwargs):
+        prev = _state["array"], _state["shape"]
+        _state["array"] = _state["shape"] = True
+        try:
+            return func(*args, **kwargs)
+        finally:
+            _state["array"], _state["shape"] = prev
+    return wrapped
 
 
 

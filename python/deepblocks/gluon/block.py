@@ -87,6 +87,21 @@ class _BlockScope:
         _scope.value = self._old
 
 
+# The Block's own bookkeeping dicts, never user containers.
+_OWN_DICTS = frozenset(("_children", "_reg_params", "_reg_containers", "_forward_hooks", "_forward_pre_hooks"))
+
+
+def _hides_block(data, children):
+    """Whether a (nested) list, tuple or dict holds a Block that is not a registered child."""
+    if isinstance(data, Block):
+        return id(data) not in children
+    if isinstance(data, dict):
+        data = data.values()
+    elif not isinstance(data, (list, tuple)):
+        return False
+    return any(_hides_block(x, children) for x in data)
+
+
 def _indent(text, n):
     lines = text.split("\n")
     return "\n".join([lines[0]] + [" " * n + line for line in lines[1:]])
@@ -120,6 +135,30 @@ class Block:
 
     ``prefix`` sets the display-name prefix (default: class name + counter, e.g. ``mlp0_``);
     ``params`` shares the Parameters of another Block (``params=other.params``).
+
+    As in MXNet 1.9.1, an attribute holding a child Block or a Parameter takes only another
+    one of its kind (``TypeError`` otherwise; ``del`` it first). Unlike 1.9.1, a Parameter may
+    replace a Parameter: that ties the two Blocks' weights, as in Gluon 2.0.
+
+    Input dtypes: a layer's input must have its parameters' dtype, as in MXNet, which refuses
+    float64 data for float32 weights. ``nd.array(numpy_float64)`` already gives float32, as
+    MXNet's does; ``np.array(numpy_float64)`` and a raw NumPy float64 array stay float64, and a
+    layer given one raises ``TypeError`` naming both dtypes and the fix (``x.astype('float32')``
+    or ``net.cast('float64')``) rather than computing in float64. (MXNet refuses raw NumPy
+    arrays altogether; deepblocks takes them when the dtype fits.)
+
+    A ``ValueError`` or ``TypeError`` raised in a forward pass (a shape or dtype mismatch)
+    names the Block that raised it, seen from the Block that was called:
+
+    >>> from deepblocks import np
+    >>> from deepblocks.gluon import nn
+    >>> net = nn.Sequential()
+    >>> net.add(nn.Dense(4, in_units=3))
+    >>> net.initialize()
+    >>> net(np.ones((2, 5)))
+    Traceback (most recent call last):
+    ...
+    ValueError: Sequential.0 (Dense): linear: input shape (2, 5) does not fit weight shape (4, 3) (expected (batch, 3))
     """
 
     def __init__(self, prefix=None, params=None):
@@ -169,11 +208,14 @@ class Block:
             raise AttributeError(f"cannot assign {type(value).__name__} '{name}' before Block.__init__() call "
                                  f"(call super().__init__() first in {type(self).__name__}.__init__)")
         old = d.get(name)
-        if isinstance(old, Block) and not isinstance(value, Block):
-            d["_children"].pop(name, None)
-        elif isinstance(old, Parameter) and not isinstance(value, Parameter):
-            d["_reg_params"].pop(name, None)
-        elif isinstance(old, (ParameterDict, ParameterList)) and not isinstance(value, (ParameterDict, ParameterList)):
+        if isinstance(old, (Block, Parameter)) and not isinstance(value, type(old)):
+            # MXNet's rule: a child Block or a Parameter is replaced only by one of its own kind
+            # (a Dense by a Dense, a Parameter by a Parameter); anything else is most likely a typo.
+            raise TypeError(f"Changing attribute type for '{name}' from {type(old).__name__} to "
+                            f"{type(value).__name__} is not allowed: '{name}' holds a registered "
+                            f"{'child Block' if isinstance(old, Block) else 'Parameter'}. Assign another "
+                            f"{type(old).__name__}, or delete it first (del block.{name}).")
+        if isinstance(old, (ParameterDict, ParameterList)) and not isinstance(value, (ParameterDict, ParameterList)):
             d["_reg_containers"].pop(name, None)
         if isinstance(value, Block):
             self._register_child(value, name)
@@ -294,18 +336,16 @@ class Block:
         return self._collect(select)
 
     def _warn_unregistered(self, seen):
+        """MXNet's warning (at ``collect_params`` and ``initialize``) about Blocks kept in a list,
+        tuple or dict attribute, nested ones included, that are not registered children."""
         if id(self) in seen:
             return
         seen.add(id(self))
+        children = {id(c) for c in self._children.values()}
         for k, v in self.__dict__.items():
-            if isinstance(v, (list, tuple)):
-                has = any(isinstance(x, Block) for x in v)
-            elif isinstance(v, dict) and not isinstance(v, (ParameterDict,)) and k not in (
-                    "_children", "_reg_params", "_reg_containers", "_forward_hooks", "_forward_pre_hooks"):
-                has = any(isinstance(x, Block) for x in v.values())
-            else:
-                has = False
-            if has:
+            if k in _OWN_DICTS or not isinstance(v, (list, tuple, dict)):
+                continue
+            if _hides_block(v, children):
                 warnings.warn(f'"{type(self).__name__}.{k}" is an unregistered container with Blocks. Note that '
                               "Blocks inside the list, tuple or dict will not be registered automatically. Make sure "
                               "to register them using register_child() or switching to "
@@ -506,6 +546,9 @@ class Block:
                 raise
             self._name_path(param)
             raise param._not_ready(err._ctx) from None
+        except (ValueError, TypeError) as err:
+            self._add_block_path(err)
+            raise
         if self._forward_hooks:
             for hook in list(self._forward_hooks.values()):
                 hook(self, args, out)
@@ -518,6 +561,38 @@ class Block:
             if p is param:
                 param._path = path
                 return
+
+    def _add_block_path(self, err):
+        """Prefixes a shape or dtype error from ``forward`` with the Block that raised it, seen
+        from this Block: ``Sequential.0 (Dense): <the engine's message>``. The same exception
+        object passes through every enclosing Block, each rewriting the one prefix, so the
+        outermost call names the full path once and the exception type stays as raised."""
+        origin = getattr(err, "_block_origin", None)
+        if origin is None:
+            if len(err.args) != 1 or not isinstance(err.args[0], str):
+                return
+            origin = err._block_origin = (self, err.args[0])
+        block, message = origin
+        if block is self:
+            where = type(self).__name__
+        else:
+            path = self._path_to(block, set())
+            if path is None:        # raised by a Block that is no descendant: keep its prefix
+                return
+            where = f"{type(self).__name__}.{path} ({type(block).__name__})"
+        err.args = (f"{where}: {message}",)
+
+    def _path_to(self, block, seen):
+        """The structural path (``0.hidden``) of the descendant ``block``, or None."""
+        seen.add(id(self))
+        for name, child in self._children.items():
+            if child is block:
+                return name
+            if id(child) not in seen:
+                sub = child._path_to(block, seen)
+                if sub is not None:
+                    return f"{name}.{sub}"
+        return None
 
     def _finish_deferred(self, args, kwargs):
         waiting = [p for _, p in self._own_params() if p._deferred_init]

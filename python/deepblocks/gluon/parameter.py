@@ -78,9 +78,10 @@ def _known(shape):
     return shape is not None and all(d > 0 for d in shape)
 
 
-def _wrap(arr):
-    """The user-facing flavour of a parameter array: np.ndarray in numpy mode, else NDArray."""
-    if is_np_array():
+def _wrap(arr, np_array=False):
+    """The user-facing flavour of a parameter array: np.ndarray in numpy mode (or for a
+    parameter initialized in numpy mode, e.g. by a ``@use_np`` Block), else NDArray."""
+    if np_array or is_np_array():
         return arr
     from ..ndarray import NDArray
     return NDArray(arr)
@@ -119,6 +120,7 @@ class Parameter:
         self._path = None            # structural path, recorded when a Block collects it
         self._zeroed = {}            # id(data array) -> gradient version right after zero_grad
         self._stype = stype
+        self._np_array = False       # initialized in numpy mode: hands out np.ndarray, as MXNet
 
     # ---- description -------------------------------------------------------------------
 
@@ -247,9 +249,14 @@ class Parameter:
                 # Custom initializers get the mode's array type (NDArray has .abs() etc. in nd mode).
                 initializer.create(default_init)(initializer.InitDesc(self._name, {"__init__": init}), _wrap(data))
             self._init_impl(data, ctx)
+        # MXNet fixes the array flavour when the data is created: a parameter initialized in numpy
+        # mode (a @use_np Block's, even in a legacy program) keeps handing out np.ndarray.
+        self._np_array = is_np_array()
 
     def _init_impl(self, data, ctx_list):
         self._set_deferred(())
+        if is_np_array():            # data loaded (or moved) in numpy mode is np.ndarray from then on
+            self._np_array = True
         data = _np.asarray(data)
         self._data = OrderedDict()
         for ctx in ctx_list:
@@ -294,32 +301,33 @@ class Parameter:
             err = RuntimeError(
                 f"Parameter {self._where()} has not been initialized. Note that you should initialize parameters "
                 "and create Trainer with Block.collect_params() instead of Block.params because the later does "
-                "not include Parameters of nested child Blocks")
+                "not include Parameters of nested child Blocks. Call initialize() on the network "
+                "(net.initialize()) before its first forward pass, or on this Parameter.")
         err._param, err._ctx = self, ctx
         return err
 
     def data(self, ctx=None, *, device=None):
         """The live data array on ``ctx``: in-place edits change the parameter."""
-        return _wrap(self._check_and_get(_pick_ctx(ctx, device)))
+        return _wrap(self._check_and_get(_pick_ctx(ctx, device)), self._np_array)
 
     def list_data(self):
         """The data arrays on every device, in ``list_ctx()`` order."""
         self._check_and_get(None) if self._data is None else None
-        return [_wrap(a) for a in self._data.values()]
+        return [_wrap(a, self._np_array) for a in self._data.values()]
 
     def grad(self, ctx=None, *, device=None):
         """The live gradient buffer on ``ctx`` (zeros before the first backward)."""
         arr = self._check_and_get(_pick_ctx(ctx, device))
         if self._grad_req == "null":
             raise RuntimeError(f"Cannot get gradient array for Parameter {self._where()} because grad_req='null'")
-        return _wrap(arr.grad)
+        return _wrap(arr.grad, self._np_array)
 
     def list_grad(self):
         if self._data is None:
             self._check_and_get(None)
         if self._grad_req == "null":
             raise RuntimeError(f"Cannot get gradient array for Parameter {self._where()} because grad_req='null'")
-        return [_wrap(a.grad) for a in self._data.values()]
+        return [_wrap(a.grad, self._np_array) for a in self._data.values()]
 
     def list_ctx(self):
         """The devices holding this parameter (those waiting for deferred init included)."""

@@ -19,6 +19,7 @@ array([0., 0.])
 """
 
 import json
+import math
 import os
 from collections import OrderedDict
 
@@ -58,20 +59,73 @@ def _param_list(params):
     return out
 
 
+# Optimizer arguments that must be finite numbers (None, where allowed, means "the default" or
+# "off"). MXNet takes any value here and fails at the first step (a string) or trains on
+# NaNs; deepblocks checks them when the Trainer is built.
+_NUMBERS = ("learning_rate", "wd", "momentum", "rescale_grad", "clip_gradient", "beta1", "beta2", "epsilon",
+            "gamma1", "gamma2", "rho")
+_MAY_BE_NONE = ("learning_rate", "clip_gradient")
+
+
+def _check_number(name, value, where):
+    """``value`` as a float; TypeError unless it is a number, ValueError unless it is finite
+    (and, for the learning rate, not negative: that would climb the loss)."""
+    if isinstance(value, (str, bytes, bool)) or not hasattr(value, "__float__"):
+        raise TypeError(f"{where}: {name} must be a number, got {value!r} ({type(value).__name__})")
+    v = float(value)
+    if not math.isfinite(v):
+        raise ValueError(f"{where}: {name} must be finite, got {v}")
+    if name == "learning_rate" and v < 0:
+        raise ValueError(f"{where}: learning_rate must be >= 0, got {v} (a negative rate would increase the loss)")
+    return v
+
+
+def _check_optimizer_params(params, where):
+    for name in _NUMBERS:
+        value = params.get(name)
+        if value is not None or (name in params and name not in _MAY_BE_NONE):
+            _check_number(name, value, where)
+
+
+def _check_batch_size(batch_size):
+    if isinstance(batch_size, (str, bytes, bool)) or not hasattr(batch_size, "__float__"):
+        raise TypeError(f"step: batch_size must be a number, got {batch_size!r} ({type(batch_size).__name__})")
+    if not batch_size > 0:
+        raise ValueError(f"step: batch_size must be > 0, got {batch_size} (it divides the gradients)")
+    return batch_size
+
+
 class Trainer:
     """Updates ``params`` (a ParameterDict, dict or list) with ``optimizer`` (a name such as
-    'sgd' or 'adam', or an Optimizer) built from ``optimizer_params``."""
+    'sgd' or 'adam', or an Optimizer) built from ``optimizer_params``.
+
+    The numeric optimizer arguments (``learning_rate``, ``wd``, ``momentum``, ...) are checked
+    here, not at the first step: a string is a TypeError, NaN or infinity a ValueError, and so
+    is a negative learning rate (MXNet 1.9.1 accepts one and ascends the loss).
+
+    >>> from deepblocks import gluon
+    >>> gluon.Trainer([gluon.Parameter('w', shape=(1,))], 'sgd', {'learning_rate': '0.1'})
+    Traceback (most recent call last):
+    ...
+    TypeError: Trainer: learning_rate must be a number, got '0.1' (str)
+    """
 
     def __init__(self, params, optimizer, optimizer_params=None, kvstore="device", compression_params=None,
                  update_on_kvstore=None):
         from .. import optimizer as opt  # the optimizers import Gluon-free code only; load on use
         self._params = _param_list(params)
+        if optimizer_params is not None and not hasattr(optimizer_params, "items"):
+            raise TypeError(f"Trainer: optimizer_params must be a dict such as {{'learning_rate': 0.1}}, "
+                            f"got {type(optimizer_params).__name__}")
         optimizer_params = dict(optimizer_params or {})
+        _check_optimizer_params(optimizer_params, "Trainer")
         self._scale = float(optimizer_params.get("rescale_grad", 1.0))
         param_dict = {i: p for i, p in enumerate(self._params)}
         if isinstance(optimizer, opt.Optimizer):
             if optimizer_params:
                 raise ValueError("optimizer_params must be None if optimizer is an instance of Optimizer instead of str")
+            if getattr(optimizer, "lr_scheduler", None) is None:
+                _check_number("learning_rate", optimizer.lr, "Trainer")
             self._optimizer = optimizer
             optimizer.param_dict = param_dict
         else:
@@ -91,14 +145,14 @@ class Trainer:
         return self._optimizer.learning_rate
 
     def set_learning_rate(self, lr):
-        """Sets the learning rate of the optimizer."""
-        self._optimizer.set_learning_rate(lr)
+        """Sets the learning rate of the optimizer (a finite number >= 0)."""
+        self._optimizer.set_learning_rate(_check_number("learning_rate", lr, "set_learning_rate"))
 
     # ---- steps ---------------------------------------------------------------------------
 
     def step(self, batch_size, ignore_stale_grad=False):
         """One update with gradients rescaled by ``1/batch_size``."""
-        self._optimizer.rescale_grad = self._scale / batch_size
+        self._optimizer.rescale_grad = self._scale / _check_batch_size(batch_size)
         self._allreduce_grads()
         self._update(ignore_stale_grad)
 
@@ -108,7 +162,7 @@ class Trainer:
 
     def update(self, batch_size, ignore_stale_grad=False):
         """The update half of ``step`` (after a manual ``allreduce_grads``)."""
-        self._optimizer.rescale_grad = self._scale / batch_size
+        self._optimizer.rescale_grad = self._scale / _check_batch_size(batch_size)
         self._update(ignore_stale_grad)
 
     def zero_grad(self):
@@ -191,14 +245,31 @@ class Trainer:
         _core.save_tensors(os.fspath(fname), items, meta)
 
     def load_states(self, fname):
-        """Reads states written by ``save_states`` for the same parameters."""
+        """Reads states written by ``save_states`` for the same parameters; the learning rate and
+        update counts in the file are checked as the constructor checks its arguments."""
         items, meta = _core.load_tensors(os.fspath(fname))
         if meta.get("format") != _STATES_FORMAT:
             raise MXNetError(f"'{os.fspath(fname)}' is not a deepblocks trainer-states file")
-        self.load_state_dict({"states": dict(items), "optimizer": json.loads(meta.get("optimizer", "{}"))})
+        where = f"trainer states in '{os.fspath(fname)}'"
+        try:
+            optimizer = json.loads(meta.get("optimizer", "{}"))
+        except ValueError:
+            raise MXNetError(f"{where}: the optimizer entry is not valid JSON") from None
+        self._load_state_dict({"states": dict(items), "optimizer": optimizer}, where)
 
     def load_state_dict(self, state):
         """Restores what ``state_dict`` returned."""
+        self._load_state_dict(state, "trainer states")
+
+    def _load_state_dict(self, state, where):
+        meta = state.get("optimizer", {})
+        if not isinstance(meta, dict):
+            raise TypeError(f"{where}: the optimizer entry must be a dict, got {type(meta).__name__}")
+        if "learning_rate" in meta:
+            _check_number("learning_rate", meta["learning_rate"], where)
+        count = meta.get("num_update", 0)
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            raise ValueError(f"{where}: num_update must be an integer >= 0, got {count!r}")
         by_name = {(p._path or p.name): i for i, p in enumerate(self._params)}
         grouped = {}
         for key, arr in state["states"].items():
@@ -225,7 +296,6 @@ class Trainer:
                 slot[...] = src
             new_states[(i, j)] = template
         self._states = new_states
-        meta = state.get("optimizer", {})
         o = self._optimizer
         if "num_update" in meta:
             o.num_update = meta["num_update"]

@@ -13,16 +13,21 @@ array([-0.1,  2. ])
 from ... import initializer
 from ... import numpy_extension as _npx
 from ..block import HybridBlock
+from ._checks import check_count, check_input_dtype, check_number
 
 __all__ = ["Activation", "LeakyReLU", "PReLU", "ELU", "SELU", "GELU", "Swish"]
+
+
+# The names MXNet 1.9's Activation operator knows.
+ACTIVATIONS = ("relu", "sigmoid", "tanh", "softrelu", "softsign")
 
 
 class Activation(HybridBlock):
     """An elementwise activation by name: 'relu', 'sigmoid', 'tanh', 'softrelu', 'softsign'."""
 
     def __init__(self, activation, **kwargs):
-        if activation not in ("relu", "sigmoid", "tanh", "softrelu", "softsign"):
-            raise ValueError(f"Activation: unknown activation {activation!r} (relu, sigmoid, tanh, softrelu, softsign)")
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"Activation: unknown activation {activation!r} ({', '.join(ACTIVATIONS)})")
         self._act_type = activation
         super().__init__(**kwargs)
 
@@ -40,7 +45,7 @@ class LeakyReLU(HybridBlock):
     """``x`` for positive inputs, ``alpha * x`` otherwise."""
 
     def __init__(self, alpha, **kwargs):
-        if alpha < 0:
+        if check_number("LeakyReLU", "alpha", alpha) < 0:
             raise ValueError(f"LeakyReLU: slope coefficient alpha must be >= 0, got {alpha}")
         super().__init__(**kwargs)
         self._alpha = alpha
@@ -56,6 +61,7 @@ class PReLU(HybridBlock):
     """Leaky ReLU with a learned slope ``alpha`` (one value, or one per ``in_channels``)."""
 
     def __init__(self, alpha_initializer=initializer.Constant(0.25), in_channels=1, **kwargs):
+        in_channels = check_count("PReLU", "in_channels", in_channels)
         super().__init__(**kwargs)
         with self.name_scope():
             self.alpha = self.params.get("alpha", shape=(in_channels,), init=alpha_initializer)
@@ -63,6 +69,7 @@ class PReLU(HybridBlock):
     def forward(self, x):
         from .basic_layers import param_value
         alpha = param_value(self.alpha, x)
+        check_input_dtype(x, alpha)
         if alpha.shape[0] != 1 and x.ndim > 1:
             shape = [1] * x.ndim
             shape[1] = -1
@@ -74,6 +81,7 @@ class ELU(HybridBlock):
     """``x`` for positive inputs, ``alpha * (exp(x) - 1)`` otherwise."""
 
     def __init__(self, alpha=1.0, **kwargs):
+        check_number("ELU", "alpha", alpha)
         super().__init__(**kwargs)
         self._alpha = alpha
 
@@ -99,6 +107,7 @@ class Swish(HybridBlock):
     """``x * sigmoid(beta * x)``."""
 
     def __init__(self, beta=1.0, **kwargs):
+        check_number("Swish", "beta", beta)
         super().__init__(**kwargs)
         self._beta = beta
 

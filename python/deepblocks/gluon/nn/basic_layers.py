@@ -17,6 +17,7 @@ from ... import numpy as _np
 from ... import numpy_extension as _npx
 from ...util import is_np_array
 from ..block import Block, HybridBlock
+from ._checks import check_count, check_input_dtype, check_rate
 from .activations import Activation
 
 __all__ = ["Dense", "Dropout", "Flatten", "Embedding", "Lambda", "HybridLambda", "Identity", "param_value"]
@@ -40,6 +41,8 @@ class Dense(HybridBlock):
 
     def __init__(self, units, activation=None, use_bias=True, flatten=True, dtype="float32",
                  weight_initializer=None, bias_initializer="zeros", in_units=0, **kwargs):
+        units = check_count("Dense", "units", units)
+        in_units = check_count("Dense", "in_units", in_units, minimum=0)
         super().__init__(**kwargs)
         with self.name_scope():
             self._units = units
@@ -70,6 +73,7 @@ class Dense(HybridBlock):
             w = param_value(self.weight, x)
         bias = self.bias
         b = None if bias is None else (bias._single if bias._single is not None else param_value(bias, x))
+        check_input_dtype(x, w)
         act = self._act_type
         if x.ndim == 2 and (act is None or act == "relu"):
             # The common case in one engine op (product, bias and ReLU fused).
@@ -89,6 +93,7 @@ class Dropout(HybridBlock):
     and scales the kept ones by ``1/(1-rate)``; the identity in prediction."""
 
     def __init__(self, rate, axes=(), **kwargs):
+        check_rate("Dropout", "rate", rate)
         super().__init__(**kwargs)
         self._rate = rate
         self._axes = axes
@@ -114,6 +119,8 @@ class Embedding(HybridBlock):
     """Maps integer indices to rows of a ``(input_dim, output_dim)`` weight."""
 
     def __init__(self, input_dim, output_dim, dtype="float32", weight_initializer=None, sparse_grad=False, **kwargs):
+        input_dim = check_count("Embedding", "input_dim", input_dim)
+        output_dim = check_count("Embedding", "output_dim", output_dim)
         super().__init__(**kwargs)
         self._input_dim = input_dim
         self._output_dim = output_dim

@@ -27,6 +27,7 @@ from ... import numpy as _np
 from ... import numpy_extension as _npx
 from ...numpy_extension.window import LAYOUTS
 from ..block import HybridBlock
+from ._checks import check_count, check_input_dtype
 from .activations import Activation
 from .basic_layers import param_value
 
@@ -36,13 +37,20 @@ __all__ = ["Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2DTranspose", "
            "GlobalAvgPool3D", "ReflectionPad2D"]
 
 
-def _size(what, value, d):
-    """An int as a tuple of ``d``; a sequence must have ``d`` entries (kept as given, so that
-    printouts show what was passed, as in MXNet)."""
-    if isinstance(value, numbers.Integral):
-        return (value,) * d
-    if len(value) != d:
+def _size(what, value, d, minimum=None):
+    """An int as a tuple of ``d``; a sequence must have ``d`` integer entries (kept as given,
+    so that printouts show what was passed, as in MXNet), each at least ``minimum``."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        value = (value,) * d
+    elif isinstance(value, (str, bytes)) or not hasattr(value, "__len__"):
+        raise TypeError(f"{what} must be a number or a list of {d} ints, got {value!r}")
+    elif len(value) != d:
         raise ValueError(f"{what} must be a number or a list of {d} ints, got {value!r}")
+    for v in value:
+        if isinstance(v, bool) or not isinstance(v, numbers.Integral):
+            raise TypeError(f"{what} must be a number or a list of {d} ints, got {value!r}")
+        if minimum is not None and v < minimum:
+            raise ValueError(f"{what} must be at least {minimum} on every axis, got {value!r}")
     return value
 
 
@@ -59,15 +67,20 @@ class _Conv(HybridBlock):
     def __init__(self, channels, kernel_size, strides, padding, dilation, groups, layout, in_channels=0,
                  activation=None, use_bias=True, weight_initializer=None, bias_initializer="zeros",
                  output_padding=None, prefix=None, params=None):
-        super().__init__(prefix=prefix, params=params)
         d = len(kernel_size)
         cls = self.__class__.__name__
+        channels = check_count(cls, "channels", channels)
+        in_channels = check_count(cls, "in_channels", in_channels, minimum=0)
+        groups = check_count(cls, "groups", groups)
         _check_layout(cls, layout, d)
-        strides, padding, dilation = (_size(f"{cls}: {what}", v, d) for what, v in
-                                      (("strides", strides), ("padding", padding), ("dilation", dilation)))
+        # A negative padding is left to the forward pass, which says it is not supported.
+        strides, padding, dilation = (_size(f"{cls}: {what}", v, d, low) for what, v, low in
+                                      (("strides", strides, 1), ("padding", padding, None),
+                                       ("dilation", dilation, 1)))
         if in_channels % groups or channels % groups:
             raise ValueError(f"{cls}: in_channels={in_channels} and channels={channels} must both be divisible "
                              f"by groups={groups}")
+        super().__init__(prefix=prefix, params=params)
         with self.name_scope():
             self._channels = channels
             self._in_channels = in_channels
@@ -115,6 +128,7 @@ class _Conv(HybridBlock):
 
     def forward(self, x):
         w = param_value(self.weight, x)
+        check_input_dtype(x, w)
         b = None if self.bias is None else param_value(self.bias, x)
         op = _npx.deconvolution if self._transposed else _npx.convolution
         out = op(x, w, b, **self._call)
@@ -153,7 +167,7 @@ class Conv1D(_Conv):
     def __init__(self, channels, kernel_size, strides=1, padding=0, dilation=1, groups=1, layout="NCW",
                  activation=None, use_bias=True, weight_initializer=None, bias_initializer="zeros", in_channels=0,
                  **kwargs):
-        super().__init__(channels, _size("Conv1D: kernel_size", kernel_size, 1), strides, padding, dilation, groups,
+        super().__init__(channels, _size("Conv1D: kernel_size", kernel_size, 1, 1), strides, padding, dilation, groups,
                          layout, in_channels, activation, use_bias, weight_initializer, bias_initializer, **kwargs)
 
 
@@ -170,7 +184,7 @@ class Conv2D(_Conv):
     def __init__(self, channels, kernel_size, strides=(1, 1), padding=(0, 0), dilation=(1, 1), groups=1,
                  layout="NCHW", activation=None, use_bias=True, weight_initializer=None, bias_initializer="zeros",
                  in_channels=0, **kwargs):
-        super().__init__(channels, _size("Conv2D: kernel_size", kernel_size, 2), strides, padding, dilation, groups,
+        super().__init__(channels, _size("Conv2D: kernel_size", kernel_size, 2, 1), strides, padding, dilation, groups,
                          layout, in_channels, activation, use_bias, weight_initializer, bias_initializer, **kwargs)
 
 
@@ -181,7 +195,7 @@ class Conv3D(_Conv):
     def __init__(self, channels, kernel_size, strides=(1, 1, 1), padding=(0, 0, 0), dilation=(1, 1, 1), groups=1,
                  layout="NCDHW", activation=None, use_bias=True, weight_initializer=None, bias_initializer="zeros",
                  in_channels=0, **kwargs):
-        super().__init__(channels, _size("Conv3D: kernel_size", kernel_size, 3), strides, padding, dilation, groups,
+        super().__init__(channels, _size("Conv3D: kernel_size", kernel_size, 3, 1), strides, padding, dilation, groups,
                          layout, in_channels, activation, use_bias, weight_initializer, bias_initializer, **kwargs)
 
 
@@ -192,9 +206,9 @@ class Conv1DTranspose(_Conv):
     def __init__(self, channels, kernel_size, strides=1, padding=0, output_padding=0, dilation=1, groups=1,
                  layout="NCW", activation=None, use_bias=True, weight_initializer=None, bias_initializer="zeros",
                  in_channels=0, **kwargs):
-        super().__init__(channels, _size("Conv1DTranspose: kernel_size", kernel_size, 1), strides, padding, dilation,
+        super().__init__(channels, _size("Conv1DTranspose: kernel_size", kernel_size, 1, 1), strides, padding, dilation,
                          groups, layout, in_channels, activation, use_bias, weight_initializer, bias_initializer,
-                         output_padding=_size("Conv1DTranspose: output_padding", output_padding, 1), **kwargs)
+                         output_padding=_size("Conv1DTranspose: output_padding", output_padding, 1, 0), **kwargs)
         self.outpad = self._kwargs["adj"]
 
 
@@ -213,9 +227,9 @@ class Conv2DTranspose(_Conv):
     def __init__(self, channels, kernel_size, strides=(1, 1), padding=(0, 0), output_padding=(0, 0),
                  dilation=(1, 1), groups=1, layout="NCHW", activation=None, use_bias=True, weight_initializer=None,
                  bias_initializer="zeros", in_channels=0, **kwargs):
-        super().__init__(channels, _size("Conv2DTranspose: kernel_size", kernel_size, 2), strides, padding, dilation,
+        super().__init__(channels, _size("Conv2DTranspose: kernel_size", kernel_size, 2, 1), strides, padding, dilation,
                          groups, layout, in_channels, activation, use_bias, weight_initializer, bias_initializer,
-                         output_padding=_size("Conv2DTranspose: output_padding", output_padding, 2), **kwargs)
+                         output_padding=_size("Conv2DTranspose: output_padding", output_padding, 2, 0), **kwargs)
         self.outpad = self._kwargs["adj"]
 
 
@@ -225,9 +239,9 @@ class Conv3DTranspose(_Conv):
     def __init__(self, channels, kernel_size, strides=(1, 1, 1), padding=(0, 0, 0), output_padding=(0, 0, 0),
                  dilation=(1, 1, 1), groups=1, layout="NCDHW", activation=None, use_bias=True,
                  weight_initializer=None, bias_initializer="zeros", in_channels=0, **kwargs):
-        super().__init__(channels, _size("Conv3DTranspose: kernel_size", kernel_size, 3), strides, padding, dilation,
+        super().__init__(channels, _size("Conv3DTranspose: kernel_size", kernel_size, 3, 1), strides, padding, dilation,
                          groups, layout, in_channels, activation, use_bias, weight_initializer, bias_initializer,
-                         output_padding=_size("Conv3DTranspose: output_padding", output_padding, 3), **kwargs)
+                         output_padding=_size("Conv3DTranspose: output_padding", output_padding, 3, 0), **kwargs)
         self.outpad = self._kwargs["adj"]
 
 
@@ -237,14 +251,14 @@ class _Pooling(HybridBlock):
 
     def __init__(self, pool_size, strides, padding, ceil_mode, global_pool, pool_type, layout, count_include_pad=None,
                  **kwargs):
-        super().__init__(**kwargs)
         d = len(pool_size)
         cls = self.__class__.__name__
         _check_layout(cls, layout, d)
         if strides is None:
             strides = pool_size
-        strides = _size(f"{cls}: strides", strides, d)
-        padding = _size(f"{cls}: padding", padding, d)
+        strides = _size(f"{cls}: strides", strides, d, 1)
+        padding = _size(f"{cls}: padding", padding, d, 0)
+        super().__init__(**kwargs)
         self._kwargs = {"kernel": pool_size, "stride": strides, "pad": padding, "global_pool": global_pool,
                         "pool_type": pool_type, "layout": layout,
                         "pooling_convention": "full" if ceil_mode else "valid"}
@@ -269,7 +283,7 @@ class MaxPool1D(_Pooling):
     """Max pooling over windows of ``pool_size`` moved by ``strides`` (default: ``pool_size``)."""
 
     def __init__(self, pool_size=2, strides=None, padding=0, layout="NCW", ceil_mode=False, **kwargs):
-        super().__init__(_size("MaxPool1D: pool_size", pool_size, 1), strides, padding, ceil_mode, False, "max",
+        super().__init__(_size("MaxPool1D: pool_size", pool_size, 1, 1), strides, padding, ceil_mode, False, "max",
                          layout, **kwargs)
 
 
@@ -284,7 +298,7 @@ class MaxPool2D(_Pooling):
     """
 
     def __init__(self, pool_size=(2, 2), strides=None, padding=0, layout="NCHW", ceil_mode=False, **kwargs):
-        super().__init__(_size("MaxPool2D: pool_size", pool_size, 2), strides, padding, ceil_mode, False, "max",
+        super().__init__(_size("MaxPool2D: pool_size", pool_size, 2, 1), strides, padding, ceil_mode, False, "max",
                          layout, **kwargs)
 
 
@@ -292,7 +306,7 @@ class MaxPool3D(_Pooling):
     """3-D max pooling."""
 
     def __init__(self, pool_size=(2, 2, 2), strides=None, padding=0, layout="NCDHW", ceil_mode=False, **kwargs):
-        super().__init__(_size("MaxPool3D: pool_size", pool_size, 3), strides, padding, ceil_mode, False, "max",
+        super().__init__(_size("MaxPool3D: pool_size", pool_size, 3, 1), strides, padding, ceil_mode, False, "max",
                          layout, **kwargs)
 
 
@@ -301,7 +315,7 @@ class AvgPool1D(_Pooling):
 
     def __init__(self, pool_size=2, strides=None, padding=0, layout="NCW", ceil_mode=False, count_include_pad=True,
                  **kwargs):
-        super().__init__(_size("AvgPool1D: pool_size", pool_size, 1), strides, padding, ceil_mode, False, "avg",
+        super().__init__(_size("AvgPool1D: pool_size", pool_size, 1, 1), strides, padding, ceil_mode, False, "avg",
                          layout, count_include_pad, **kwargs)
 
 
@@ -310,7 +324,7 @@ class AvgPool2D(_Pooling):
 
     def __init__(self, pool_size=(2, 2), strides=None, padding=0, ceil_mode=False, layout="NCHW",
                  count_include_pad=True, **kwargs):
-        super().__init__(_size("AvgPool2D: pool_size", pool_size, 2), strides, padding, ceil_mode, False, "avg",
+        super().__init__(_size("AvgPool2D: pool_size", pool_size, 2, 1), strides, padding, ceil_mode, False, "avg",
                          layout, count_include_pad, **kwargs)
 
 
@@ -319,7 +333,7 @@ class AvgPool3D(_Pooling):
 
     def __init__(self, pool_size=(2, 2, 2), strides=None, padding=0, ceil_mode=False, layout="NCDHW",
                  count_include_pad=True, **kwargs):
-        super().__init__(_size("AvgPool3D: pool_size", pool_size, 3), strides, padding, ceil_mode, False, "avg",
+        super().__init__(_size("AvgPool3D: pool_size", pool_size, 3, 1), strides, padding, ceil_mode, False, "avg",
                          layout, count_include_pad, **kwargs)
 
 

@@ -16,6 +16,7 @@ array([[-1., -1.],
 
 from ... import numpy_extension as _npx
 from ..block import HybridBlock
+from ._checks import check_count, check_input_dtype, check_number
 from .basic_layers import param_value
 
 __all__ = ["BatchNorm", "LayerNorm", "InstanceNorm", "GroupNorm"]
@@ -30,6 +31,8 @@ class BatchNorm(HybridBlock):
     def __init__(self, axis=1, momentum=0.9, epsilon=1e-5, center=True, scale=True, use_global_stats=False,
                  beta_initializer="zeros", gamma_initializer="ones", running_mean_initializer="zeros",
                  running_variance_initializer="ones", in_channels=0, **kwargs):
+        _check_norm_args("BatchNorm", axis, epsilon, in_channels)
+        check_number("BatchNorm", "momentum", momentum)
         super().__init__(**kwargs)
         self._axis = axis
         self._momentum = momentum
@@ -54,7 +57,9 @@ class BatchNorm(HybridBlock):
             p.shape = (c,)
 
     def forward(self, x):
-        return _npx.batch_norm(x, param_value(self.gamma, x), param_value(self.beta, x),
+        gamma = param_value(self.gamma, x)
+        check_input_dtype(x, gamma)
+        return _npx.batch_norm(x, gamma, param_value(self.beta, x),
                                param_value(self.running_mean, x), param_value(self.running_var, x),
                                eps=self._epsilon, momentum=self._momentum, fix_gamma=not self._scale,
                                use_global_stats=self._use_global_stats, axis=self._axis)
@@ -63,6 +68,12 @@ class BatchNorm(HybridBlock):
         c = self.gamma.shape[0] or None     # MXNet prints None for legacy mode's unknown 0 (np mode: -1)
         return (f"{self.__class__.__name__}(axis={self._axis}, eps={self._epsilon}, momentum={self._momentum}, "
                 f"fix_gamma={not self._scale}, use_global_stats={self._use_global_stats}, in_channels={c})")
+
+
+def _check_norm_args(owner, axis, epsilon, in_channels):
+    check_count(owner, "axis", axis, minimum=None)
+    check_number(owner, "epsilon", epsilon)
+    check_count(owner, "in_channels", in_channels, minimum=0)
 
 
 def _affine(block, shape, center, scale, gamma_initializer, beta_initializer):
@@ -86,6 +97,7 @@ class LayerNorm(HybridBlock):
 
     def __init__(self, axis=-1, epsilon=1e-5, center=True, scale=True, beta_initializer="zeros",
                  gamma_initializer="ones", in_channels=0, **kwargs):
+        _check_norm_args("LayerNorm", axis, epsilon, in_channels)
         super().__init__(**kwargs)
         self._axis = axis
         self._epsilon = epsilon
@@ -98,6 +110,8 @@ class LayerNorm(HybridBlock):
 
     def forward(self, x):
         gamma = param_value(self.gamma, x) if self._scale else None
+        if gamma is not None:
+            check_input_dtype(x, gamma)
         beta = param_value(self.beta, x) if self._center else None
         return _npx.layer_norm(x, gamma, beta, axis=self._axis, eps=self._epsilon)
 
@@ -125,6 +139,7 @@ class InstanceNorm(HybridBlock):
 
     def __init__(self, axis=1, epsilon=1e-5, center=True, scale=False, beta_initializer="zeros",
                  gamma_initializer="ones", in_channels=0, **kwargs):
+        _check_norm_args("InstanceNorm", axis, epsilon, in_channels)
         super().__init__(**kwargs)
         self._kwargs = {"eps": epsilon, "axis": axis, "center": center, "scale": scale}
         self._axis = axis
@@ -135,8 +150,9 @@ class InstanceNorm(HybridBlock):
         _infer_channels(self, x)
 
     def forward(self, x):
-        return _npx.nn._instance_norm(x, param_value(self.gamma, x), param_value(self.beta, x), self._axis,
-                                      self._epsilon)
+        gamma = param_value(self.gamma, x)
+        check_input_dtype(x, gamma)
+        return _npx.nn._instance_norm(x, gamma, param_value(self.beta, x), self._axis, self._epsilon)
 
     def __repr__(self):
         content = ", ".join(f"{k}={v!r}" for k, v in self._kwargs.items())
@@ -162,6 +178,8 @@ class GroupNorm(HybridBlock):
 
     def __init__(self, num_groups=1, epsilon=1e-5, center=True, scale=True, beta_initializer="zeros",
                  gamma_initializer="ones", prefix=None, params=None):
+        check_count("GroupNorm", "num_groups", num_groups)
+        check_number("GroupNorm", "epsilon", epsilon)
         super().__init__(prefix=prefix, params=params)
         self._kwargs = {"eps": epsilon, "num_groups": num_groups, "center": center, "scale": scale}
         self._num_groups = num_groups
@@ -169,8 +187,9 @@ class GroupNorm(HybridBlock):
         _affine(self, (num_groups,), center, scale, gamma_initializer, beta_initializer)
 
     def forward(self, x):
-        return _npx.nn._group_norm(x, param_value(self.gamma, x), param_value(self.beta, x), self._num_groups,
-                                   self._epsilon)
+        gamma = param_value(self.gamma, x)
+        check_input_dtype(x, gamma)
+        return _npx.nn._group_norm(x, gamma, param_value(self.beta, x), self._num_groups, self._epsilon)
 
     def __repr__(self):
         content = ", ".join(f"{k}={v!r}" for k, v in self._kwargs.items())

@@ -35,7 +35,8 @@ from ...numpy_extension.nn import _flat2d
 from ...numpy_extension.rnn import _tie
 from ...util import is_np_array
 from ..block import Block, HybridBlock, _indent
-from ..nn.activations import LeakyReLU
+from ..nn.activations import ACTIVATIONS, LeakyReLU
+from ..nn._checks import check_count
 from ..nn.basic_layers import param_value
 
 __all__ = ["RecurrentCell", "HybridRecurrentCell", "RNNCell", "LSTMCell", "GRUCell", "SequentialRNNCell",
@@ -308,6 +309,8 @@ class _GatedCell(HybridRecurrentCell):
 
     def __init__(self, hidden_size, i2h_weight_initializer, h2h_weight_initializer, i2h_bias_initializer,
                  h2h_bias_initializer, input_size, prefix, params):
+        hidden_size = check_count(type(self).__name__, "hidden_size", hidden_size)
+        input_size = check_count(type(self).__name__, "input_size", input_size, minimum=0)
         super().__init__(prefix=prefix, params=params)
         self._hidden_size = hidden_size
         self._input_size = input_size
@@ -357,6 +360,15 @@ class _GatedCell(HybridRecurrentCell):
         return i2h, h2h, states
 
 
+def _check_activation(owner, name, activation):
+    """An activation name MXNet's Activation knows, or a callable (a block, a function)."""
+    if isinstance(activation, str):
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"{owner}: unknown {name} {activation!r} ({', '.join(ACTIVATIONS)}, or a function)")
+    elif not callable(activation):
+        raise TypeError(f"{owner}: {name} must be an activation name or a function, got {type(activation).__name__}")
+
+
 class RNNCell(_GatedCell):
     """An Elman RNN cell: ``h_t = activation(W_i2h x_t + b_i2h + W_h2h h_{t-1} + b_h2h)``.
 
@@ -376,6 +388,7 @@ class RNNCell(_GatedCell):
 
     def __init__(self, hidden_size, activation="tanh", i2h_weight_initializer=None, h2h_weight_initializer=None,
                  i2h_bias_initializer="zeros", h2h_bias_initializer="zeros", input_size=0, prefix=None, params=None):
+        _check_activation("RNNCell", "activation", activation)
         super().__init__(hidden_size, i2h_weight_initializer, h2h_weight_initializer, i2h_bias_initializer,
                          h2h_bias_initializer, input_size, prefix, params)
         self._activation = activation
@@ -420,6 +433,8 @@ class LSTMCell(_GatedCell):
     def __init__(self, hidden_size, i2h_weight_initializer=None, h2h_weight_initializer=None,
                  i2h_bias_initializer="zeros", h2h_bias_initializer="zeros", input_size=0, prefix=None, params=None,
                  activation="tanh", recurrent_activation="sigmoid"):
+        _check_activation("LSTMCell", "activation", activation)
+        _check_activation("LSTMCell", "recurrent_activation", recurrent_activation)
         super().__init__(hidden_size, i2h_weight_initializer, h2h_weight_initializer, i2h_bias_initializer,
                          h2h_bias_initializer, input_size, prefix, params)
         self._activation = activation

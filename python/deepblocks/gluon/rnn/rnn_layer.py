@@ -32,6 +32,7 @@ from ... import numpy_extension as _npx
 from ...base import MXNetError
 from ...numpy_extension.rnn import GATES
 from ..block import HybridBlock
+from ..nn._checks import check_count, check_rate
 from ..nn.basic_layers import param_value
 from .rnn_cell import _begin_states, _like
 
@@ -48,6 +49,13 @@ class _RNNLayer(HybridBlock):
                  i2h_weight_initializer, h2h_weight_initializer, i2h_bias_initializer, h2h_bias_initializer,
                  mode, projection_size, h2r_weight_initializer, lstm_state_clip_min, lstm_state_clip_max,
                  lstm_state_clip_nan, dtype, use_sequence_length=False, **kwargs):
+        cls = type(self).__name__
+        hidden_size = check_count(cls, "hidden_size", hidden_size)
+        num_layers = check_count(cls, "num_layers", num_layers)
+        input_size = check_count(cls, "input_size", input_size, minimum=0)
+        check_rate(cls, "dropout", dropout)
+        if projection_size:
+            projection_size = check_count(cls, "projection_size", projection_size)
         super().__init__(**kwargs)
         if layout not in ("TNC", "NTC"):
             raise ValueError(f"Invalid layout {layout}; must be one of ['TNC' or 'NTC']")
