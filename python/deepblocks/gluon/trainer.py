@@ -40,7 +40,9 @@ class StaleGradientError(MXNetError, UserWarning):
 
 def _param_list(params):
     if isinstance(params, (ParameterDict, dict)):
-        params = list(params.values())
+        # by name, as MXNet orders them: a parameter's optimizer index (and so anything an
+        # optimizer shares across indices, such as Nadam's schedule) matches MXNet's
+        params = [params[k] for k in sorted(params.keys())]
     elif isinstance(params, Parameter):
         params = [params]
     else:
@@ -225,7 +227,8 @@ class Trainer:
             name = self._params[i]._path or self._params[i].name
             parts = state if isinstance(state, (tuple, list)) else (() if state is None else (state,))
             for k, s in enumerate(parts):
-                items.append((f"{name}/{j}/{k}", s))
+                if s is not None:       # an unused slot (DCASGD without momentum): nothing to save
+                    items.append((f"{name}/{j}/{k}", s))
         return items
 
     def state_dict(self):
@@ -285,11 +288,12 @@ class Trainer:
             target = arrays[j]
             template = self._optimizer.create_state(i, target)
             slots = template if isinstance(template, (tuple, list)) else (() if template is None else (template,))
-            if len(slots) != len(parts):
+            live = [k for k, slot in enumerate(slots) if slot is not None]
+            if sorted(parts) != live:
                 raise MXNetError(f"trainer states: parameter '{self._params[i].name}' has {len(parts)} saved state "
-                                 f"arrays, the optimizer expects {len(slots)}")
-            for k, slot in enumerate(slots):
-                src = parts[k]
+                                 f"arrays, the optimizer expects {len(live)}")
+            for k in live:
+                slot, src = slots[k], parts[k]
                 if tuple(src.shape) != tuple(slot.shape):
                     raise MXNetError(f"trainer states: shape mismatch for '{self._params[i].name}': saved "
                                      f"{tuple(src.shape)}, expected {tuple(slot.shape)}")
