@@ -7,10 +7,15 @@ array([0., 1., 2.], dtype=float32)
 """
 
 from .. import numpy_extension as _npx
+from .ctc import CTCLoss, ctc_loss  # noqa: F401  (MXNet's deprecated contrib aliases)
 from .ndarray import _nd
+from .optimizer_ops import CONTRIB as _OPTIMIZER_OPS
+from .optimizer_ops import (adamw_update, group_adagrad_update, mp_adamw_update, multi_adamw_update,  # noqa: F401
+                            multi_lamb_update, multi_mp_adamw_update, multi_mp_lamb_update)
 from .ops import _write
 
-__all__ = ["arange_like"]
+__all__ = ["arange_like", "CTCLoss", "ctc_loss"]
+__all__ += _OPTIMIZER_OPS  # adamw_update, group_adagrad_update, ...: see optimizer_ops
 
 
 def arange_like(data=None, start=0.0, step=1.0, repeat=1, ctx=None, axis=None, out=None):

@@ -20,12 +20,23 @@ import numpy as _onp
 
 from .. import _core
 from .. import numpy_extension as _npx
+from ..base import MXNetError as _MXNetError
 from ..op_table import BINARY as _BINARY_OPS
 from ..op_table import UNARY as _UNARY_OPS
 from .ndarray import NDArray, _base, _name, _nd, _np_dtype
 
 _F32 = "float32"  # a name: the engine parses names fastest
 _Real = (_numbers.Number, _onp.generic)
+
+
+class OperatorError(_MXNetError, ValueError):
+    """An operator's arguments do not fit together (shapes, axes, ``out=``). MXNet raises
+    ``MXNetError`` for these; it is a ``ValueError`` too, so either ``except`` catches it."""
+
+
+class OperatorTypeError(_MXNetError, TypeError):
+    """An operator got an array of a dtype it does not take (MXNet: ``MXNetError``; here a
+    ``TypeError`` too)."""
 
 
 def _dtype(dtype):
@@ -36,10 +47,43 @@ def _is_scalar(x):
     return isinstance(x, _Real) and not isinstance(x, _base)
 
 
+def _write(result, out):
+    """MXNet's ``out=``: ``result`` written into ``out``, which is returned; just ``result``
+    when ``out`` is None. ``out`` must have the result's shape and dtype (MXNet checks both
+    and never casts); a list result takes a list of as many arrays."""
+    if out is None:
+        return result
+    if isinstance(result, (list, tuple)):
+        if not isinstance(out, (list, tuple)) or len(out) != len(result):
+            raise OperatorError(f"out must be a list of {len(result)} NDArrays for this operator's "
+                                f"{len(result)} outputs")
+        return [_write(r, o) for r, o in zip(result, out)]
+    if not isinstance(out, _base):
+        raise TypeError(f"out must be an NDArray, got {type(out).__name__}")
+    result = _nd(result)
+    if out.shape != result.shape:
+        raise OperatorError(f"out has shape {out.shape} but the result has shape {result.shape}")
+    got, want = _np_dtype(out), _np_dtype(result)
+    if got != want:
+        raise OperatorError(f"out has dtype {got.name} but the result has dtype {want.name} (out= never casts)")
+    out[:] = result
+    return out
+
+
+def _out_dtype(dtype, out):
+    """The dtype of a created array: ``dtype``, else ``out``'s when given, else float32 (an
+    array made straight into ``out`` takes its dtype, as MXNet's ``full`` and samplers do)."""
+    if dtype is not None:
+        return dtype
+    if isinstance(out, _base):
+        return _name(_np_dtype(out))
+    return _F32
+
+
 # ---- creation -----------------------------------------------------------------------------------
 
 
-def array(source_array, ctx=None, dtype=None):
+def array(source_array, ctx=None, dtype=None, out=None):
     """A new NDArray holding a copy of ``source_array``.
 
     The dtype defaults to float32 for Python data *and* host NumPy arrays (MXNet converts
@@ -53,80 +97,82 @@ def array(source_array, ctx=None, dtype=None):
     <class 'numpy.int32'>
     """
     if dtype is None and not isinstance(source_array, _base):
-        dtype = _F32
-    return _core.array(source_array, dtype, ctx, None, True, legacy=True)
+        dtype = _out_dtype(None, out)
+    return _write(_core.array(source_array, dtype, ctx, None, True, legacy=True), out)
 
 
-def empty(shape, ctx=None, dtype=None):
+def _stype(stype):
+    if stype not in (None, "default"):
+        raise NotImplementedError(f"stype={stype!r}: deepblocks has dense arrays only ('default')")
+
+
+def empty(shape, ctx=None, dtype=None, stype=None, out=None):
     """An array of ``shape`` (zero-filled: deepblocks never hands out uninitialized memory)."""
-    return _core.full(shape, 0, _dtype(dtype), ctx, None, legacy=True)
+    _stype(stype)
+    return _write(_core.full(shape, 0, _out_dtype(dtype, out), ctx, None, legacy=True), out)
 
 
-def zeros(shape, ctx=None, dtype=None, **kwargs):
-    """>>> from deepblocks import nd
+def zeros(shape, ctx=None, dtype=None, stype=None, out=None, **kwargs):
+    """An array of zeros; with ``out=`` the zeros are written into ``out``, which is returned.
+
+    >>> from deepblocks import nd
     >>> nd.zeros(4).asnumpy()
     array([0., 0., 0., 0.], dtype=float32)
+    >>> c = nd.ones((2, 2))
+    >>> nd.zeros((2, 2), out=c) is c, c.asnumpy().sum()
+    (True, np.float32(0.0))
     """
-    return _core.full(shape, 0, _F32 if dtype is None else dtype, ctx, None, legacy=True)
+    _stype(stype)
+    return _write(_core.full(shape, 0, _out_dtype(dtype, out), ctx, None, legacy=True), out)
 
 
-def ones(shape, ctx=None, dtype=None, **kwargs):
-    return _core.full(shape, 1, _F32 if dtype is None else dtype, ctx, None, legacy=True)
+def ones(shape, ctx=None, dtype=None, out=None, **kwargs):
+    return _write(_core.full(shape, 1, _out_dtype(dtype, out), ctx, None, legacy=True), out)
 
 
 def full(shape, val, ctx=None, dtype=None, out=None):
-    return _write(_core.full(shape, val, _dtype(dtype), ctx, None, legacy=True), out)
+    return _write(_core.full(shape, val, _out_dtype(dtype, out), ctx, None, legacy=True), out)
 
 
-def zeros_like(data, ctx=None, dtype=None):
+def _like(data, value, ctx, dtype, out):
     data = _nd(data)
-    return _core.full(data.shape, 0, dtype or _name(_np_dtype(data)), ctx or data.ctx, None, legacy=True)
+    made = _core.full(data.shape, value, dtype or _name(_np_dtype(data)), ctx or data.ctx, None, legacy=True)
+    return _write(made, out)
 
 
-def ones_like(data, ctx=None, dtype=None):
-    data = _nd(data)
-    return _core.full(data.shape, 1, dtype or _name(_np_dtype(data)), ctx or data.ctx, None, legacy=True)
+def zeros_like(data, ctx=None, dtype=None, out=None):
+    return _like(data, 0, ctx, dtype, out)
 
 
-def full_like(data, fill_value, ctx=None, dtype=None):
-    data = _nd(data)
-    return _core.full(data.shape, fill_value, dtype or _name(_np_dtype(data)), ctx or data.ctx, None, legacy=True)
+def ones_like(data, ctx=None, dtype=None, out=None):
+    return _like(data, 1, ctx, dtype, out)
 
 
-def arange(start, stop=None, step=1.0, repeat=1, infer_range=None, ctx=None, dtype=None):
+def full_like(data, fill_value, ctx=None, dtype=None, out=None):
+    return _like(data, fill_value, ctx, dtype, out)
+
+
+def arange(start, stop=None, step=1.0, repeat=1, infer_range=None, ctx=None, dtype=None, out=None):
     """``[start, stop)`` by ``step`` (float32), each value ``repeat`` times.
 
     >>> from deepblocks import nd
     >>> nd.arange(3, repeat=2).asnumpy()
     array([0., 0., 1., 1., 2., 2.], dtype=float32)
     """
-    out = _core.arange(start, stop, step, _F32 if dtype is None else dtype, ctx, None, legacy=True)
-    return out if repeat == 1 else out.repeat(repeat)
+    made = _core.arange(start, stop, step, _out_dtype(dtype, out), ctx, None, legacy=True)
+    return _write(made if repeat == 1 else made.repeat(repeat), out)
 
 
-def linspace(start, stop, num, endpoint=True, ctx=None, dtype=None):
-    return _core.linspace(start, stop, num, endpoint, _dtype(dtype), ctx, None, legacy=True)
+def linspace(start, stop, num, endpoint=True, ctx=None, dtype=None, out=None):
+    return _write(_core.linspace(start, stop, num, endpoint, _out_dtype(dtype, out), ctx, None, legacy=True), out)
 
 
-def eye(N, M=0, k=0, ctx=None, dtype=None, **kwargs):
+def eye(N, M=0, k=0, ctx=None, dtype=None, out=None, **kwargs):
     """The ``N x M`` identity (``M=0`` means ``N``), ones on diagonal ``k``."""
-    return _core.eye(N, M or None, k, _dtype(dtype), ctx, None, legacy=True)
+    return _write(_core.eye(N, M or None, k, _out_dtype(dtype, out), ctx, None, legacy=True), out)
 
 
 # ---- elementwise ----------------------------------------------------------------------------------
-
-
-def _write(result, out):
-    """MXNet's ``out=``: ``result`` written into ``out`` (an array of the same shape), which
-    is returned; just ``result`` when ``out`` is None."""
-    if out is None:
-        return result
-    if not isinstance(out, _base):
-        raise TypeError(f"out must be an NDArray, got {type(out).__name__}")
-    if out.shape != result.shape:
-        raise ValueError(f"out has shape {out.shape} but the result has shape {result.shape}")
-    out[:] = result
-    return out
 
 
 _unary = _core.unary
@@ -231,21 +277,27 @@ def log_softmax(data, axis=-1, temperature=None, dtype=None, use_length=False, l
     return _write(_nd(r), out)
 
 
-def Activation(data, act_type):
-    """MXNet's ``Activation`` operator: 'relu', 'sigmoid', 'tanh', 'softrelu' or 'softsign'."""
+_ACT_TYPES = ("relu", "sigmoid", "softrelu", "softsign", "tanh")
+
+
+def Activation(data=None, act_type=None, out=None, **kwargs):
+    """MXNet's ``Activation`` operator: ``act_type`` 'relu', 'sigmoid', 'tanh', 'softrelu'
+    (``log(1 + exp(x))``) or 'softsign' (``x / (1 + |x|)``): the five MXNet 1.9.1 has.
+
+    >>> from deepblocks import nd
+    >>> nd.Activation(nd.array([-1, 0, 1]), act_type='softrelu').asnumpy()
+    array([0.3132617, 0.6931472, 1.3132617], dtype=float32)
+    """
     x = _nd(data)
-    if act_type == "relu":
-        return _nd(_core.unary(x, "relu"))
-    if act_type == "sigmoid":
-        return _nd(_core.unary(x, "sigmoid"))
-    if act_type == "tanh":
-        return _nd(_core.unary(x, "tanh"))
+    if act_type in ("relu", "sigmoid", "tanh"):
+        return _write(_unary(x, act_type, True), out)
     if act_type == "softrelu":
         # log(1 + exp(x)) without overflow: max(x, 0) + log1p(exp(-|x|)).
-        return _nd(_core.unary(x, "relu") + _core.unary(_core.unary(-_core.unary(x, "abs"), "exp"), "log1p"))
+        tail = _unary(_unary(-_unary(x, "absolute", True), "exp", True), "log1p", True)
+        return _write(_unary(x, "relu", True) + tail, out)
     if act_type == "softsign":
-        return softsign(x)
-    raise ValueError(f"Activation: unknown act_type {act_type!r} (relu, sigmoid, tanh, softrelu, softsign)")
+        return softsign(x, out=out)
+    raise OperatorError(f"Activation: invalid act_type {act_type!r}, valid values are {', '.join(_ACT_TYPES)}")
 
 
 def clip(data, a_min, a_max, out=None):
@@ -255,7 +307,7 @@ def clip(data, a_min, a_max, out=None):
     return _write(_nd(data).clip(a_min, a_max), out)
 
 
-def where(condition, x, y):
+def where(condition, x, y, out=None):
     """``x`` where ``condition`` is non-zero, else ``y``. A 1-D ``condition`` whose length is
     ``x.shape[0]`` picks whole rows (MXNet), otherwise it broadcasts.
 
@@ -269,58 +321,48 @@ def where(condition, x, y):
     xs = x if _is_scalar(x) else _nd(x)
     if cond.ndim == 1 and not _is_scalar(xs) and xs.ndim > 1 and cond.shape[0] == xs.shape[0]:
         cond = cond.reshape((cond.shape[0],) + (1,) * (xs.ndim - 1))
-    return _nd(_core.where_(cond, xs, y))
+    return _write(_nd(_core.where_(cond, xs, y)), out)
 
 
 # ---- reductions ------------------------------------------------------------------------------------
 
 
-def sum(data, axis=None, keepdims=False, exclude=False):
-    """Sum over ``axis`` (all axes by default, giving shape ``(1,)``).
+def _nd_reduction(name, method, doc):
+    def f(data, axis=None, keepdims=False, exclude=False, out=None):
+        return _write(method(_nd(data), axis, keepdims, exclude), out)
+
+    return _named(f, name, doc)
+
+
+sum = _nd_reduction("sum", NDArray.sum, """Sum over ``axis`` (all axes by default, giving shape ``(1,)``);
+    ``exclude=True`` reduces the axes *not* in ``axis``.
 
     >>> from deepblocks import nd
     >>> nd.sum(nd.ones((2, 3))).asnumpy(), nd.sum(nd.ones((2, 3)), axis=0).shape
     (array([6.], dtype=float32), (3,))
-    """
-    return _nd(data).sum(axis, keepdims, exclude)
+    """)
+sum_axis = sum  # MXNet 1.x's other name of sum
+nansum = _nd_reduction("nansum", NDArray.nansum, "Sum over ``axis`` with NaN counted as 0.")
+prod = _nd_reduction("prod", NDArray.prod, "Product over ``axis``.")
+mean = _nd_reduction("mean", NDArray.mean, "Mean over ``axis``.")
+max = _nd_reduction("max", NDArray.max, "Maximum over ``axis``.")
+min = _nd_reduction("min", NDArray.min, "Minimum over ``axis``.")
 
 
-def nansum(data, axis=None, keepdims=False, exclude=False):
-    return _nd(data).nansum(axis, keepdims, exclude)
-
-
-def prod(data, axis=None, keepdims=False, exclude=False):
-    return _nd(data).prod(axis, keepdims, exclude)
-
-
-def mean(data, axis=None, keepdims=False, exclude=False):
-    return _nd(data).mean(axis, keepdims, exclude)
-
-
-def max(data, axis=None, keepdims=False, exclude=False):
-    return _nd(data).max(axis, keepdims, exclude)
-
-
-def min(data, axis=None, keepdims=False, exclude=False):
-    return _nd(data).min(axis, keepdims, exclude)
-
-
-def sum_axis(data, axis=None, keepdims=False, exclude=False):
-    return _nd(data).sum(axis, keepdims, exclude)
-
-
-def argmax(data, axis=None, keepdims=False):
+def argmax(data, axis=None, keepdims=False, out=None):
     """Indices of the maxima as float32 (for float32 data)."""
-    return _nd(data).argmax(axis, keepdims)
+    return _write(_nd(data).argmax(axis, keepdims), out)
 
 
-def argmin(data, axis=None, keepdims=False):
-    return _nd(data).argmin(axis, keepdims)
+def argmin(data, axis=None, keepdims=False, out=None):
+    return _write(_nd(data).argmin(axis, keepdims), out)
 
 
-def norm(data, ord=2, axis=None, keepdims=False):
-    """The L2 (or L1) norm over ``axis``; all axes give shape ``(1,)``."""
-    return _nd(data).norm(ord, axis, keepdims)
+def norm(data, ord=2, axis=None, out_dtype=None, keepdims=False, out=None):
+    """The L2 (or L1) norm over ``axis``; all axes give shape ``(1,)``; ``out_dtype`` casts
+    the result."""
+    r = _nd(data).norm(ord, axis, keepdims)
+    return _write(r if out_dtype is None else r.astype(out_dtype), out)
 
 
 # ---- linear algebra ----------------------------------------------------------------------------
@@ -361,69 +403,106 @@ def batch_dot(lhs, rhs, transpose_a=False, transpose_b=False, forward_stype=None
 # ---- shape and joining --------------------------------------------------------------------------
 
 
-def reshape(data, shape=None, reverse=False):
-    """``data`` with a new shape; MXNet's codes 0, -1, -2, -3, -4 work (see NDArray.reshape)."""
+def reshape(data, shape=None, reverse=False, target_shape=None, keep_highest=False, out=None):
+    """``data`` with a new shape; MXNet's codes 0, -1, -2, -3, -4 work (see NDArray.reshape).
+    ``target_shape`` is MXNet's deprecated spelling of ``shape`` (0 keeps an axis);
+    ``keep_highest`` is not supported."""
+    if shape is None:
+        shape = target_shape
     if shape is None:
         raise TypeError("reshape() needs a shape")
-    return _nd(data).reshape(shape, reverse=reverse)
+    if keep_highest:
+        raise NotImplementedError("reshape: keep_highest (deprecated in MXNet) is not supported; use shape=")
+    return _write(_nd(data).reshape(shape, reverse=reverse), out)
 
 
-def reshape_like(lhs, rhs):
-    return _nd(lhs).reshape(_nd(rhs).shape)
+Reshape = reshape
 
 
-def transpose(data, axes=None):
+def reshape_like(lhs, rhs, lhs_begin=None, lhs_end=None, rhs_begin=None, rhs_end=None, out=None):
+    """``lhs`` reshaped like ``rhs``; with the ``*_begin``/``*_end`` bounds only the axes
+    ``lhs_begin:lhs_end`` of ``lhs`` are replaced by the axes ``rhs_begin:rhs_end`` of ``rhs``.
+
+    >>> from deepblocks import nd
+    >>> nd.reshape_like(nd.zeros((30, 7)), nd.zeros((15, 2, 4)), lhs_begin=0, lhs_end=1, rhs_begin=0, rhs_end=2).shape
+    (15, 2, 7)
+    """
+    a, b = _nd(lhs), _nd(rhs)
+    lb, le = _bounds(lhs_begin, lhs_end, a.ndim, "lhs")
+    rb, re = _bounds(rhs_begin, rhs_end, b.ndim, "rhs")
+    shape = a.shape[:lb] + b.shape[rb:re] + a.shape[le:]
+    if _size(shape) != a.size:
+        raise OperatorError(f"reshape_like: cannot reshape {a.shape} (size {a.size}) to {shape}")
+    return _write(a.reshape(shape), out)
+
+
+def _bounds(begin, end, ndim, what):
+    """``begin:end`` of ``ndim`` axes (None: the ends; negative: from the end), checked."""
+    b = 0 if begin is None else (begin + ndim if begin < 0 else begin)
+    e = ndim if end is None else (end + ndim if end < 0 else end)
+    if not 0 <= b <= e <= ndim:
+        raise OperatorError(f"reshape_like: {what} axes {begin}:{end} are not a range of the {ndim} axes")
+    return b, e
+
+
+def _size(shape):
+    n = 1
+    for d in shape:
+        n *= d
+    return n
+
+
+def transpose(data, axes=None, out=None):
     x = _nd(data)
-    return x.transpose() if axes is None or tuple(axes) == () else x.transpose(tuple(axes))
+    return _write(x.transpose() if axes is None or tuple(axes) == () else x.transpose(tuple(axes)), out)
 
 
-def swapaxes(data, dim1=0, dim2=0):
-    return _nd(data).swapaxes(dim1, dim2)
+def swapaxes(data, dim1=0, dim2=0, out=None):
+    return _write(_nd(data).swapaxes(dim1, dim2), out)
 
 
-def expand_dims(data, axis):
-    return _nd(data).expand_dims(axis)
+SwapAxis = swapaxes
 
 
-def squeeze(data, axis=None):
-    return _nd(data).squeeze(axis)
+def expand_dims(data, axis, out=None):
+    return _write(_nd(data).expand_dims(axis), out)
 
 
-def flatten(data):
+def squeeze(data, axis=None, out=None):
+    return _write(_nd(data).squeeze(axis), out)
+
+
+def flatten(data, out=None, **kwargs):
     """Collapses all axes but the first: ``(N, a, b)`` becomes ``(N, a*b)``."""
-    return _nd(data).flatten()
+    return _write(_nd(data).flatten(), out)
 
 
 Flatten = flatten
 
 
-def flip(data, axis):
+def flip(data, axis, out=None):
     """``data`` reversed along ``axis`` (an int or a tuple); ``axis`` is required, as in MXNet."""
-    return _nd(_core.flip(data, axis))
+    return _write(_nd(_core.flip(data, axis)), out)
 
 
 reverse = flip
 
 
-def tile(data, reps):
-    return _nd(_core.tile(data, reps))
+def tile(data, reps, out=None):
+    return _write(_nd(_core.tile(data, reps)), out)
 
 
-def repeat(data, repeats, axis=None):
+def repeat(data, repeats, axis=None, out=None):
     """Each element ``repeats`` times (along ``axis``; of the flattened array when None)."""
-    return _nd(data).repeat(repeats, axis)
+    return _write(_nd(data).repeat(repeats, axis), out)
 
 
-def broadcast_to(data, shape):
+def broadcast_to(data, shape, out=None):
     """A broadcast view of ``data``; a 0 in ``shape`` keeps that axis."""
-    return _nd(data).broadcast_to(shape)
+    return _write(_nd(data).broadcast_to(shape), out)
 
 
-def broadcast_like(lhs, rhs):
-    return _nd(lhs).broadcast_to(_nd(rhs).shape)
-
-
-def broadcast_axis(data, axis, size):
+def broadcast_axis(data, axis, size, out=None):
     """Repeats size-1 axes ``axis`` to ``size`` (each an int or a tuple)."""
     x = _nd(data)
     axes = (axis,) if isinstance(axis, int) else tuple(axis)
@@ -436,18 +515,10 @@ def broadcast_axis(data, axis, size):
         if shape[a] != 1:
             raise ValueError(f"broadcast_axis: axis {a} has size {shape[a]}, only size-1 axes can be broadcast")
         shape[a] = s
-    return x.broadcast_to(tuple(shape))
+    return _write(x.broadcast_to(tuple(shape)), out)
 
 
 broadcast_axes = broadcast_axis
-
-
-def slice_axis(data, axis, begin, end):
-    """``data[..., begin:end, ...]`` along ``axis`` (``end=None`` runs to the end)."""
-    x = _nd(data)
-    key = [slice(None)] * x.ndim
-    key[_axis(axis, x.ndim)] = slice(begin, end)
-    return x[tuple(key)]
 
 
 def _axis(axis, ndim):
@@ -463,7 +534,7 @@ def _as_list(data):
     return list(data)
 
 
-def concat(*data, dim=1, num_args=None):
+def concat(*data, dim=1, num_args=None, out=None):
     """Joins arrays along axis ``dim`` — **1 by default** (MXNet's legacy ``concat``).
 
     >>> from deepblocks import nd
@@ -473,28 +544,28 @@ def concat(*data, dim=1, num_args=None):
     arrays = _as_list(data)
     if not arrays:
         raise ValueError("concat needs at least one array")
-    return _nd(_core.concatenate(arrays, dim))
+    return _write(_nd(_core.concatenate(arrays, dim)), out)
 
 
 Concat = concat
 
 
-def concatenate(arrays, axis=0, always_copy=True):
-    return _nd(_core.concatenate(list(arrays), axis))
+def concatenate(arrays, axis=0, always_copy=True, out=None):
+    return _write(_nd(_core.concatenate(list(arrays), axis)), out)
 
 
-def stack(*data, axis=0, num_args=None):
+def stack(*data, axis=0, num_args=None, out=None):
     """Joins same-shape arrays along a new axis ``axis``."""
     arrays = _as_list(data)
     if not arrays:
         raise ValueError("stack needs at least one array")
-    return _nd(_core.stack(arrays, axis))
+    return _write(_nd(_core.stack(arrays, axis)), out)
 
 
-def split(data, num_outputs, axis=1, squeeze_axis=False):
+def split(data, num_outputs, axis=1, squeeze_axis=False, out=None):
     """Splits ``data`` into ``num_outputs`` equal parts along ``axis`` — **1 by default** —
     (MXNet's legacy ``split``); ``squeeze_axis`` drops that axis from each part. One part
-    comes back as an array, more as a list.
+    comes back as an array, more as a list (``out=`` takes a list of as many arrays).
 
     >>> from deepblocks import nd
     >>> x = nd.arange(6).reshape((2, 3))
@@ -510,7 +581,7 @@ def split(data, num_outputs, axis=1, squeeze_axis=False):
     if squeeze_axis:
         parts = [p.squeeze(axis) for p in parts]
     parts = [_nd(p) for p in parts]
-    return parts[0] if num_outputs == 1 else parts
+    return _write(parts[0] if num_outputs == 1 else parts, out)
 
 
 SliceChannel = split
@@ -540,7 +611,7 @@ def _np_kind(x):
     return _base.dtype.__get__(x).kind
 
 
-def take(a, indices, axis=0, mode="clip"):
+def take(a, indices, axis=0, mode="clip", out=None):
     """Entries of ``a`` at ``indices`` along ``axis``; out-of-range indices are clipped
     (``mode='clip'``, MXNet's default), wrapped (``'wrap'``) or rejected (``'raise'``).
     Float indices work (MXNet keeps indices in float arrays).
@@ -558,20 +629,20 @@ def take(a, indices, axis=0, mode="clip"):
     if axis_n == 0 and mode != "raise":
         raise IndexError("take: cannot take from an empty axis")
     idx = _index_array(indices, axis_n, mode, "take")
-    return _nd(_core.take(x, idx, axis))
+    return _write(_nd(_core.take(x, idx, axis)), out)
 
 
-def pick(data, index, axis=-1, keepdims=False, mode="clip"):
+def pick(data, index, axis=-1, keepdims=False, mode="clip", out=None):
     """``data[i, index[i]]`` along ``axis`` (MXNet's ``pick``); indices are clipped or wrapped.
 
     >>> from deepblocks import nd
     >>> nd.pick(nd.array([[1, 2], [3, 4]]), nd.array([1, 0])).asnumpy()
     array([2., 3.], dtype=float32)
     """
-    return _nd(_npx.pick(data, index, axis=axis, mode=mode, keepdims=keepdims))
+    return _write(_nd(_npx.pick(data, index, axis=axis, mode=mode, keepdims=keepdims)), out)
 
 
-def one_hot(indices, depth, on_value=1.0, off_value=0.0, dtype="float32"):
+def one_hot(indices, depth, on_value=1.0, off_value=0.0, dtype="float32", out=None):
     """Rows of ``depth`` ``off_value`` with ``on_value`` at each index; indices outside
     ``[0, depth)`` give all-``off_value`` rows.
 
@@ -582,11 +653,11 @@ def one_hot(indices, depth, on_value=1.0, off_value=0.0, dtype="float32"):
     """
     if depth < 0:
         raise ValueError(f"one_hot: depth must be non-negative, got {depth}")
-    return _nd(_npx.one_hot(indices, depth, on_value, off_value, dtype))
+    return _write(_nd(_npx.one_hot(indices, depth, on_value, off_value, dtype)), out)
 
 
-def cast(data, dtype):
-    return _nd(data).astype(dtype)
+def cast(data, dtype, out=None):
+    return _write(_nd(data).astype(dtype), out)
 
 
 Cast = cast
@@ -620,4 +691,5 @@ def load(fname):
     return [_nd(v) for v in out]
 
 
-__all__ = [n for n in list(globals()) if not n.startswith("_") and n not in ("NDArray",)]
+_NOT_EXPORTED = ("NDArray", "OperatorError", "OperatorTypeError")
+__all__ = [n for n in list(globals()) if not n.startswith("_") and n not in _NOT_EXPORTED]
