@@ -22,6 +22,8 @@ from .pooling import pooling
 from .sequence import arange_like, sequence_last, sequence_mask, sequence_reverse
 from .rnn import gru_cell, lstm_cell, rnn, rnn_cell
 from .sort import topk
+from .legacy_ops import (Context, batch_flatten, cast, cpu_pinned, gather_nd, get_cuda_compute_capability,
+                         gpu_memory_info, reshape_like, shape_array, slice, smooth_l1)
 
 __all__ = [
     "set_np", "reset_np", "is_np_array", "is_np_shape", "use_np", "relu", "sigmoid", "softmax",
@@ -31,6 +33,8 @@ __all__ = [
     "rnn", "rnn_cell", "lstm_cell", "gru_cell",
     "masked_softmax", "masked_log_softmax", "sequence_mask", "sequence_last", "sequence_reverse", "arange_like",
     "topk",
+    "batch_flatten", "cast", "slice", "smooth_l1", "reshape_like", "gather_nd", "shape_array", "Context",
+    "cpu_pinned", "gpu_memory_info", "get_cuda_compute_capability",
 ]
 
 current_device = current_context
