@@ -10,7 +10,8 @@ cpu(0)
 
 from ._core import Context, current_context, num_gpus
 
-__all__ = ["Context", "cpu", "cpu_pinned", "gpu", "current_context", "current_device", "num_gpus", "Device"]
+__all__ = ["Context", "cpu", "cpu_pinned", "gpu", "current_context", "current_device", "num_gpus", "Device",
+           "gpu_memory_info"]
 
 Device = Context
 
@@ -38,3 +39,9 @@ def gpu(device_id=0):
 
 def current_device():
     return current_context()
+
+
+def gpu_memory_info(device_id=0):
+    """``(free, total)`` bytes of GPU ``device_id``'s memory (MXNet's ``context.gpu_memory_info``)."""
+    from .util import get_gpu_memory
+    return get_gpu_memory(device_id)

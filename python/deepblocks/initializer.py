@@ -30,7 +30,7 @@ from . import numpy as _np
 
 __all__ = [
     "Initializer", "InitDesc", "register", "create", "Zero", "One", "Constant", "Uniform", "Normal",
-    "Xavier", "MSRAPrelu", "Orthogonal", "Bilinear", "LSTMBias", "Mixed",
+    "Xavier", "MSRAPrelu", "Orthogonal", "Bilinear", "LSTMBias", "Mixed", "Load", "alias",
 ]
 
 _REGISTRY = {}
@@ -44,10 +44,30 @@ def register(klass):
     return klass
 
 
+def alias(*aliases):
+    """Decorator registering an initializer class under extra lower-case names as well.
+
+    >>> @alias('halves')
+    ... class Half(Constant):
+    ...     def __init__(self):
+    ...         super().__init__(0.5)
+    >>> type(create('halves')).__name__
+    'Half'
+    """
+    def reg(klass):
+        register(klass)
+        for name in aliases:
+            _REGISTRY[name.lower()] = klass
+        return klass
+    return reg
+
+
 def create(init, **kwargs):
     """An initializer from an instance, a registered name ('zeros', 'xavier', ...) or the
     JSON of ``Initializer.dumps()``."""
-    if isinstance(init, Initializer):
+    # Mixed and Load are not Initializers (as in MXNet) but initialize a parameter the same
+    # way; MXNet's Block.initialize refuses them, deepblocks accepts them
+    if isinstance(init, (Initializer, Mixed, Load)):
         return init
     if isinstance(init, str):
         if init.startswith("["):
@@ -119,7 +139,11 @@ class Initializer:
             desc.global_init = self
         chosen = desc.attrs.get("__init__", "")
         if chosen:
-            create(chosen)._init_weight(desc, arr)
+            chosen = create(chosen)
+            if isinstance(chosen, Initializer):
+                chosen._init_weight(desc, arr)
+            else:
+                chosen(str(desc), arr)      # Mixed or Load: picks by the bare name
         else:
             self._dispatch(desc, arr)
         if self._verbose:
@@ -340,8 +364,50 @@ class Mixed:
     def __call__(self, name, arr):
         for pattern, init in self.map:
             if pattern.match(name):
-                init(name, arr)
+                # the bare name: an InitDesc would carry this Mixed as its own __init__
+                init(str(name), arr)
                 return
         raise ValueError(
             f"Parameter name {name} did not match any pattern. Consider adding a \".*\" pattern "
             "at the end with a default Initializer.")
+
+
+class Load:
+    """Initializes parameters from saved arrays: a file of ``nd.save`` / ``npx.save`` (or
+    MXNet's ``.params``) or a dict of name to array; MXNet's ``arg:``/``aux:`` prefixes are
+    dropped. A name not found there goes to ``default_init``.
+
+    >>> from deepblocks import nd, init
+    >>> w = nd.zeros((2,))
+    >>> init.Load({'arg:w': nd.array([1.0, 2.0])})('w', w)
+    >>> w.asnumpy().tolist()
+    [1.0, 2.0]
+    """
+
+    def __init__(self, param, default_init=None, verbose=False):
+        if isinstance(param, str):
+            from .ndarray import load
+            param = load(param)
+        if not isinstance(param, dict):
+            raise TypeError(f"Load: param must be a file name or a dict of arrays, got {type(param).__name__}")
+        self.param = {(k[4:] if k.startswith(("arg:", "aux:")) else k): v for k, v in param.items()}
+        self.default_init = default_init
+        self.verbose = verbose
+
+    def __call__(self, name, arr):
+        import logging
+        if name in self.param:
+            src = self.param[name]
+            if tuple(arr.shape) != tuple(src.shape):
+                raise ValueError(f"Parameter {name} cannot be initialized from loading. Shape mismatch, "
+                                 f"target {tuple(arr.shape)} vs loaded {tuple(src.shape)}")
+            arr[:] = src
+            if self.verbose:
+                logging.info("Initialized %s by loading", name)
+            return
+        if self.default_init is None:
+            raise ValueError(f"Cannot Initialize {name}. Not found in loaded param and no default "
+                             "Initializer is provided.")
+        create(self.default_init)(str(name), arr)
+        if self.verbose:
+            logging.info("Initialized %s by default", name)

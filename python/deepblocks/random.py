@@ -38,3 +38,7 @@ def seed(seed_state, ctx="all"):
     if not (ctx == "all" or hasattr(ctx, "device_type")):
         raise ValueError(f"ctx must be 'all' or a Context, got {ctx!r}")
     _np_random.seed(int(seed_state))
+
+# Names MXNet's random module exposes (imported there from its base and context modules).
+from .base import integer_types  # noqa: E402,F401
+from .context import Context  # noqa: E402,F401

@@ -12,7 +12,8 @@ import warnings
 from .. import _core
 from .. import numpy as _np
 
-__all__ = ["split_data", "split_and_load", "clip_global_norm"]
+__all__ = ["split_data", "split_and_load", "clip_global_norm", "check_sha1", "download", "replace_file",
+           "shape_is_known", "HookHandle"]
 
 
 def split_data(data, num_slice, batch_axis=0, even_split=True):
@@ -68,3 +69,36 @@ def clip_global_norm(arrays, max_norm, check_isfinite=True):
         for a in arrays:
             a *= scale
     return total
+
+
+# ---- files and shapes (MXNet keeps these in gluon.utils too) -----------------------------
+
+from .data.download import check_sha1, download  # noqa: E402,F401 (re-exported)
+from .block import HookHandle  # noqa: E402,F401
+
+
+def replace_file(src, dst):
+    """Moves ``src`` over ``dst`` in one atomic step (``os.replace``)."""
+    import os
+    os.replace(src, dst)
+
+
+def shape_is_known(shape):
+    """Whether every dimension of ``shape`` is known: none is the unknown marker (-1 with
+    NumPy shape semantics, 0 without), and ``()`` counts as known only with NumPy shapes.
+
+    >>> shape_is_known((2, 3)), shape_is_known(None)
+    (True, False)
+    """
+    from ..util import is_np_shape
+    if shape is None:
+        return False
+    unknown = -1 if is_np_shape() else 0
+    if len(shape) == 0:
+        return unknown == -1
+    for d in shape:
+        if d == unknown:
+            return False
+        if d < unknown:
+            raise ValueError(f"shape dimension size cannot be less than {unknown}, while received {d}")
+    return True

@@ -50,7 +50,7 @@ def _params(a, b, shape, dtype, ctx, draw, combine):
             raise ValueError(f"distribution parameters must have the same shape, got {pa.shape} and {pb.shape}")
     extra = _shape(shape) or ()
     dt = dtype if dtype is not None else ref.dtype
-    base = draw(pshape + extra, dt, ctx or ref.ctx)
+    base = _nd(draw(pshape + extra, dt, ctx or ref.ctx))  # legacy, as the parameters are
     grow = pshape + (1,) * len(extra)
 
     def as_param(p):
@@ -196,3 +196,6 @@ def _like_out(out, shape, dtype):
 from .random_like import (  # noqa: E402,F401 (re-exported; they call the samplers above)
     exponential_like, gamma_like, generalized_negative_binomial_like, negative_binomial_like, normal_like,
     poisson_like, uniform_like)
+
+from ..base import numeric_types  # noqa: E402,F401 (MXNet's nd.random exposes these two)
+from ..context import current_context  # noqa: E402,F401

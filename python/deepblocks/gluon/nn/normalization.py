@@ -19,7 +19,7 @@ from ..block import HybridBlock
 from ._checks import check_count, check_input_dtype, check_number
 from .basic_layers import param_value
 
-__all__ = ["BatchNorm", "LayerNorm", "InstanceNorm", "GroupNorm"]
+__all__ = ["BatchNorm", "BatchNormReLU", "LayerNorm", "InstanceNorm", "GroupNorm"]
 
 
 class BatchNorm(HybridBlock):
@@ -68,6 +68,22 @@ class BatchNorm(HybridBlock):
         c = self.gamma.shape[0] or None     # MXNet prints None for legacy mode's unknown 0 (np mode: -1)
         return (f"{self.__class__.__name__}(axis={self._axis}, eps={self._epsilon}, momentum={self._momentum}, "
                 f"fix_gamma={not self._scale}, use_global_stats={self._use_global_stats}, in_channels={c})")
+
+
+class BatchNormReLU(BatchNorm):
+    """``BatchNorm`` followed by ReLU (MXNet 1.9.1 fuses the two with MKL-DNN only and fails
+    elsewhere; here it runs on every device). The arguments are ``BatchNorm``'s.
+
+    >>> from deepblocks import nd
+    >>> from deepblocks.gluon import nn
+    >>> layer = nn.BatchNormReLU(in_channels=2)
+    >>> layer.initialize()
+    >>> layer(nd.array([[-1.0, 2.0], [3.0, -4.0]])).asnumpy().round(3).tolist()   # running statistics 0, 1
+    [[0.0, 2.0], [3.0, 0.0]]
+    """
+
+    def forward(self, x):
+        return _npx.relu(super().forward(x))
 
 
 def _check_norm_args(owner, axis, epsilon, in_channels):
