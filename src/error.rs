@@ -30,6 +30,41 @@ pub enum Error {
     /// `MXNetError`, as MXNet's loaders raise).
     #[error("{0}")]
     File(String),
+    /// An error raised by code the engine called back into (the backward of a Python
+    /// `autograd.Function`), carried to the caller unchanged (Python: that same exception).
+    #[error("{0}")]
+    Foreign(Foreign),
+}
+
+/// An error value of another layer, carried through the engine as it is. Two are equal when
+/// they are the same value.
+#[derive(Clone, Debug)]
+pub struct Foreign {
+    text: String,
+    value: std::sync::Arc<dyn std::any::Any + Send + Sync>,
+}
+
+impl Foreign {
+    pub fn new<E: std::any::Any + std::fmt::Display + Send + Sync>(value: E) -> Foreign {
+        Foreign { text: value.to_string(), value: std::sync::Arc::new(value) }
+    }
+
+    /// The carried value, when it is an `E`.
+    pub fn downcast_ref<E: std::any::Any>(&self) -> Option<&E> {
+        self.value.downcast_ref()
+    }
+}
+
+impl std::fmt::Display for Foreign {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl PartialEq for Foreign {
+    fn eq(&self, other: &Foreign) -> bool {
+        std::sync::Arc::ptr_eq(&self.value, &other.value)
+    }
 }
 
 pub type Result<T> = std::result::Result<T, Error>;

@@ -16,6 +16,7 @@
 //! assert_eq!(x.grad().unwrap().to_vec::<f64>().unwrap(), vec![2.0, 4.0, 6.0]);
 //! ```
 
+mod custom;
 pub mod derivatives;
 mod engine;
 pub(crate) mod graph;
@@ -23,6 +24,7 @@ mod state;
 #[cfg(test)]
 mod tests;
 
+pub use custom::{custom, CustomBackward};
 pub use engine::{backward, grad};
 pub use graph::GradReq;
 pub use state::{is_recording, is_training, set_recording, set_training};

@@ -303,3 +303,104 @@ fn inplace_graph_without_backward_is_freed() {
     drop(y);
     assert!(weak.upgrade().is_none(), "the recorded in-place graph leaked");
 }
+
+// ---- custom nodes (`autograd.Function`) --------------------------------------------------------
+
+/// A rule `(g0, g1) -> (k0 * g0 + g1, g1)` (`g1` of shape (2, 1) flattened) that counts its calls.
+fn scaled_rule(k0: f64, calls: std::sync::Arc<std::sync::atomic::AtomicUsize>) -> autograd::CustomBackward {
+    Box::new(move |grads| {
+        calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        assert_eq!(grads.len(), 2);
+        let g1 = grads[1].reshape(&[2])?;
+        Ok(vec![scale(&grads[0], k0).add(&g1)?, g1])
+    })
+}
+
+#[test]
+fn custom_node_routes_packed_output_gradients() {
+    clean();
+    let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let a = var(&[1.0, 2.0], GradReq::Write);
+    let b = var(&[3.0, 4.0], GradReq::Write);
+    let (p, s) = (a.mul(&b).unwrap(), a.add(&b).unwrap().reshape(&[2, 1]).unwrap());
+    let outs = record(|| autograd::custom("pair", &[a.clone(), b.clone()], &[p.clone(), s.clone()], scaled_rule(10.0, calls.clone()))).unwrap();
+    assert!(!outs[0].same_handle(&p) && outs[1].shape() == [2, 1]);
+    assert_eq!(vals(&outs[0]), vec![3.0, 8.0]);
+    assert_eq!(vals(&outs[1]), vec![4.0, 6.0]);
+    // Only the first result is used: the second one's gradient reaches the rule as zeros.
+    backward(&[record(|| outs[0].sum(None, false)).unwrap()], &[None], false).unwrap();
+    assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 1);
+    assert_eq!(vals(&a.grad().unwrap()), vec![10.0, 10.0]);
+    assert_eq!(vals(&b.grad().unwrap()), vec![0.0, 0.0]);
+    // Both used, with weights: the gradients meet in the one packed node.
+    let outs = record(|| autograd::custom("pair", &[a.clone(), b.clone()], &[p.clone(), s.clone()], scaled_rule(10.0, calls.clone()))).unwrap();
+    let loss = record(|| outs[0].sum(None, false)?.add(&scale(&outs[1], 2.0).sum(None, false)?)).unwrap();
+    backward(&[loss], &[None], false).unwrap();
+    assert_eq!(vals(&a.grad().unwrap()), vec![12.0, 12.0]);
+    assert_eq!(vals(&b.grad().unwrap()), vec![2.0, 2.0]);
+}
+
+#[test]
+fn custom_node_records_nothing_without_a_gradient_to_compute() {
+    clean();
+    let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let x = t(&[1.0]);
+    let y = scale(&x, 2.0);
+    let outs = record(|| autograd::custom("f", &[x.clone()], &[y.clone(), y.clone()], scaled_rule(1.0, calls.clone()))).unwrap();
+    assert!(outs[0].same_handle(&y) && !outs[0].requires_grad());
+    let v = var(&[1.0], GradReq::Write);
+    let outs = autograd::custom("f", &[v], &[y.clone()], scaled_rule(1.0, calls)).unwrap();
+    assert!(outs[0].same_handle(&y), "not recording");
+}
+
+#[test]
+fn custom_node_checks_what_the_rule_returns() {
+    clean();
+    let x = var(&[1.0, 2.0], GradReq::Write);
+    let run = |rule: autograd::CustomBackward| {
+        let y = record(|| autograd::custom("Rule", &[x.clone()], &[scale(&x, 1.0)], rule)).unwrap();
+        backward(&[y[0].clone()], &[None], false)
+    };
+    let none: autograd::CustomBackward = Box::new(|_| Ok(vec![]));
+    match run(none) {
+        Err(Error::Graph(m)) => assert!(m.contains("Rule.backward returned 0 gradient(s)") && m.contains("1 input(s)"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+    let wrong: autograd::CustomBackward = Box::new(|_| Ok(vec![t(&[1.0, 2.0, 3.0])]));
+    match run(wrong) {
+        Err(Error::Shape(m)) => assert!(m.contains("shape (3,) for input 0, which has shape (2,)"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+    let broadcast: autograd::CustomBackward = Box::new(|_| Ok(vec![t(&[5.0])]));
+    run(broadcast).unwrap();
+    assert_eq!(vals(&x.grad().unwrap()), vec![5.0, 5.0]);
+    // An error of the layer above comes back as it is.
+    let foreign = Error::Foreign(crate::error::Foreign::new("raised above".to_string()));
+    let expected = foreign.clone();
+    let fails: autograd::CustomBackward = Box::new(move |_| Err(foreign.clone()));
+    let err = run(fails).unwrap_err();
+    assert_eq!(err, expected);
+    assert_eq!(err.to_string(), "raised above");
+    let Error::Foreign(f) = err else { unreachable!() };
+    assert_eq!(f.downcast_ref::<String>().map(String::as_str), Some("raised above"));
+}
+
+#[test]
+fn custom_node_rule_records_under_create_graph() {
+    clean();
+    let x = var(&[2.0, -1.0], GradReq::Write);
+    // y = x^3 with the rule dy * 3 x^2 (written with recorded operations on the input).
+    let rule: autograd::CustomBackward = {
+        let x = x.clone();
+        Box::new(move |g| Ok(vec![g[0].mul(&scale(&x.mul(&x)?, 3.0))?]))
+    };
+    let dx = record(|| {
+        let y = autograd::custom("cube", &[x.clone()], &[x.mul(&x)?.mul(&x)?], rule)?;
+        let dx = grad(&[y[0].clone()], &[None], &[x.clone()], true, true)?;
+        Ok::<_, Error>(dx[0].clone())
+    })
+    .unwrap();
+    assert_eq!(vals(&dx), vec![12.0, 3.0]);
+    backward(&[dx], &[None], false).unwrap();
+    assert_eq!(vals(&x.grad().unwrap()), vec![12.0, -6.0]);
+}

@@ -1,8 +1,13 @@
 //! Autograd bindings: the tensor's `attach_grad` / `grad` / `detach` / `backward`, and the
 //! functions behind `deepblocks.autograd` (the recording state lives in Rust, per thread).
+//!
+//! Backward runs with the GIL released: the rule of an `autograd.Function` takes it again to
+//! call Python, and a thread waiting on a node of a graph another thread is differentiating
+//! never holds the GIL while it waits.
 
 use super::array::{wrap, PyArray};
-use crate::autograd::{self, GradReq};
+use crate::autograd::{self, CustomBackward, GradReq};
+use crate::error::{Error, Foreign};
 use crate::tensor::Tensor;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -58,7 +63,7 @@ impl PyArray {
         let heads = [slf.get().t.clone()];
         let py = slf.py();
         let _train = TrainGuard::new(train_mode);
-        super::array::run(py, 0, || autograd::backward(&heads, &[head_grad], retain_graph))
+        Ok(py.detach(|| autograd::backward(&heads, &[head_grad], retain_graph))?)
     }
 }
 
@@ -146,7 +151,7 @@ fn backward(py: Python<'_>, heads: &Bound<'_, PyAny>, head_grads: Option<&Bound<
     let hs = array_list(heads, "heads")?;
     let gs = self::head_grads(head_grads, hs.len())?;
     let _train = TrainGuard::new(train_mode);
-    super::array::run(py, 0, || autograd::backward(&hs, &gs, retain_graph))
+    Ok(py.detach(|| autograd::backward(&hs, &gs, retain_graph))?)
 }
 
 #[pyfunction]
@@ -165,7 +170,7 @@ fn grad(
     let gs = self::head_grads(head_grads, hs.len())?;
     let _train = TrainGuard::new(train_mode);
     let retain = retain_graph.unwrap_or(create_graph);
-    let grads = super::array::run(py, 0, || autograd::grad(&hs, &gs, &vs, retain, create_graph))?;
+    let grads = py.detach(|| autograd::grad(&hs, &gs, &vs, retain, create_graph))?;
     let like = variables.cast::<PyArray>().ok().map(|a| a.clone().into_any()).or_else(|| variables.try_iter().ok()?.next()?.ok());
     let wrapped: Vec<Py<PyAny>> = grads.into_iter().map(|g| wrap(py, like.as_ref(), g)).collect::<PyResult<_>>()?;
     if variables.cast::<PyArray>().is_ok() {
@@ -203,6 +208,55 @@ fn mark_variables(variables: &Bound<'_, PyAny>, gradients: &Bound<'_, PyAny>, gr
     Ok(())
 }
 
+/// A node's name outlives every node (`&'static str`): each name of an `autograd.Function`
+/// subclass is leaked once.
+fn intern(name: &str) -> &'static str {
+    static NAMES: std::sync::Mutex<std::collections::BTreeSet<&'static str>> = std::sync::Mutex::new(std::collections::BTreeSet::new());
+    let mut names = NAMES.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(n) = names.get(name) {
+        return n;
+    }
+    let n: &'static str = Box::leak(name.into());
+    names.insert(n);
+    n
+}
+
+/// Records one call of an `autograd.Function` (the Python class checks its arguments):
+/// `outputs`, computed from `inputs` with recording paused, become results of one node whose
+/// rule calls `backward(*output_grads)` (each gradient of its output's array class), which
+/// returns one array per input. Gives the results, each of its output's class; an output
+/// that was not recorded is returned as it is.
+#[pyfunction]
+fn _record_function<'py>(
+    py: Python<'py>,
+    name: &str,
+    inputs: Vec<Bound<'py, PyArray>>,
+    outputs: Vec<Bound<'py, PyArray>>,
+    backward: Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyList>> {
+    let ins: Vec<Tensor> = inputs.iter().map(|a| a.get().t.clone()).collect();
+    let outs: Vec<Tensor> = outputs.iter().map(|a| a.get().t.clone()).collect();
+    // The outputs as Python objects only give the gradients their class; their handles carry
+    // no graph, so the node does not keep itself alive through them.
+    let likes: Vec<Py<PyAny>> = outputs.iter().map(|o| o.clone().into_any().unbind()).collect();
+    let callback = backward.unbind();
+    let rule: CustomBackward = Box::new(move |grads| {
+        Python::attach(|py| {
+            let args = grads.iter().zip(&likes).map(|(g, like)| wrap(py, Some(like.bind(py)), g.clone())).collect::<PyResult<Vec<_>>>()?;
+            let returned = callback.bind(py).call1(PyTuple::new(py, args)?)?;
+            array_list(&returned, "gradients")
+        })
+        .map_err(|e| Error::Foreign(Foreign::new(e)))
+    });
+    let results = autograd::custom(intern(name), &ins, &outs, rule)?;
+    let objs = results
+        .into_iter()
+        .zip(&outputs)
+        .map(|(r, o)| if r.same_handle(&o.get().t) { Ok(o.clone().into_any().unbind()) } else { wrap(py, Some(o.as_any()), r) })
+        .collect::<PyResult<Vec<_>>>()?;
+    PyList::new(py, objs)
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(is_recording, m)?)?;
     m.add_function(wrap_pyfunction!(is_training, m)?)?;
@@ -211,5 +265,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(backward, m)?)?;
     m.add_function(wrap_pyfunction!(grad, m)?)?;
     m.add_function(wrap_pyfunction!(mark_variables, m)?)?;
+    m.add_function(wrap_pyfunction!(_record_function, m)?)?;
     Ok(())
 }

@@ -20,6 +20,10 @@ impl From<Error> for PyErr {
             Error::Index(m) => PyIndexError::new_err(m),
             Error::Memory(m) => PyMemoryError::new_err(m),
             Error::Device(m) | Error::Graph(m) | Error::File(m) => MXNetError::new_err(m),
+            Error::Foreign(f) => match f.downcast_ref::<PyErr>() {
+                Some(e) => pyo3::Python::attach(|py| e.clone_ref(py)),
+                None => MXNetError::new_err(f.to_string()),
+            },
         }
     }
 }
