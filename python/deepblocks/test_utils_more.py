@@ -233,8 +233,10 @@ def compare_optimizer(opt1, opt2, shapes, dtype, w_stype="default", g_stype="def
         opt1.update_multi_precision(idx, w1[0], g1[0], s1[0])
         opt2.update_multi_precision(idx, w2[0], g2[0], s2[0])
     else:
+        # the first takes the tensors as one (a multi-tensor optimizer), the reference one by one
         opt1.update_multi_precision(idx, w1, g1, s1)
-        opt2.update_multi_precision(idx, w2, g2, s2)
+        for i in range(ntensors):
+            opt2.update_multi_precision(i, w2[i], g2[i], s2[i])
     if compare_states:
         compare_ndarray_tuple(tuple(s1), tuple(s2), rtol=rtol, atol=atol)
     for a, b in zip(w1, w2):
