@@ -1210,3 +1210,17 @@ def test_copies_to_another_cpu_pass_the_gradient():
     assert y.ctx == cpu(1)
     z.backward()
     close(x.grad, [2.0, 2.0])
+
+
+def test_iterating_a_recorded_array_keeps_the_graph():
+    # `for row in x` under record(): each row is x[i], so gradients reach x (np and nd)
+    for make in (np.array, nd.array):
+        x = make(onp.arange(6.0).reshape(2, 3))
+        x.attach_grad()
+        with autograd.record():
+            rows = [r for r in x]
+            y = (rows[0] * 2 + rows[1]).sum()
+        y.backward()
+        assert x.grad.asnumpy().tolist() == [[2.0, 2.0, 2.0], [1.0, 1.0, 1.0]]
+    v = nd.array([1.0, 2.0])
+    assert [r.shape for r in v] == [v[0].shape, v[1].shape]

@@ -100,7 +100,9 @@ def test_tolist_item_and_python_scalars(data):
         assert dev.item(k) == host.item(k)
         raises(IndexError, dev.item, host.size)
     else:
-        raises(ValueError, bool, dev, contains="empty")
+        # MXNet 1.9.1: False, with NumPy 1.x's DeprecationWarning (NumPy 2.2 raises).
+        with pytest.warns(DeprecationWarning, match="empty"):
+            assert bool(dev) is False
     if host.ndim:
         assert len(dev) == len(host)
         rows = list(dev)
@@ -121,7 +123,7 @@ def test_int_and_float_conversions_never_go_silently_wrong():
     assert float(dnp.array(2**53 + 1, dtype="int64")) == float(2**53 + 1)
     # MXNet (deviation from NumPy 2): size-1 arrays of any rank convert.
     assert float(dnp.array([1.5])) == 1.5
-    raises(ValueError, float, dnp.ones(2), contains="(2,)")
+    raises(TypeError, float, dnp.ones(2), contains="(2,)")  # a TypeError, as in NumPy and MXNet
     assert [10, 20, 30][dnp.array(1, dtype="int32")] == 20
     raises(TypeError, [1, 2].__getitem__, dnp.array(1.0))
     raises(TypeError, [1, 2].__getitem__, dnp.array([1, 0], dtype="int64"))

@@ -769,3 +769,69 @@ Unique parameters in model: 26
     seq.summary(np.ones((1, 2)))
     out = capsys.readouterr().out
     assert "Dense-1" in out and "Sequential" not in out and "Total params: 9" in out
+
+
+# ---- errors in a forward pass --------------------------------------------------------------------
+
+@pytest.mark.parametrize("make, x", [
+    # recorded from MXNet 1.9.1: each raises MXNetError ("Shape inconsistent, Provided = [10],
+    # inferred shape=[11]" for the LayerNorm; the others alike)
+    (lambda: nn.LayerNorm(in_channels=10), nd.ones((2, 11))),
+    (lambda: nn.Dense(3, in_units=4), nd.ones((2, 5))),
+    (lambda: nn.Conv2D(3, 3, in_channels=4), nd.ones((1, 5, 6, 6))),
+    (lambda: nn.BatchNorm(in_channels=10), nd.ones((2, 11))),
+])
+def test_a_shape_that_does_not_fit_a_layer_is_an_mxnet_error(make, x):
+    from deepblocks import MXNetError
+
+    layer = make()
+    layer.initialize()
+    with pytest.raises(MXNetError) as info:
+        layer(x)
+    assert isinstance(info.value, ValueError)          # and still the ValueError it was
+    assert type(layer).__name__ in str(info.value)
+    # the path prefix is written once, by the outermost Block
+    net = nn.Sequential()
+    net.add(nn.Activation("relu"), layer)
+    with pytest.raises(ValueError) as info:
+        net(x)
+    assert isinstance(info.value, MXNetError)
+    assert str(info.value).startswith(f"Sequential.1 ({type(layer).__name__}): ")
+    assert str(info.value).count(":") == str(layer_error(layer, x)).count(":")
+
+
+def layer_error(layer, x):
+    try:
+        layer(x)
+    except ValueError as err:
+        return err
+    raise AssertionError("no error")
+
+
+def test_a_dtype_that_does_not_fit_a_layer_is_an_mxnet_type_error():
+    from deepblocks import MXNetError
+
+    layer = nn.Dense(2, in_units=3)
+    layer.initialize()
+    with pytest.raises(TypeError, match="float64") as info:
+        layer(np.ones((1, 3), dtype="float64"))
+    assert isinstance(info.value, MXNetError)
+
+
+def test_errors_a_forward_raises_on_purpose_keep_their_class():
+    class Picky(nn.Block):
+        def forward(self, x):
+            raise KeyError("no such mode")
+
+    class MyError(ValueError):
+        pass
+
+    class Fussy(nn.Block):
+        def forward(self, x):
+            raise MyError("bad x")
+
+    with pytest.raises(KeyError):
+        Picky()(np.ones(2))
+    with pytest.raises(MyError) as info:
+        Fussy()(np.ones(2))
+    assert type(info.value) is MyError and str(info.value) == "Fussy: bad x"

@@ -146,3 +146,67 @@ def test_filter_sampler_and_dataset_sample():
     assert len(odd) == 5 and [odd[i] for i in range(5)] == [1, 3, 5, 7, 9]
     with pytest.raises(TypeError, match="Invalid sampler type"):
         ds.sample([1, 2])
+
+
+# ---- worker processes: stopping early, errors, order ------------------------------------------
+
+_EARLY_EXIT_SCRIPT = r"""
+import numpy as onp
+from deepblocks.gluon import data
+big = onp.random.rand(999, 2000)          # 8 rows of float64: 128 KB, more than a pipe holds
+for _ in range(5):
+    loader = data.DataLoader(big, batch_size=8, num_workers=8)
+    it = iter(loader)
+    first = next(it)
+    assert first.shape == (8, 2000)
+    del it                                 # the workers are stopped while still sending
+    for batch in loader:                   # and the loader works again afterwards
+        break
+print("done")
+"""
+
+
+def test_leaving_a_multi_worker_loop_early_does_not_hang():
+    # multiprocessing.Pool.terminate could wait forever here: a worker stopped while writing a
+    # large batch kept the result queue's lock (MXNet 1.9.1's own test of this case hung).
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _EARLY_EXIT_SCRIPT], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "done"
+
+
+class _FailsAt:
+    def __init__(self, bad):
+        self.bad = bad
+
+    def __len__(self):
+        return 10
+
+    def __getitem__(self, i):
+        if i == self.bad:
+            raise KeyError(f"no item {i}")
+        return onp.float32(i)
+
+
+def test_an_error_in_a_worker_reaches_the_loop(np_mode):
+    loader = data.DataLoader(_FailsAt(5), batch_size=2, num_workers=2)
+    seen = []
+    with pytest.raises(KeyError, match="no item 5"):
+        for batch in loader:
+            seen.append(batch.asnumpy().tolist())
+    assert seen == [[0.0, 1.0], [2.0, 3.0]]      # the batches before the failing one arrive
+
+
+@pytest.mark.parametrize("workers, prefetch", [(3, None), (3, 1), (2, 7)])
+def test_worker_batches_arrive_in_order_whatever_the_prefetch(np_mode, workers, prefetch):
+    loader = data.DataLoader(_FailsAt(-1), batch_size=3, num_workers=workers, prefetch=prefetch)
+    got = [b.asnumpy().tolist() for b in loader]
+    assert got == [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9]]
+
+
+def test_a_batch_that_cannot_cross_processes_is_a_clear_error(np_mode):
+    loader = data.DataLoader(_FailsAt(-1), batch_size=2, num_workers=2, batchify_fn=lambda b: (lambda: b))
+    with pytest.raises(RuntimeError, match="cannot send batch 0"):
+        next(iter(loader))

@@ -79,6 +79,20 @@ struct Parsed {
     insert_at: usize,
 }
 
+impl Parsed {
+    /// The number of dimensions of the indexing result.
+    fn result_ndim(&self) -> Result<usize> {
+        if self.arrays.is_empty() {
+            return Ok(self.view.ndim());
+        }
+        let mut index_shape = Dims::new();
+        for (_, a) in &self.arrays {
+            index_shape = broadcast_shapes(&index_shape, a.shape())?;
+        }
+        Ok(index_shape.len() + self.view.ndim() - self.arrays.len())
+    }
+}
+
 fn parse(t: &Tensor, items: &[Index]) -> Result<Parsed> {
     // Boolean arrays stand for as many integer arrays as they have dimensions. A 0-d boolean
     // adds an axis of length 1 (true) or 0 (false) and indexes it, as in NumPy; `on_new_axis`
@@ -410,6 +424,7 @@ impl Tensor {
     /// `self[items] = value`, broadcasting `value` and casting it to this dtype.
     pub fn index_set(&self, items: &[Index], value: &Tensor) -> Result<()> {
         use crate::autograd::{derivatives::index as d, graph, track};
+        let value = &self.setitem_value(items, value)?;
         if graph::records_inplace(self, &[value])? {
             // While recording: the result is a recorded copy with the values written in.
             let updated = || {
@@ -421,6 +436,23 @@ impl Tensor {
             return graph::commit_inplace(self, &r);
         }
         self.index_set_raw(items, value)
+    }
+
+    /// `value` as NumPy writes it through `self[items]`: leading size-1 axes beyond the
+    /// result's dimensions are dropped (`x[0] = ones((1, 3))`; MXNet also takes a one-element
+    /// array for one element, `x[1, 1] = nd.array([5.])`, which NumPy 2 refuses).
+    fn setitem_value(&self, items: &[Index], value: &Tensor) -> Result<Tensor> {
+        if value.shape().first() != Some(&1) {
+            return Ok(value.clone());
+        }
+        // A bad index is reported by the assignment itself.
+        let Ok(n) = parse(self, items).and_then(|p| p.result_ndim()) else { return Ok(value.clone()) };
+        let extra = value.ndim().saturating_sub(n);
+        let lead = value.shape()[..extra].iter().take_while(|&&d| d == 1).count();
+        if lead == 0 {
+            return Ok(value.clone());
+        }
+        value.reshape(&value.shape()[lead..])
     }
 
     fn index_set_raw(&self, items: &[Index], value: &Tensor) -> Result<()> {
@@ -551,6 +583,18 @@ mod tests {
         x.index_set(&[Index::Array(mask)], &Tensor::scalar(0i64)).unwrap();
         x.index_set(&[Index::Array(rows)], &Tensor::from_vec(vec![7i64; 4], &[4]).unwrap()).unwrap();
         assert_eq!(x.to_vec::<i64>().unwrap(), vec![7, 7, 7, 7, 4, 5, 0, 0, 7, 7, 7, 7]);
+    }
+
+    #[test]
+    fn assigned_values_lose_leading_size_one_axes() {
+        let x = arange(9, &[3, 3]);
+        x.index_set(&[Index::Int(1), Index::Int(1)], &Tensor::from_vec(vec![50i64], &[1, 1]).unwrap()).unwrap();
+        x.index_set(&[Index::Int(0)], &Tensor::from_vec(vec![7i64, 8, 9], &[1, 1, 3]).unwrap()).unwrap();
+        let rows = Tensor::from_vec(vec![2i64], &[1]).unwrap();
+        x.index_set(&[Index::Array(rows)], &Tensor::from_vec(vec![-1i64, -2, -3], &[1, 1, 3]).unwrap()).unwrap();
+        assert_eq!(x.to_vec::<i64>().unwrap(), vec![7, 8, 9, 3, 50, 5, -1, -2, -3]);
+        // Only size-1 axes go: a longer value is still an error.
+        assert!(x.index_set(&[Index::Int(1), Index::Int(1)], &Tensor::from_vec(vec![1i64, 2], &[2]).unwrap()).is_err());
     }
 
     #[test]

@@ -120,6 +120,13 @@ impl Tensor {
     /// Removes size-1 axes (all of them when `axes` is `None`).
     pub fn squeeze(&self, axes: Option<&[isize]>) -> Result<Tensor> {
         let n = self.ndim();
+        if n == 0 {
+            // NumPy lets a 0-d array name axis 0 (or -1), which squeezes nothing.
+            if let Some(&a) = axes.unwrap_or(&[]).iter().find(|&&a| a != 0 && a != -1) {
+                return Err(Error::Index(format!("axis {a} is out of bounds for array of dimension 0")));
+            }
+            return self.regrouped(self.layout().clone());
+        }
         let mut drop: Vec<usize> = match axes {
             None => (0..n).filter(|&a| self.shape()[a] == 1).collect(),
             Some(a) => normalize_axes(a, n)?,
@@ -371,6 +378,10 @@ mod tests {
         assert_eq!(e.shape(), &[1, 2, 3, 1, 4]);
         assert_eq!(e.squeeze(None).unwrap().shape(), &[2, 3, 4]);
         assert!(x.squeeze(Some(&[0])).is_err());
+        let scalar = Tensor::scalar(1.5f32);
+        assert_eq!(scalar.squeeze(Some(&[-1])).unwrap().shape(), &[] as &[usize]);
+        assert_eq!(scalar.squeeze(Some(&[0])).unwrap().shape(), &[] as &[usize]);
+        assert!(scalar.squeeze(Some(&[1])).is_err());
     }
 
     #[test]

@@ -278,6 +278,10 @@ impl Tensor {
     fn unary_raw(&self, op: UnaryOp) -> Result<Tensor> {
         let dt = self.dtype();
         let refuse = |why: &str| Err(Error::DType(format!("ufunc '{}' not supported for {why}", op.name())));
+        if op == UnaryOp::Reciprocal && !dt.is_float() {
+            // NumPy and MXNet keep an integer dtype here (MXNet refuses bool).
+            return if dt == DType::Bool { refuse("boolean input; cast it to a number type first") } else { self.int_reciprocal() };
+        }
         let x = match op.spec().rule {
             Rule::Float => self.to_dtype(dt.to_float())?,
             Rule::Logical => self.to_dtype(DType::Bool)?,
@@ -289,6 +293,30 @@ impl Tensor {
             _ => self.clone(),
         };
         backend::on(x.device())?.map(&x, op)
+    }
+}
+
+impl Tensor {
+    /// `1 / x` of an integer array in its own dtype, as NumPy and MXNet compute it: the
+    /// truncated quotient (1 for 1, -1 for -1, else 0) and, for 0, what the float infinity
+    /// converts to on x86 (the most negative int32/int64; 0 for uint8). Composed of
+    /// comparisons and selections, so every backend has it.
+    fn int_reciprocal(&self) -> Result<Tensor> {
+        use crate::ops::binary::BinaryOp;
+        use crate::tensor::Scalar;
+        let d = self.dtype();
+        let value = |v: i64| Tensor::from_scalar(Scalar::Int(v), d, self.device());
+        let is = |v: i64| self.binary_scalar(Scalar::Int(v), BinaryOp::Eq, false);
+        let at_zero = match d {
+            DType::I32 => i32::MIN as i64,
+            DType::I64 => i64::MIN,
+            _ => 0,
+        };
+        let mut r = Tensor::where_(&is(1)?, &value(1)?, &value(0)?)?;
+        if d != DType::U8 {
+            r = Tensor::where_(&is(-1)?, &value(-1)?, &r)?;
+        }
+        Tensor::where_(&is(0)?, &value(at_zero)?, &r)
     }
 }
 
@@ -372,6 +400,19 @@ mod tests {
         assert_eq!(f.unary(UnaryOp::Round).unwrap().to_vec::<f32>().unwrap(), vec![0.0, 2.0, 2.0, -0.0]);
         let b = Tensor::from_vec(vec![true, false], &[2]).unwrap();
         assert!(b.unary(UnaryOp::Neg).is_err());
+    }
+
+    #[test]
+    fn reciprocal_keeps_integer_dtypes() {
+        let x = Tensor::from_vec(vec![0i32, 1, 2, -1, 3], &[5]).unwrap();
+        let r = x.unary(UnaryOp::Reciprocal).unwrap();
+        assert_eq!(r.dtype(), DType::I32);
+        assert_eq!(r.to_vec::<i32>().unwrap(), vec![i32::MIN, 1, 0, -1, 0]);
+        let x = Tensor::from_vec(vec![0i64, -1, -7], &[3]).unwrap();
+        assert_eq!(x.unary(UnaryOp::Reciprocal).unwrap().to_vec::<i64>().unwrap(), vec![i64::MIN, -1, 0]);
+        let x = Tensor::from_vec(vec![0u8, 1, 2, 255], &[4]).unwrap();
+        assert_eq!(x.unary(UnaryOp::Reciprocal).unwrap().to_vec::<u8>().unwrap(), vec![0, 1, 0, 0]);
+        assert!(Tensor::from_vec(vec![true], &[1]).unwrap().unary(UnaryOp::Reciprocal).is_err());
     }
 
     #[test]

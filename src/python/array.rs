@@ -5,7 +5,7 @@
 use super::context::Context;
 use super::convert::{
     axes_arg, axis_arg, dims_arg, dtype_arg, index_int, numpy, numpy_dtype, py_scalar, shape_arg, stored_scalar, to_tensor,
-    varargs_shape,
+    varargs_shape, Flag,
 };
 use super::index::parse_key;
 use super::legacy;
@@ -93,6 +93,7 @@ fn operand(obj: &Bound<'_, PyAny>, device: crate::Device) -> PyResult<Option<Ope
 /// `Tensor::binary_as`); `None` when `other` is not an operand.
 fn binop_tensor(slf: &Bound<'_, PyArray>, other: &Bound<'_, PyAny>, op: BinaryOp, reflected: bool, out: Option<DType>) -> PyResult<Option<Tensor>> {
     let py = slf.py();
+    same_kind(slf, other, op.name())?;
     let a = &slf.get().t;
     Ok(Some(match (operand(other, a.device())?, out) {
         (None, _) => return Ok(None),
@@ -118,6 +119,7 @@ fn binop(slf: &Bound<'_, PyArray>, other: &Bound<'_, PyAny>, op: BinaryOp, refle
 /// `x op= y`: writes into `x`'s memory (and so into every view sharing it).
 fn inplace(slf: &Bound<'_, PyArray>, other: &Bound<'_, PyAny>, op: BinaryOp) -> PyResult<()> {
     let py = slf.py();
+    same_kind(slf, other, op.name())?;
     let a = &slf.get().t;
     match operand(other, a.device())? {
         None => Err(PyTypeError::new_err(format!(
@@ -130,8 +132,14 @@ fn inplace(slf: &Bound<'_, PyArray>, other: &Bound<'_, PyAny>, op: BinaryOp) -> 
     }
 }
 
+/// An operator between a legacy and a numpy-mode array is MXNet's TypeError.
+fn same_kind(slf: &Bound<'_, PyArray>, other: &Bound<'_, PyAny>, what: &str) -> PyResult<()> {
+    legacy::check_same_kind(&[slf.as_any(), other], what)
+}
+
 fn matmul_op(slf: &Bound<'_, PyArray>, other: &Bound<'_, PyAny>, reflected: bool) -> PyResult<Py<PyAny>> {
     let py = slf.py();
+    same_kind(slf, other, "matmul")?;
     let a = &slf.get().t;
     let b = match operand(other, a.device())? {
         Some(Operand::Array(b)) => b,
@@ -178,6 +186,28 @@ fn reduce_axes(axis: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<isize>>> 
 }
 
 impl PyArray {
+    /// The truth of a non-empty array: its only element's.
+    fn truth(t: &Tensor) -> PyResult<bool> {
+        if t.numel() != 1 {
+            return Err(PyValueError::new_err(format!(
+                "The truth value of an array with more than one element is ambiguous. Use a.any() or a.all() (shape {})",
+                fmt_shape(t.shape())
+            )));
+        }
+        Ok(t.item::<bool>()?)
+    }
+
+    /// `float(x)`/`int(x)` need one element: a TypeError otherwise, as in NumPy and MXNet.
+    fn check_size_one(&self) -> PyResult<()> {
+        if self.t.numel() != 1 {
+            return Err(PyTypeError::new_err(format!(
+                "only size-1 arrays can be converted to Python scalars; this one has shape {}",
+                fmt_shape(self.t.shape())
+            )));
+        }
+        Ok(())
+    }
+
     /// mean/var/std: a float statistic over `axis`, cast to `dtype` when given.
     fn statistic(
         slf: &Bound<'_, Self>,
@@ -331,10 +361,12 @@ impl PyArray {
     }
 
     fn __float__(&self) -> PyResult<f64> {
+        self.check_size_one()?;
         Ok(self.t.item::<f64>()?)
     }
 
     fn __int__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.check_size_one()?;
         if self.t.dtype().is_float() {
             // Python's own conversion: NaN is a ValueError and infinity an OverflowError, as
             // in NumPy, rather than a silently wrong number.
@@ -350,20 +382,23 @@ impl PyArray {
         Ok(self.t.item::<i64>()?)
     }
 
-    fn __bool__(&self) -> PyResult<bool> {
-        if self.t.numel() == 0 {
-            return Err(PyValueError::new_err(format!(
-                "The truth value of an empty array is ambiguous (shape {}). Use `array.size > 0` to check that an array is not empty.",
-                fmt_shape(self.t.shape())
-            )));
+    /// The truth of a one-element array. An empty array is False, as in MXNet (its numpy
+    /// mode warns, as NumPy 1.x did; NumPy 2.2 made it an error).
+    fn __bool__(slf: &Bound<'_, Self>) -> PyResult<bool> {
+        let t = &slf.get().t;
+        if t.numel() == 0 {
+            if !legacy::is_legacy(slf.as_any()) {
+                let py = slf.py();
+                let msg = std::ffi::CString::new(format!(
+                    "The truth value of an empty array (shape {}) is ambiguous. Returning False, but in future this will \
+                     result in an error. Use `array.size > 0` to check that an array is not empty.",
+                    fmt_shape(t.shape())
+                ))?;
+                PyErr::warn(py, &py.get_type::<pyo3::exceptions::PyDeprecationWarning>(), &msg, 1)?;
+            }
+            return Ok(false);
         }
-        if self.t.numel() != 1 {
-            return Err(PyValueError::new_err(format!(
-                "The truth value of an array with more than one element is ambiguous. Use a.any() or a.all() (shape {})",
-                fmt_shape(self.t.shape())
-            )));
-        }
-        Ok(self.t.item::<bool>()?)
+        Self::truth(t)
     }
 
     fn __len__(&self) -> PyResult<usize> {
@@ -374,8 +409,10 @@ impl PyArray {
         let py = slf.py();
         let t = &slf.get().t;
         let n = *t.shape().first().ok_or_else(|| PyTypeError::new_err("iteration over a 0-d array"))?;
+        // Each row is `x[i]`: recorded by autograd like any index (a bare view would cut the
+        // rows off the graph), and legacy-shaped like `x[i]` for NDArrays.
         let rows = (0..n)
-            .map(|i| wrap(py, Some(slf.as_any()), t.view(t.layout().select(0, i))))
+            .map(|i| Self::__getitem__(slf, &i.into_pyobject(py)?.into_any()))
             .collect::<PyResult<Vec<_>>>()?;
         PyList::new(py, rows)?.try_iter().map(|i| i.into_any())
     }
@@ -394,7 +431,7 @@ impl PyArray {
 
     fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
         let t = &slf.get().t;
-        let mut s: String = Self::asnumpy(slf)?.repr()?.extract()?;
+        let mut s = host_repr(&Self::asnumpy(slf)?)?;
         // MXNet's numpy-mode repr: float32 is the default dtype and goes unnamed; others named.
         if s.contains("dtype=") {
             if t.dtype() == DType::F32 {
@@ -522,13 +559,27 @@ impl PyArray {
             CompareOp::Gt => BinaryOp::Gt,
             CompareOp::Ge => BinaryOp::Ge,
         };
-        if !legacy::is_legacy(slf.as_any()) {
-            return binop(slf, other, op, false);
-        }
+        let py = slf.py();
+        let legacy = legacy::is_legacy(slf.as_any());
         // Legacy arrays compare to 0/1 numbers in the operands' dtype, not to bools.
-        let d = legacy::compare_dtype(Some(slf.get().t.dtype()), legacy::array_dtype(other));
-        let Some(r) = binop_tensor(slf, other, op, false, Some(d))? else { return Ok(slf.py().NotImplemented()) };
-        wrap(slf.py(), Some(slf.as_any()), r)
+        let out = legacy.then(|| legacy::compare_dtype(Some(slf.get().t.dtype()), legacy::array_dtype(other)));
+        if let Some(r) = binop_tensor(slf, other, op, false, out)? {
+            return wrap(py, Some(slf.as_any()), r);
+        }
+        match op {
+            // `==`/`!=` with something that is no operand (a string, None): NumPy 2 answers
+            // an array of False/True; MXNet's legacy arrays refuse the type.
+            BinaryOp::Eq | BinaryOp::Ne if legacy => Err(PyTypeError::new_err(format!(
+                "comparison of an NDArray with type {} is not supported",
+                other.get_type().name()?
+            ))),
+            BinaryOp::Eq | BinaryOp::Ne => {
+                let t = &slf.get().t;
+                let r = Tensor::full(t.shape(), Scalar::Bool(op == BinaryOp::Ne), DType::Bool, t.device())?;
+                wrap(py, Some(slf.as_any()), r)
+            }
+            _ => Ok(py.NotImplemented()),
+        }
     }
 
     fn __neg__(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
@@ -575,9 +626,7 @@ impl PyArray {
     /// `x.reshape(2, 3)`, `x.reshape((2, 3))`, `x.reshape(-1)`.
     #[pyo3(signature = (*shape, order = "C"))]
     fn reshape(slf: &Bound<'_, Self>, shape: &Bound<'_, PyTuple>, order: &str) -> PyResult<Py<PyAny>> {
-        if order != "C" {
-            return Err(PyValueError::new_err("only order='C' is supported"));
-        }
+        c_order_only("reshape", order)?;
         if shape.is_empty() {
             return Err(PyTypeError::new_err("reshape() needs a shape"));
         }
@@ -604,18 +653,14 @@ impl PyArray {
 
     #[pyo3(signature = (order = "C"))]
     fn flatten(slf: &Bound<'_, Self>, order: &str) -> PyResult<Py<PyAny>> {
-        if order != "C" {
-            return Err(PyValueError::new_err("only order='C' is supported"));
-        }
+        c_order_only("flatten", order)?;
         let t = slf.get().t.flatten()?;
         wrap(slf.py(), Some(slf.as_any()), t)
     }
 
     #[pyo3(signature = (order = "C"))]
     fn ravel(slf: &Bound<'_, Self>, order: &str) -> PyResult<Py<PyAny>> {
-        if order != "C" {
-            return Err(PyValueError::new_err("only order='C' is supported"));
-        }
+        c_order_only("ravel", order)?;
         let t = slf.get().t.ravel()?;
         wrap(slf.py(), Some(slf.as_any()), t)
     }
@@ -649,6 +694,8 @@ impl PyArray {
 
     // ---- conversion and devices ------------------------------------------------------
 
+    /// A copy converted to `dtype` (`copy=False` returns the array itself when nothing
+    /// changes). As in MXNet, `order` is 'K' or 'C', `casting` 'unsafe' and `subok` True.
     #[pyo3(signature = (dtype, order = "K", casting = "unsafe", subok = true, copy = true))]
     fn astype(
         slf: &Bound<'_, Self>,
@@ -658,7 +705,15 @@ impl PyArray {
         subok: bool,
         copy: bool,
     ) -> PyResult<Py<PyAny>> {
-        let _ = (order, casting, subok);
+        if order != "K" && order != "C" {
+            return Err(PyValueError::new_err(format!("astype: order must be either 'K' or 'C', got '{order}'")));
+        }
+        if casting != "unsafe" {
+            return Err(PyValueError::new_err(format!("astype: casting must be 'unsafe' (MXNet casts unsafely), got '{casting}'")));
+        }
+        if !subok {
+            return Err(PyValueError::new_err("astype: subok must be True"));
+        }
         let d = dtype_arg(Some(dtype))?.ok_or_else(|| PyTypeError::new_err("astype() needs a dtype"))?;
         let t = &slf.get().t;
         if !copy && t.dtype() == d {
@@ -668,12 +723,77 @@ impl PyArray {
         wrap(slf.py(), Some(slf.as_any()), r)
     }
 
+    /// A copy in row-major order (the only layout, as in MXNet: other orders are refused).
     #[pyo3(signature = (order = "C"))]
     fn copy(slf: &Bound<'_, Self>, order: &str) -> PyResult<Py<PyAny>> {
-        let _ = order;
+        c_order_only("copy", order)?;
         let t = &slf.get().t;
         let r = run(slf.py(), t.numel(), || t.copy())?;
         wrap(slf.py(), Some(slf.as_any()), r)
+    }
+
+    /// `copy.copy(x)`: a copy of the data, of `x`'s class and shape (a legacy 0-d array too).
+    fn __copy__(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        let t = &slf.get().t;
+        let r = run(slf.py(), t.numel(), || t.copy())?;
+        if legacy::is_exact(slf.as_any()) {
+            return legacy::new_as_is(slf.py(), r);
+        }
+        wrap(slf.py(), Some(slf.as_any()), r)
+    }
+
+    fn __deepcopy__(slf: &Bound<'_, Self>, _memo: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        Self::__copy__(slf)
+    }
+
+    /// Pickling: the class, a NumPy copy of the data and the device, rebuilt by
+    /// `_core._rebuild_array` (an array saved from a GPU comes back on that GPU).
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let rebuild = py.import("deepblocks._core")?.getattr("_rebuild_array")?;
+        let d = slf.get().t.device();
+        let args = (slf.get_type(), Self::asnumpy(slf)?, d.device_type(), d.id());
+        PyTuple::new(py, [rebuild, args.into_pyobject(py)?.into_any()])
+    }
+
+    /// `round(x)` and `round(x, n)`: NumPy's half-to-even `round`, an array.
+    #[pyo3(signature = (ndigits = None))]
+    fn __round__(slf: &Bound<'_, Self>, ndigits: Option<i32>) -> PyResult<Py<PyAny>> {
+        Self::round(slf, ndigits.unwrap_or(0))
+    }
+
+    /// Elements at `indices` (along `axis`; of the flattened array for None), as `np.take`.
+    #[pyo3(signature = (indices, axis = None, mode = "raise"))]
+    fn take(slf: &Bound<'_, Self>, indices: &Bound<'_, PyAny>, axis: Option<&Bound<'_, PyAny>>, mode: &str) -> PyResult<Py<PyAny>> {
+        if mode != "raise" {
+            return Err(PyValueError::new_err(format!("take: only mode='raise' is supported, got '{mode}'")));
+        }
+        super::functions::take(slf.py(), slf.as_any(), indices, axis)
+    }
+
+    /// MXNet's storage type: always 'default' (dense) here.
+    #[getter]
+    fn stype(&self) -> &'static str {
+        "default"
+    }
+
+    /// Whether the array may be written (always, as in MXNet).
+    #[getter]
+    fn writable(&self) -> bool {
+        true
+    }
+
+    /// The same data as a legacy `nd.NDArray` (no copy; the shape, `()` included, is kept).
+    fn as_nd_ndarray(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        legacy::new_as_is(slf.py(), slf.get().t.clone())
+    }
+
+    /// The same data as a numpy-mode `np.ndarray` (no copy).
+    fn as_np_ndarray(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        if slf.get_type().is(&slf.py().get_type::<PyArray>()) {
+            return Ok(slf.clone().into_any().unbind());
+        }
+        wrap(slf.py(), None, slf.get().t.clone())
     }
 
     /// Copies into another array (returned) or onto a device (a new array).
@@ -742,72 +862,72 @@ impl PyArray {
 
     // ---- reductions -----------------------------------------------------------------
 
-    #[pyo3(signature = (axis = None, dtype = None, out = None, keepdims = false))]
-    fn sum(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, dtype: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, keepdims: bool) -> PyResult<Py<PyAny>> {
+    #[pyo3(signature = (axis = None, dtype = None, out = None, keepdims = Flag(false)))]
+    fn sum(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, dtype: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, keepdims: Flag) -> PyResult<Py<PyAny>> {
         no_out(out)?;
-        Self::reduction(slf, ReduceOp::Sum, axis, dtype, keepdims)
+        Self::reduction(slf, ReduceOp::Sum, axis, dtype, keepdims.0)
     }
 
-    #[pyo3(signature = (axis = None, dtype = None, out = None, keepdims = false))]
-    fn prod(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, dtype: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, keepdims: bool) -> PyResult<Py<PyAny>> {
+    #[pyo3(signature = (axis = None, dtype = None, out = None, keepdims = Flag(false)))]
+    fn prod(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, dtype: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, keepdims: Flag) -> PyResult<Py<PyAny>> {
         no_out(out)?;
-        Self::reduction(slf, ReduceOp::Prod, axis, dtype, keepdims)
+        Self::reduction(slf, ReduceOp::Prod, axis, dtype, keepdims.0)
     }
 
-    #[pyo3(signature = (axis = None, out = None, keepdims = false))]
-    fn max(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, keepdims: bool) -> PyResult<Py<PyAny>> {
+    #[pyo3(signature = (axis = None, out = None, keepdims = Flag(false)))]
+    fn max(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, keepdims: Flag) -> PyResult<Py<PyAny>> {
         no_out(out)?;
-        Self::reduction(slf, ReduceOp::Max, axis, None, keepdims)
+        Self::reduction(slf, ReduceOp::Max, axis, None, keepdims.0)
     }
 
-    #[pyo3(signature = (axis = None, out = None, keepdims = false))]
-    fn min(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, keepdims: bool) -> PyResult<Py<PyAny>> {
+    #[pyo3(signature = (axis = None, out = None, keepdims = Flag(false)))]
+    fn min(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, keepdims: Flag) -> PyResult<Py<PyAny>> {
         no_out(out)?;
-        Self::reduction(slf, ReduceOp::Min, axis, None, keepdims)
+        Self::reduction(slf, ReduceOp::Min, axis, None, keepdims.0)
     }
 
-    #[pyo3(signature = (axis = None, out = None, keepdims = false))]
-    fn all(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, keepdims: bool) -> PyResult<Py<PyAny>> {
+    #[pyo3(signature = (axis = None, out = None, keepdims = Flag(false)))]
+    fn all(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, keepdims: Flag) -> PyResult<Py<PyAny>> {
         no_out(out)?;
-        Self::reduction(slf, ReduceOp::All, axis, None, keepdims)
+        Self::reduction(slf, ReduceOp::All, axis, None, keepdims.0)
     }
 
-    #[pyo3(signature = (axis = None, out = None, keepdims = false))]
-    fn any(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, keepdims: bool) -> PyResult<Py<PyAny>> {
+    #[pyo3(signature = (axis = None, out = None, keepdims = Flag(false)))]
+    fn any(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, keepdims: Flag) -> PyResult<Py<PyAny>> {
         no_out(out)?;
-        Self::reduction(slf, ReduceOp::Any, axis, None, keepdims)
+        Self::reduction(slf, ReduceOp::Any, axis, None, keepdims.0)
     }
 
-    #[pyo3(signature = (axis = None, dtype = None, out = None, keepdims = false))]
-    fn mean(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, dtype: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, keepdims: bool) -> PyResult<Py<PyAny>> {
-        Self::statistic(slf, axis, dtype, out, |t, axes| t.mean(axes, keepdims))
+    #[pyo3(signature = (axis = None, dtype = None, out = None, keepdims = Flag(false)))]
+    fn mean(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, dtype: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, keepdims: Flag) -> PyResult<Py<PyAny>> {
+        Self::statistic(slf, axis, dtype, out, |t, axes| t.mean(axes, keepdims.0))
     }
 
-    #[pyo3(signature = (axis = None, dtype = None, out = None, ddof = 0, keepdims = false))]
-    fn var(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, dtype: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, ddof: usize, keepdims: bool) -> PyResult<Py<PyAny>> {
-        Self::statistic(slf, axis, dtype, out, |t, axes| t.var(axes, ddof, keepdims))
+    #[pyo3(signature = (axis = None, dtype = None, out = None, ddof = 0, keepdims = Flag(false)))]
+    fn var(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, dtype: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, ddof: usize, keepdims: Flag) -> PyResult<Py<PyAny>> {
+        Self::statistic(slf, axis, dtype, out, |t, axes| t.var(axes, ddof, keepdims.0))
     }
 
-    #[pyo3(signature = (axis = None, dtype = None, out = None, ddof = 0, keepdims = false))]
-    fn std(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, dtype: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, ddof: usize, keepdims: bool) -> PyResult<Py<PyAny>> {
-        Self::statistic(slf, axis, dtype, out, |t, axes| t.std(axes, ddof, keepdims))
+    #[pyo3(signature = (axis = None, dtype = None, out = None, ddof = 0, keepdims = Flag(false)))]
+    fn std(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, dtype: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, ddof: usize, keepdims: Flag) -> PyResult<Py<PyAny>> {
+        Self::statistic(slf, axis, dtype, out, |t, axes| t.std(axes, ddof, keepdims.0))
     }
 
-    #[pyo3(signature = (axis = None, out = None, keepdims = false))]
-    fn argmax(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, keepdims: bool) -> PyResult<Py<PyAny>> {
+    #[pyo3(signature = (axis = None, out = None, keepdims = Flag(false)))]
+    fn argmax(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, keepdims: Flag) -> PyResult<Py<PyAny>> {
         no_out(out)?;
         let t = &slf.get().t;
         let ax = axis_arg(axis)?;
-        let r = run(slf.py(), t.numel(), || t.arg_extreme(ax, true, keepdims))?;
+        let r = run(slf.py(), t.numel(), || t.arg_extreme(ax, true, keepdims.0))?;
         wrap(slf.py(), Some(slf.as_any()), r)
     }
 
-    #[pyo3(signature = (axis = None, out = None, keepdims = false))]
-    fn argmin(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, keepdims: bool) -> PyResult<Py<PyAny>> {
+    #[pyo3(signature = (axis = None, out = None, keepdims = Flag(false)))]
+    fn argmin(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, keepdims: Flag) -> PyResult<Py<PyAny>> {
         no_out(out)?;
         let t = &slf.get().t;
         let ax = axis_arg(axis)?;
-        let r = run(slf.py(), t.numel(), || t.arg_extreme(ax, false, keepdims))?;
+        let r = run(slf.py(), t.numel(), || t.arg_extreme(ax, false, keepdims.0))?;
         wrap(slf.py(), Some(slf.as_any()), r)
     }
 
@@ -913,6 +1033,55 @@ fn int_range(d: DType) -> Option<(i64, i64)> {
         DType::I64 => Some((i64::MIN, i64::MAX)),
         _ => None,
     }
+}
+
+/// The repr of a NumPy array as NumPy before 2.2 wrote it: NumPy 2.2 names the shape of a
+/// summarized array (`array([0., ..., 1999.], shape=(2000,))`), MXNet (on NumPy 1.x) does
+/// not. A printing mode the user chose (`legacy=...`) is left alone.
+fn host_repr(host: &Bound<'_, PyAny>) -> PyResult<String> {
+    let py = host.py();
+    let np = numpy(py)?;
+    let opts = np.getattr("get_printoptions")?.call0()?;
+    let size: usize = host.getattr("size")?.extract()?;
+    let summarized = size > opts.get_item("threshold")?.extract::<usize>().unwrap_or(usize::MAX);
+    if summarized && !opts.get_item("legacy")?.is_truthy()? {
+        let kwargs = PyDict::new(py);
+        kwargs.set_item("legacy", "2.1")?;
+        // NumPy before 2.2 has no '2.1' mode, and no shape to hide either.
+        if let Ok(mode) = np.getattr("printoptions")?.call((), Some(&kwargs)) {
+            mode.call_method0("__enter__")?;
+            let r = host.repr();
+            mode.call_method1("__exit__", (py.None(), py.None(), py.None()))?;
+            return r?.extract();
+        }
+    }
+    host.repr()?.extract()
+}
+
+/// Arrays are row-major: another memory order is MXNet's NotImplementedError.
+fn c_order_only(what: &str, order: &str) -> PyResult<()> {
+    if order != "C" {
+        return Err(pyo3::exceptions::PyNotImplementedError::new_err(format!(
+            "{what}: only order='C' is supported, got order='{order}'"
+        )));
+    }
+    Ok(())
+}
+
+/// `pickle`'s constructor of an array: `cls` holding `data` (a NumPy array) on the device
+/// `kind`/`id` ("cpu"/"gpu").
+#[pyfunction]
+#[pyo3(name = "_rebuild_array")]
+pub fn rebuild_array(py: Python<'_>, cls: &Bound<'_, pyo3::types::PyType>, data: &Bound<'_, PyAny>, kind: &str, id: usize) -> PyResult<Py<PyAny>> {
+    let device = super::context::Context::parse(&format!("{kind}({id})"))?.device;
+    let t = to_tensor(data, None, Some(device))?;
+    if cls.is(&py.get_type::<PyArray>()) {
+        return wrap(py, None, t);
+    }
+    if legacy::is_legacy_class(cls) {
+        return legacy::new_as_is(py, t);
+    }
+    Ok(cls.call1((Py::new(py, PyArray { t })?,))?.unbind())
 }
 
 fn no_out(out: Option<&Bound<'_, PyAny>>) -> PyResult<()> {

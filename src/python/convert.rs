@@ -78,6 +78,30 @@ pub fn dims_arg(obj: &Bound<'_, PyAny>) -> PyResult<Vec<usize>> {
         .collect()
 }
 
+/// A yes/no argument such as `keepdims=` or `exclude=`: True/False, NumPy's bools, or the
+/// ints 0 and 1 (MXNet parses `keepdims=1` as true). Anything else (a float, a string, 2) is
+/// a TypeError rather than being read by its truth value.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Flag(pub bool);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Flag {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        if let Ok(b) = obj.cast::<PyBool>() {
+            return Ok(Flag(b.is_true()));
+        }
+        if obj.is_instance(numpy(obj.py())?.getattr("bool_")?.as_any())? {
+            return Ok(Flag(obj.is_truthy()?));
+        }
+        let as_int = if obj.cast::<PyFloat>().is_ok() { None } else { obj.extract::<i64>().ok() };
+        match as_int {
+            Some(v @ (0 | 1)) => Ok(Flag(v == 1)),
+            _ => Err(PyTypeError::new_err(format!("keepdims and exclude take True, False, 1 or 0, got {}", obj.repr()?))),
+        }
+    }
+}
+
 /// An integer argument (anything with `__index__`, but not bool or float).
 pub fn index_int(obj: &Bound<'_, PyAny>) -> PyResult<isize> {
     if obj.cast::<PyBool>().is_ok() || obj.cast::<PyFloat>().is_ok() {

@@ -2,6 +2,7 @@
 //! thin Python wrappers over these, adding NumPy's calling conventions and docstrings.
 
 use super::array::{run, wrap, PyArray};
+use super::legacy::check_same_kind;
 use super::convert::{
     axes_arg, axis_arg, device_arg, dims_arg, dtype_arg, index_int, index_tensor, py_scalar, shape_arg, stored_scalar, to_tensor,
 };
@@ -47,6 +48,16 @@ fn made(py: Python<'_>, legacy: bool, t: Tensor) -> PyResult<Py<PyAny>> {
     }
 }
 
+/// A converted array: as `made`, but a legacy array keeps a 0-d shape (`nd.array(5)` has
+/// shape `()` in MXNet, while its operations never give one).
+fn converted(py: Python<'_>, legacy: bool, t: Tensor) -> PyResult<Py<PyAny>> {
+    if legacy {
+        super::legacy::new_as_is(py, t)
+    } else {
+        wrap(py, None, t)
+    }
+}
+
 fn default_dtype(d: Option<&Bound<'_, PyAny>>, fallback: DType) -> PyResult<DType> {
     Ok(dtype_arg(d)?.unwrap_or(fallback))
 }
@@ -82,10 +93,10 @@ fn array(
         } else {
             t.to_dtype(d)?
         };
-        return made(py, legacy, r);
+        return converted(py, legacy, r);
     }
     dev.check_available()?;
-    made(py, legacy, to_tensor(object, dt, Some(dev))?)
+    converted(py, legacy, to_tensor(object, dt, Some(dev))?)
 }
 
 #[pyfunction]
@@ -219,6 +230,7 @@ fn unary(py: Python<'_>, x: &Bound<'_, PyAny>, name: &str, legacy: bool) -> PyRe
 #[pyo3(signature = (a, b, name, legacy = false))]
 fn binary(py: Python<'_>, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>, name: &str, legacy: bool) -> PyResult<Py<PyAny>> {
     let op = binary_op(name)?;
+    check_same_kind(&[a, b], name)?;
     // Legacy comparisons and logical functions give 0/1 in the operands' dtype.
     let out = (legacy && (op.is_comparison() || op.is_logical()))
         .then(|| super::legacy::compare_dtype(super::legacy::array_dtype(a), super::legacy::array_dtype(b)));
@@ -263,6 +275,7 @@ fn weak_operand(o: &Bound<'_, PyAny>, with: Option<&Tensor>) -> PyResult<Tensor>
 #[pyfunction]
 #[pyo3(name = "where_")]
 fn where_fn(py: Python<'_>, condition: &Bound<'_, PyAny>, x: &Bound<'_, PyAny>, y: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+    check_same_kind(&[condition, x, y], "where")?;
     let dev = device_of(&[condition, x, y]);
     let c = operand(condition, dev)?;
     let (xs, ys) = (py_scalar(x).is_some(), py_scalar(y).is_some());
@@ -282,8 +295,9 @@ fn where_fn(py: Python<'_>, condition: &Bound<'_, PyAny>, x: &Bound<'_, PyAny>, 
     wrap(py, like(&[condition, x, y]), r)
 }
 
-fn tensors<'py>(seq: &Bound<'py, PyAny>) -> PyResult<(Vec<Tensor>, Option<Bound<'py, PyAny>>)> {
+fn tensors<'py>(seq: &Bound<'py, PyAny>, what: &str) -> PyResult<(Vec<Tensor>, Option<Bound<'py, PyAny>>)> {
     let items: Vec<Bound<'py, PyAny>> = seq.try_iter()?.collect::<PyResult<_>>()?;
+    check_same_kind(&items.iter().collect::<Vec<_>>(), what)?;
     let first = items.iter().find(|i| i.cast::<PyArray>().is_ok()).cloned();
     let dev = first.as_ref().and_then(|f| device_of(&[f]));
     let out = items.iter().map(|i| operand(i, dev)).collect::<PyResult<Vec<_>>>()?;
@@ -293,7 +307,7 @@ fn tensors<'py>(seq: &Bound<'py, PyAny>) -> PyResult<(Vec<Tensor>, Option<Bound<
 #[pyfunction]
 #[pyo3(signature = (seq, axis = Some(0)))]
 fn concatenate(py: Python<'_>, seq: &Bound<'_, PyAny>, axis: Option<isize>) -> PyResult<Py<PyAny>> {
-    let (ts, first) = tensors(seq)?;
+    let (ts, first) = tensors(seq, "concatenate")?;
     let work: usize = ts.iter().map(|t| t.numel()).sum();
     let r = run(py, work, || Tensor::concatenate(&ts, axis))?;
     wrap(py, first.as_ref(), r)
@@ -302,7 +316,7 @@ fn concatenate(py: Python<'_>, seq: &Bound<'_, PyAny>, axis: Option<isize>) -> P
 #[pyfunction]
 #[pyo3(signature = (seq, axis = 0))]
 fn stack(py: Python<'_>, seq: &Bound<'_, PyAny>, axis: isize) -> PyResult<Py<PyAny>> {
-    let (ts, first) = tensors(seq)?;
+    let (ts, first) = tensors(seq, "stack")?;
     let work: usize = ts.iter().map(|t| t.numel()).sum();
     let r = run(py, work, || Tensor::stack(&ts, axis))?;
     wrap(py, first.as_ref(), r)
@@ -354,6 +368,7 @@ fn moveaxis(py: Python<'_>, a: &Bound<'_, PyAny>, source: &Bound<'_, PyAny>, des
 
 #[pyfunction]
 fn matmul(py: Python<'_>, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+    check_same_kind(&[a, b], "matmul")?;
     let (x, y) = (to_tensor(a, None, None)?, to_tensor(b, None, None)?);
     let r = run(py, x.numel().max(y.numel()) * 16, || x.matmul(&y))?;
     wrap(py, like(&[a, b]), r)
@@ -386,6 +401,7 @@ fn linear(
 
 #[pyfunction]
 fn dot(py: Python<'_>, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+    check_same_kind(&[a, b], "dot")?;
     let (x, y) = (to_tensor(a, None, None)?, to_tensor(b, None, None)?);
     let r = run(py, x.numel().max(y.numel()) * 16, || x.dot(&y))?;
     wrap(py, like(&[a, b]), r)
@@ -393,6 +409,7 @@ fn dot(py: Python<'_>, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> PyResult<P
 
 #[pyfunction]
 fn outer(py: Python<'_>, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+    check_same_kind(&[a, b], "outer")?;
     let (x, y) = (to_tensor(a, None, None)?, to_tensor(b, None, None)?);
     let r = run(py, x.numel() * y.numel(), || x.outer(&y))?;
     wrap(py, like(&[a, b]), r)
@@ -409,15 +426,30 @@ fn triangle(py: Python<'_>, m: &Bound<'_, PyAny>, k: i64, upper: bool) -> PyResu
 
 #[pyfunction]
 #[pyo3(signature = (a, indices, axis = None))]
-fn take(py: Python<'_>, a: &Bound<'_, PyAny>, indices: &Bound<'_, PyAny>, axis: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
+pub(crate) fn take(py: Python<'_>, a: &Bound<'_, PyAny>, indices: &Bound<'_, PyAny>, axis: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
     let t = to_tensor(a, None, None)?;
-    let i = index_tensor(indices, None)?;
-    if !i.dtype().is_int() {
-        return Err(PyTypeError::new_err(format!("take: indices must be integers, got {}", i.dtype())));
-    }
+    let i = whole_indices(index_tensor(indices, None)?)?;
     let ax = axis_arg(axis)?;
     let r = run(py, i.numel(), || t.take(&i, ax))?;
     wrap(py, like(&[a]), r)
+}
+
+/// Indices for `take`: integers, or floats holding whole numbers (MXNet's `np.array([0, 2])`
+/// is float32, and MXNet takes with it), which become int64.
+fn whole_indices(i: Tensor) -> PyResult<Tensor> {
+    if i.dtype().is_int() {
+        return Ok(i);
+    }
+    let bad = || PyTypeError::new_err(format!("take: indices must be integers (or whole numbers), got {} values that are not", i.dtype()));
+    if !i.dtype().is_float() {
+        return Err(bad());
+    }
+    let ints = i.astype(DType::I64)?;
+    let same = ints.astype(i.dtype())?.binary(&i, BinaryOp::Eq)?.reduce(crate::ops::reduce::ReduceOp::All, None, false)?;
+    if !same.item::<bool>()? {
+        return Err(bad());
+    }
+    Ok(ints)
 }
 
 // ---- random ------------------------------------------------------------------------------

@@ -8,7 +8,7 @@
 //! dtype. Per-call overhead of `nd` code is then that of `np` code.
 
 use super::array::PyArray;
-use super::convert::{axes_arg, axis_arg, dtype_arg, shape_arg, to_tensor};
+use super::convert::{axes_arg, axis_arg, dtype_arg, shape_arg, to_tensor, Flag};
 use crate::dtype::DType;
 use crate::ops::reduce::ReduceOp;
 use crate::tensor::Tensor;
@@ -49,11 +49,72 @@ pub fn is_exact(obj: &Bound<'_, PyAny>) -> bool {
     !cls.is_null() && obj.get_type().as_ptr() == cls
 }
 
+/// Whether `cls` is the legacy class itself.
+pub fn is_legacy_class(cls: &Bound<'_, PyType>) -> bool {
+    let legacy = legacy_type();
+    !legacy.is_null() && cls.as_ptr() == legacy
+}
+
 /// Whether `obj` is a legacy array (the legacy class or a Python subclass of it).
 pub fn is_legacy(obj: &Bound<'_, PyAny>) -> bool {
     let cls = legacy_type();
     // SAFETY: both pointers are live type objects (the registered class is kept alive above).
     !cls.is_null() && unsafe { ffi::PyType_IsSubtype(ffi::Py_TYPE(obj.as_ptr()), cls.cast()) != 0 }
+}
+
+/// MXNet refuses to mix the two kinds of arrays, a legacy `nd.NDArray` and a numpy-mode
+/// `np.ndarray`, in one operation: this is its TypeError, naming the conversions that help.
+pub fn mixed_kinds(what: &str) -> PyErr {
+    PyTypeError::new_err(format!(
+        "{what}: cannot mix a legacy nd.NDArray with a numpy-mode np.ndarray in one operation (MXNet refuses it too); \
+         convert one of them first with x.as_np_ndarray() or x.as_nd_ndarray()"
+    ))
+}
+
+/// Checks that the deepblocks arrays among `objs` are all legacy or all numpy-mode, when the
+/// operation comes from user code (see `written_by_user`).
+pub fn check_same_kind(objs: &[&Bound<'_, PyAny>], what: &str) -> PyResult<()> {
+    let mut kinds = objs.iter().filter(|o| o.cast::<PyArray>().is_ok()).map(|o| is_legacy(o));
+    match kinds.next() {
+        Some(first) if kinds.any(|k| k != first) && written_by_user(objs[0].py()) => Err(mixed_kinds(what)),
+        _ => Ok(()),
+    }
+}
+
+/// `_core._check_same_kind(*arrays, what=...)`: `check_same_kind` for the `nd` functions
+/// that convert their inputs before the engine sees them.
+#[pyfunction]
+#[pyo3(name = "_check_same_kind", signature = (*arrays, what = "operation"))]
+pub fn check_same_kind_py(arrays: &Bound<'_, PyTuple>, what: &str) -> PyResult<()> {
+    let items: Vec<Bound<'_, PyAny>> = arrays.iter().collect();
+    check_same_kind(&items.iter().collect::<Vec<_>>(), what)
+}
+
+/// The modules of the public array functions (`np.add`, `nd.dot`, the `NDArray` methods):
+/// a frame of theirs acts for its caller.
+const FRONT_ENDS: &[&str] = &["deepblocks.numpy", "deepblocks.ndarray.ops", "deepblocks.ndarray.ndarray", "deepblocks.numpy_extension"];
+
+/// Whether the running operation was written outside deepblocks (looked up only once two
+/// kinds of arrays meet, so it costs nothing otherwise). Mixing the kinds is MXNet's
+/// TypeError for users; deepblocks' own layers and losses mix them freely (legacy data with
+/// numpy-mode temporaries), which is no user's mistake.
+fn written_by_user(py: Python<'_>) -> bool {
+    let frame = py.import("sys").and_then(|sys| sys.getattr("_getframe")?.call1((0,)));
+    let Ok(mut frame) = frame else { return true };
+    loop {
+        let name = frame
+            .getattr("f_globals")
+            .and_then(|g| g.get_item("__name__"))
+            .and_then(|n| n.extract::<String>())
+            .unwrap_or_default();
+        if !FRONT_ENDS.contains(&name.as_str()) {
+            return !(name == "deepblocks" || name.starts_with("deepblocks."));
+        }
+        match frame.getattr("f_back") {
+            Ok(back) if !back.is_none() => frame = back,
+            _ => return true,
+        }
+    }
 }
 
 /// A new legacy array holding `t` (a 0-d `t` becomes shape `(1,)`).
@@ -65,6 +126,13 @@ pub fn is_legacy(obj: &Bound<'_, PyAny>) -> bool {
 /// `#[new]` shares, does the same at the cost of one temporary.)
 pub fn new(py: Python<'_>, t: Tensor) -> PyResult<Py<PyAny>> {
     let t = if t.ndim() == 0 { t.reshape(&[1])? } else { t };
+    new_as_is(py, t)
+}
+
+/// A new legacy array holding `t` with its shape as it is, 0-d included: what converting
+/// data gives (`nd.array(5)`, `x.as_nd_ndarray()`, `nd.load`), where MXNet keeps the shape
+/// `()`; the results of operations go through `new`.
+pub fn new_as_is(py: Python<'_>, t: Tensor) -> PyResult<Py<PyAny>> {
     let cls = legacy_type();
     if cls.is_null() {
         return Ok(Py::new(py, PyArray { t })?.into_any());
@@ -88,14 +156,20 @@ fn result(slf: &Bound<'_, PyArray>, t: Tensor) -> PyResult<Py<PyAny>> {
 
 /// `x` as a legacy array: itself when it is one already, else a legacy array sharing its
 /// tensor (anything else is converted as `ndarray(x)` would be). What `nd` functions call
-/// on their inputs and on engine results.
+/// on their inputs and on engine results; a 0-d `x` becomes shape `(1,)` unless
+/// `keep_shape` (a conversion, such as `as_nd_ndarray()`, keeps `()` as MXNet does).
 #[pyfunction]
-#[pyo3(name = "_as_legacy")]
-pub fn as_legacy(py: Python<'_>, x: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+#[pyo3(name = "_as_legacy", signature = (x, keep_shape = false))]
+pub fn as_legacy(py: Python<'_>, x: &Bound<'_, PyAny>, keep_shape: bool) -> PyResult<Py<PyAny>> {
     if is_legacy(x) {
         return Ok(x.clone().unbind());
     }
-    new(py, to_tensor(x, None, None)?)
+    let t = to_tensor(x, None, None)?;
+    if keep_shape {
+        new_as_is(py, t)
+    } else {
+        new(py, t)
+    }
 }
 
 /// The dtype of a legacy comparison's 0/1 result: the array operands' (promoted) dtype,
@@ -272,29 +346,29 @@ impl PyArray {
     /// array([3., 7.], dtype=float32)
     /// >>> nd.ones((2, 3)).sum(axis=0, exclude=True).asnumpy()
     /// array([3., 3.], dtype=float32)
-    #[pyo3(signature = (axis = None, keepdims = false, exclude = false))]
-    fn _legacy_sum(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, keepdims: bool, exclude: bool) -> PyResult<Py<PyAny>> {
-        Self::legacy_reduce(slf, Some(ReduceOp::Sum), axis, keepdims, exclude)
+    #[pyo3(signature = (axis = None, keepdims = Flag(false), exclude = Flag(false)))]
+    fn _legacy_sum(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, keepdims: Flag, exclude: Flag) -> PyResult<Py<PyAny>> {
+        Self::legacy_reduce(slf, Some(ReduceOp::Sum), axis, keepdims.0, exclude.0)
     }
 
-    #[pyo3(signature = (axis = None, keepdims = false, exclude = false))]
-    fn _legacy_prod(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, keepdims: bool, exclude: bool) -> PyResult<Py<PyAny>> {
-        Self::legacy_reduce(slf, Some(ReduceOp::Prod), axis, keepdims, exclude)
+    #[pyo3(signature = (axis = None, keepdims = Flag(false), exclude = Flag(false)))]
+    fn _legacy_prod(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, keepdims: Flag, exclude: Flag) -> PyResult<Py<PyAny>> {
+        Self::legacy_reduce(slf, Some(ReduceOp::Prod), axis, keepdims.0, exclude.0)
     }
 
-    #[pyo3(signature = (axis = None, keepdims = false, exclude = false))]
-    fn _legacy_mean(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, keepdims: bool, exclude: bool) -> PyResult<Py<PyAny>> {
-        Self::legacy_reduce(slf, None, axis, keepdims, exclude)
+    #[pyo3(signature = (axis = None, keepdims = Flag(false), exclude = Flag(false)))]
+    fn _legacy_mean(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, keepdims: Flag, exclude: Flag) -> PyResult<Py<PyAny>> {
+        Self::legacy_reduce(slf, None, axis, keepdims.0, exclude.0)
     }
 
-    #[pyo3(signature = (axis = None, keepdims = false, exclude = false))]
-    fn _legacy_max(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, keepdims: bool, exclude: bool) -> PyResult<Py<PyAny>> {
-        Self::legacy_reduce(slf, Some(ReduceOp::Max), axis, keepdims, exclude)
+    #[pyo3(signature = (axis = None, keepdims = Flag(false), exclude = Flag(false)))]
+    fn _legacy_max(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, keepdims: Flag, exclude: Flag) -> PyResult<Py<PyAny>> {
+        Self::legacy_reduce(slf, Some(ReduceOp::Max), axis, keepdims.0, exclude.0)
     }
 
-    #[pyo3(signature = (axis = None, keepdims = false, exclude = false))]
-    fn _legacy_min(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, keepdims: bool, exclude: bool) -> PyResult<Py<PyAny>> {
-        Self::legacy_reduce(slf, Some(ReduceOp::Min), axis, keepdims, exclude)
+    #[pyo3(signature = (axis = None, keepdims = Flag(false), exclude = Flag(false)))]
+    fn _legacy_min(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, keepdims: Flag, exclude: Flag) -> PyResult<Py<PyAny>> {
+        Self::legacy_reduce(slf, Some(ReduceOp::Min), axis, keepdims.0, exclude.0)
     }
 
     /// Indices of the maxima in the data's dtype (MXNet's legacy convention; float32 for
@@ -303,14 +377,14 @@ impl PyArray {
     /// >>> from deepblocks import nd
     /// >>> nd.array([[1, 5], [7, 2]]).argmax(axis=1).asnumpy()
     /// array([1., 0.], dtype=float32)
-    #[pyo3(signature = (axis = None, keepdims = false))]
-    fn _legacy_argmax(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, keepdims: bool) -> PyResult<Py<PyAny>> {
-        Self::legacy_arg(slf, axis, keepdims, true)
+    #[pyo3(signature = (axis = None, keepdims = Flag(false)))]
+    fn _legacy_argmax(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, keepdims: Flag) -> PyResult<Py<PyAny>> {
+        Self::legacy_arg(slf, axis, keepdims.0, true)
     }
 
-    #[pyo3(signature = (axis = None, keepdims = false))]
-    fn _legacy_argmin(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, keepdims: bool) -> PyResult<Py<PyAny>> {
-        Self::legacy_arg(slf, axis, keepdims, false)
+    #[pyo3(signature = (axis = None, keepdims = Flag(false)))]
+    fn _legacy_argmin(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, keepdims: Flag) -> PyResult<Py<PyAny>> {
+        Self::legacy_arg(slf, axis, keepdims.0, false)
     }
 
     /// A view with a new shape: ``reshape((2, 3))``, ``reshape(2, 3)`` or ``reshape(shape=(2, 3))``.

@@ -28,6 +28,8 @@ fn core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(context::num_gpus, m)?)?;
     m.add_function(wrap_pyfunction!(legacy::set_legacy_class, m)?)?;
     m.add_function(wrap_pyfunction!(legacy::as_legacy, m)?)?;
+    m.add_function(wrap_pyfunction!(array::rebuild_array, m)?)?;
+    m.add_function(wrap_pyfunction!(legacy::check_same_kind_py, m)?)?;
     functions::register(m)?;
     conv::register(m)?;
     rnn::register(m)?;

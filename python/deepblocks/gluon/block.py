@@ -148,7 +148,9 @@ class Block:
     arrays altogether; deepblocks takes them when the dtype fits.)
 
     A ``ValueError`` or ``TypeError`` raised in a forward pass (a shape or dtype mismatch)
-    names the Block that raised it, seen from the Block that was called:
+    names the Block that raised it, seen from the Block that was called. It reaches the caller
+    as an ``MXNetError`` (what MXNet raises there) that is still a ``ValueError`` or
+    ``TypeError``:
 
     >>> from deepblocks import np
     >>> from deepblocks.gluon import nn
@@ -158,7 +160,7 @@ class Block:
     >>> net(np.ones((2, 5)))
     Traceback (most recent call last):
     ...
-    ValueError: Sequential.0 (Dense): linear: input shape (2, 5) does not fit weight shape (4, 3) (expected (batch, 3))
+    deepblocks.ndarray.ops.OperatorError: Sequential.0 (Dense): linear: input shape (2, 5) does not fit weight shape (4, 3) (expected (batch, 3))
     """
 
     def __init__(self, prefix=None, params=None):
@@ -540,15 +542,18 @@ class Block:
             if _pending[0]:
                 self._finish_deferred(args, kwargs)
             out = self.forward(*args, **kwargs)
+        except (ValueError, TypeError) as err:
+            # first, since the MXNetError these become is a RuntimeError too
+            named = self._add_block_path(err)
+            if named is err:
+                raise
+            raise named.with_traceback(err.__traceback__) from None
         except RuntimeError as err:
             param = getattr(err, "_param", None)
             if param is None:
                 raise
             self._name_path(param)
             raise param._not_ready(err._ctx) from None
-        except (ValueError, TypeError) as err:
-            self._add_block_path(err)
-            raise
         if self._forward_hooks:
             for hook in list(self._forward_hooks.values()):
                 hook(self, args, out)
@@ -566,11 +571,20 @@ class Block:
         """Prefixes a shape or dtype error from ``forward`` with the Block that raised it, seen
         from this Block: ``Sequential.0 (Dense): <the engine's message>``. The same exception
         object passes through every enclosing Block, each rewriting the one prefix, so the
-        outermost call names the full path once and the exception type stays as raised."""
+        outermost call names the full path once.
+
+        Returns the exception to raise: ``err`` itself, or, for a plain ``ValueError`` or
+        ``TypeError`` (what the engine raises), the same message as an ``MXNetError`` that is
+        also a ``ValueError`` (``TypeError``): MXNet raises ``MXNetError`` for a shape or dtype
+        that does not fit a layer, so ``except MXNetError`` written for MXNet catches it, and
+        ``except ValueError`` still does."""
         origin = getattr(err, "_block_origin", None)
         if origin is None:
             if len(err.args) != 1 or not isinstance(err.args[0], str):
-                return
+                return err
+            if type(err) in (ValueError, TypeError):
+                from ..ndarray.ops import OperatorError, OperatorTypeError
+                err = (OperatorError if type(err) is ValueError else OperatorTypeError)(err.args[0])
             origin = err._block_origin = (self, err.args[0])
         block, message = origin
         if block is self:
@@ -578,9 +592,10 @@ class Block:
         else:
             path = self._path_to(block, set())
             if path is None:        # raised by a Block that is no descendant: keep its prefix
-                return
+                return err
             where = f"{type(self).__name__}.{path} ({type(block).__name__})"
         err.args = (f"{where}: {message}",)
+        return err
 
     def _path_to(self, block, seen):
         """The structural path (``0.hidden``) of the descendant ``block``, or None."""

@@ -40,8 +40,8 @@ def _reshape_like(label, pred):
 
 def _like(out, pred):
     """npx operators answer with np arrays: a legacy-mode prediction gets an NDArray back."""
-    from ..ndarray import NDArray
-    return NDArray(out) if isinstance(pred, NDArray) and not isinstance(out, NDArray) else out
+    from ..ndarray.ndarray import NDArray, _is_legacy
+    return NDArray(out) if _is_legacy(pred) and not _is_legacy(out) else out
 
 
 def _batch_mean(loss, batch_axis, reduce="mean"):
@@ -104,7 +104,8 @@ class SoftmaxCrossEntropyLoss(Loss):
 
     Sparse labels have ``pred``'s shape without the class axis (or with it of size 1) and hold
     integers ``0..classes-1``, as ints or as integral floats. Where MXNet 1.9.1 silently answers
-    a loss, deepblocks raises: a ValueError for a class index out of range (MXNet clips it into
+    a loss, deepblocks raises: a ValueError (an MXNetError too, as every shape or value error a
+    Block raises) for a class index out of range (MXNet clips it into
     range), for a non-integral or NaN label (MXNet truncates it; NaN becomes class 0), and for
     labels shaped like ``pred`` (one-hot or probability rows), with a hint to pass
     ``sparse_label=False`` (MXNet's shape error gives no hint).
@@ -116,7 +117,7 @@ class SoftmaxCrossEntropyLoss(Loss):
     >>> ce(np.array([[0.0, 0.0]]), np.array([2]))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: ...label 2 at index (0,) is not a class index: pred has 2 classes along axis -1, ...
+    deepblocks.ndarray.ops.OperatorError: ...label 2 at index (0,) is not a class index: pred has 2 classes along axis -1, ...
     """
 
     def __init__(self, axis=-1, sparse_label=True, from_logits=False, weight=None, batch_axis=0, **kwargs):

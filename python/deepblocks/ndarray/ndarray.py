@@ -3,13 +3,16 @@
 ``NDArray`` is a thin Python subclass of the engine's array (``deepblocks.np.ndarray``): the
 same tensor, the same operators, with MXNet 1.x's legacy conventions layered on top:
 
-- there are no 0-d arrays: whatever would be 0-d (a full reduction, ``x[0]`` on a vector,
-  a scalar source) has shape ``(1,)``;
+- operations make no 0-d arrays: whatever would be 0-d (a full reduction, ``x[0]`` on a
+  vector) has shape ``(1,)``; converting a scalar keeps MXNet's shape ``()`` (``nd.array(5)``,
+  ``nd.load`` of a 0-d array, ``x.as_nd_ndarray()``);
 - comparisons give 0/1 in the array's own dtype (float32 for the usual float32 arrays, and
   for bool), ``argmax``/``argmin`` give indices in it too (float32 for uint8/bool, which
   would wrap), reductions of int32/int64 stay int32/int64 (uint8/bool widen as in NumPy);
 - ``dtype`` is a NumPy type (``numpy.float32``), as in MXNet;
-- ``repr`` and ``str`` are ``\\n[...]\\n<NDArray 2x3 @cpu(0)>``.
+- ``repr`` and ``str`` are ``\\n[...]\\n<NDArray 2x3 @cpu(0)>``;
+- every deepblocks array passes ``isinstance(x, nd.NDArray)``, as MXNet's numpy-mode arrays
+  (a subclass of ``NDArray`` there) do; ``_is_legacy(x)`` tells the legacy ones apart.
 
 The engine makes these arrays itself: the class is registered once below
 (``_core._set_legacy_class``), and every result of an NDArray (operators, methods, ``nd``
@@ -59,7 +62,41 @@ def _name(d):
     return n if n is not None else d.name
 
 
-class NDArray(_base):
+class _LegacyMeta(type):
+    """The metaclass of ``NDArray``: in MXNet ``mx.np.ndarray`` subclasses ``mx.nd.NDArray``,
+    so code testing ``isinstance(x, nd.NDArray)`` accepts numpy-mode arrays too. Here the
+    numpy-mode class is the engine's base class, so ``NDArray`` answers that check itself.
+    Python subclasses of ``NDArray`` keep the ordinary checks."""
+
+    def __instancecheck__(cls, obj):
+        if cls is NDArray:
+            return isinstance(obj, _base)
+        return type.__instancecheck__(cls, obj)
+
+    def __subclasscheck__(cls, sub):
+        if cls is NDArray:
+            return isinstance(sub, type) and issubclass(sub, _base)
+        return type.__subclasscheck__(cls, sub)
+
+
+def _is_legacy(x):
+    """Whether ``x`` is a legacy array (an ``NDArray`` or a Python subclass of it); what code
+    choosing legacy behaviour tests, as ``isinstance(x, NDArray)`` also accepts numpy-mode
+    arrays.
+
+    >>> from deepblocks import nd, np
+    >>> _is_legacy(nd.ones(2)), _is_legacy(np.ones(2)), isinstance(np.ones(2), NDArray)
+    (True, False, True)
+    """
+    return type.__instancecheck__(NDArray, x)
+
+
+# MXNet's TypeError for an operation given both a legacy and a numpy-mode array, for the
+# ``nd`` functions that convert their inputs before the engine could tell them apart.
+_same_kind = _core._check_same_kind
+
+
+class NDArray(_base, metaclass=_LegacyMeta):
     """MXNet 1.x's legacy n-dimensional array.
 
     Create one with ``nd.array``, ``nd.zeros``, ``nd.random.uniform``...; ``NDArray(a)``
@@ -79,11 +116,11 @@ class NDArray(_base):
 
     def __new__(cls, source_array):
         # Engine results of NDArray operations are made in Rust; this is the public
-        # constructor (and the one Python subclasses of NDArray go through).
+        # constructor (and the one Python subclasses of NDArray go through), which wraps
+        # results as the engine does: no 0-d arrays.
         if not isinstance(source_array, _base):
             source_array = _base(source_array)
         if source_array.ndim == 0:
-            # Legacy MXNet has no 0-d arrays: scalars are shape (1,).
             source_array = _base_reshape(source_array, 1)
         return _base_new(cls, source_array)
 

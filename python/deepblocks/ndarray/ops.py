@@ -24,6 +24,7 @@ from ..base import MXNetError as _MXNetError
 from ..op_table import BINARY as _BINARY_OPS
 from ..op_table import UNARY as _UNARY_OPS
 from .ndarray import NDArray, _base, _name, _nd, _np_dtype
+from .ndarray import _same_kind
 
 _F32 = "float32"  # a name: the engine parses names fastest
 _Real = (_numbers.Number, _onp.generic)
@@ -207,6 +208,7 @@ def _nd_binary(name, engine, scalar, doc):
 
 def _nd_elemwise(name, engine, doc):
     def f(lhs, rhs, out=None):
+        _same_kind(lhs, rhs, what=name)
         a, b = _nd(lhs), _nd(rhs)
         if a.shape != b.shape:
             raise ValueError(f"{name}: shapes {a.shape} and {b.shape} must be equal (use broadcast_* to broadcast)")
@@ -378,6 +380,7 @@ def dot(lhs, rhs, transpose_a=False, transpose_b=False, forward_stype=None, out=
     >>> nd.dot(nd.ones((2, 3)), nd.ones((2, 4)), transpose_a=True).shape
     (3, 4)
     """
+    _same_kind(lhs, rhs, what="dot")
     a, b = _nd(lhs), _nd(rhs)
     if transpose_a:
         a = a.T
@@ -396,6 +399,7 @@ def dot(lhs, rhs, transpose_a=False, transpose_b=False, forward_stype=None, out=
 def batch_dot(lhs, rhs, transpose_a=False, transpose_b=False, forward_stype=None, out=None):
     """Batched matrix product of ``(B..., n, k)`` and ``(B..., k, m)`` arrays of the same
     rank (3 or more) and equal batch axes: see ``npx.batch_dot``."""
+    _same_kind(lhs, rhs, what="batch_dot")
     a, b = _nd(lhs), _nd(rhs)
     return _write(_nd(_npx.batch_dot(a, b, transpose_a=transpose_a, transpose_b=transpose_b)), out)
 
@@ -686,9 +690,10 @@ def load(fname):
     """Loads what ``save`` or MXNet (``mx.nd.save``, ``.params`` files) wrote: a list or a
     dict of NDArrays."""
     out = _npx.load(fname)
+    # A loaded array keeps its shape, 0-d included (MXNet 1.9.1's nd.load of an npx.save'd scalar).
     if isinstance(out, dict):
-        return {k: _nd(v) for k, v in out.items()}
-    return [_nd(v) for v in out]
+        return {k: _nd(v, True) for k, v in out.items()}
+    return [_nd(v, True) for v in out]
 
 
 _NOT_EXPORTED = ("NDArray", "OperatorError", "OperatorTypeError")

@@ -21,12 +21,19 @@ import numpy as _onp
 
 from .. import _core
 from .ndarray import _base
-from .ops import array as _array
+from .ops import array as _convert
 
 __all__ = ["gamma", "poisson", "negative_binomial", "generalized_negative_binomial", "multinomial"]
 
 _FLOAT_DTYPES = ("float16", "float32", "float64")
 _lgamma = _onp.frompyfunc(_math.lgamma, 1, 1)
+
+
+def _array(data, ctx=None, dtype=None):
+    """A sampler's result as a legacy array: shape ``(1,)`` for a single draw, as MXNet's
+    samplers give (``nd.array`` of a scalar would keep the shape ``()``)."""
+    r = _convert(data, ctx=ctx, dtype=dtype)
+    return r.reshape((1,)) if r.ndim == 0 else r
 
 
 def _uniform(n):

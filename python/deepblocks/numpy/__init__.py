@@ -56,47 +56,59 @@ def asarray(a, dtype=None, ctx=None, device=None):
     return _core.array(a, dtype, ctx, device, False)
 
 
+def _c_order(name, order):
+    """Arrays are row-major: another ``order`` is MXNet's NotImplementedError."""
+    if order != "C":
+        raise NotImplementedError(f"{name}: only order='C' is supported, got order={order!r}")
+
+
 def zeros(shape, dtype=None, order="C", ctx=None, device=None):
     """>>> zeros((2, 3)).shape
     (2, 3)
     """
+    _c_order("zeros", order)
     return _core.full(shape, 0.0, dtype, ctx, device)
 
 
 def ones(shape, dtype=None, order="C", ctx=None, device=None):
+    _c_order("ones", order)
     return _core.full(shape, 1.0, dtype, ctx, device)
 
 
 def empty(shape, dtype=None, order="C", ctx=None, device=None):
     """An array of ``shape`` (zero-filled: deepblocks never hands out uninitialized memory)."""
+    _c_order("empty", order)
     return _core.full(shape, 0.0, dtype, ctx, device)
 
 
 def full(shape, fill_value, dtype=None, order="C", ctx=None, device=None):
+    _c_order("full", order)
     return _core.full(shape, fill_value, dtype, ctx, device)
 
 
-def _like(a, dtype):
+def _like(name, a, dtype, order):
+    _c_order(name, order)
     a = asarray(a)
     return a, (a.dtype if dtype is None else dtype)
 
 
 def zeros_like(a, dtype=None, order="C", ctx=None, device=None):
-    a, dt = _like(a, dtype)
+    a, dt = _like("zeros_like", a, dtype, order)
     return _core.full(a.shape, 0, dt, ctx or device or a.ctx, None)
 
 
 def ones_like(a, dtype=None, order="C", ctx=None, device=None):
-    a, dt = _like(a, dtype)
+    a, dt = _like("ones_like", a, dtype, order)
     return _core.full(a.shape, 1, dt, ctx or device or a.ctx, None)
 
 
 def empty_like(a, dtype=None, order="C", ctx=None, device=None):
+    _c_order("empty_like", order)
     return zeros_like(a, dtype, order, ctx, device)
 
 
 def full_like(a, fill_value, dtype=None, order="C", ctx=None, device=None):
-    a, dt = _like(a, dtype)
+    a, dt = _like("full_like", a, dtype, order)
     return _core.full(a.shape, fill_value, dt, ctx or device or a.ctx, None)
 
 
@@ -140,18 +152,28 @@ _UFUNC_DEFAULTS = {"where": True, "casting": "same_kind", "order": "K", "subok":
 
 
 def _is_default(key, value):
-    d = _UFUNC_DEFAULTS.get(key, object())
+    d = _UFUNC_DEFAULTS[key]
     return value is d or (isinstance(value, str) and value == d)
 
 
 def _ufunc_dtype(name, out, kwargs):
-    """Checks a ufunc's keywords; returns its ``dtype=`` (None when absent). Keywords that
-    deepblocks does not implement raise TypeError instead of being silently ignored."""
+    """Checks a ufunc's keywords; returns its ``dtype=`` (None when absent). As in MXNet, a
+    keyword NumPy's ufuncs do not have is a TypeError, and one of theirs with a value other
+    than its default (``where=mask``, ``casting='no'``) a NotImplementedError, never ignored.
+
+    >>> absolute(array([-1.0, 2.0]), where=array([True, False]))
+    Traceback (most recent call last):
+    ...
+    NotImplementedError: where=array([ True, False]) is not implemented yet for operator absolute
+    """
     _no_out(out)
     dtype = kwargs.pop("dtype", None)
-    unsupported = sorted(k for k, v in kwargs.items() if not _is_default(k, v))
-    if unsupported:
-        raise TypeError(f"{name}() does not support the keyword argument(s) {', '.join(unsupported)}")
+    for k in kwargs:
+        if k not in _UFUNC_DEFAULTS:
+            raise TypeError(f"{k} is an invalid keyword to function {name!r}")
+    for k, v in kwargs.items():
+        if not _is_default(k, v):
+            raise NotImplementedError(f"{k}={v!r} is not implemented yet for operator {name}")
     return dtype
 
 
@@ -533,7 +555,8 @@ def nonzero(a):
     return asarray(a).nonzero()
 
 
-def copy(a):
+def copy(a, order="K"):
+    """A copy of ``a`` (always row-major: MXNet's ``np.copy`` ignores ``order`` too)."""
     return asarray(a).copy()
 
 

@@ -112,8 +112,8 @@ def batch_norm(x, gamma, beta, running_mean, running_var, eps=1e-3, momentum=0.9
     statistics and updates ``running_mean``/``running_var`` in place
     (``running = momentum*running + (1-momentum)*batch``, the biased batch variance);
     otherwise it uses the running statistics. ``fix_gamma`` treats ``gamma`` as 1.
-    ``output_mean_var`` also returns the mean and the inverse standard deviation
-    ``1/sqrt(var + eps)`` used, as MXNet does (not the variance its name suggests).
+    ``output_mean_var`` returns a list ``[out, mean, 1/sqrt(var + eps)]`` of the statistics
+    used, as MXNet does (the inverse standard deviation, not the variance its name suggests).
 
     >>> from deepblocks import np, npx, autograd
     >>> x = np.array([[1.0, 2.0], [3.0, 6.0]])
@@ -142,7 +142,7 @@ def batch_norm(x, gamma, beta, running_mean, running_var, eps=1e-3, momentum=0.9
         with autograd.pause():
             running_mean[...] = mean
             running_var[...] = var
-    return (out, *stats) if output_mean_var else out
+    return [out, *stats] if output_mean_var else out
 
 
 def _onp_dtype(a):

@@ -129,9 +129,9 @@ class Embedding(HybridBlock):
                                       dtype=dtype, allow_deferred_init=True)
 
     def forward(self, x):
-        from ...ndarray import NDArray
+        from ...ndarray.ndarray import NDArray, _is_legacy
         out = _npx.embedding(x, param_value(self.weight, x), self._input_dim, self._output_dim)
-        return NDArray(out) if isinstance(x, NDArray) else out   # legacy-mode indices: an NDArray back
+        return NDArray(out) if _is_legacy(x) else out   # legacy-mode indices: an NDArray back
 
     def __repr__(self):
         return f"{self.__class__.__name__}({self._input_dim} -> {self._output_dim}, {self._dtype_name})"

@@ -23,6 +23,7 @@ import numpy as _onp
 
 from .... import _core, ndarray as _nd
 from .... import numpy as _np
+from ....ndarray.ndarray import _is_legacy
 from ....base import NotSupportedError
 from ....util import is_np_array
 from ...block import Block, HybridBlock
@@ -248,7 +249,7 @@ def _wrap(host, like):
     """The NumPy array ``host`` as the kind of array ``like`` is, on its device (the current
     mode's kind, on the CPU, when ``like`` is not a deepblocks array)."""
     if isinstance(like, _core.ndarray):
-        legacy, ctx = isinstance(like, _nd.NDArray), like.ctx
+        legacy, ctx = _is_legacy(like), like.ctx
     else:
         legacy, ctx = not is_np_array(), None
     if legacy:
