@@ -294,7 +294,7 @@ fn tensors<'py>(seq: &Bound<'py, PyAny>) -> PyResult<(Vec<Tensor>, Option<Bound<
 #[pyo3(signature = (seq, axis = Some(0)))]
 fn concatenate(py: Python<'_>, seq: &Bound<'_, PyAny>, axis: Option<isize>) -> PyResult<Py<PyAny>> {
     let (ts, first) = tensors(seq)?;
-    let work: usize = ts.iter().map(|t| t.numel()).sum();
+    let work = ts.iter().fold(0usize, |a, t| a.saturating_add(t.numel()));
     let r = run(py, work, || Tensor::concatenate(&ts, axis))?;
     wrap(py, first.as_ref(), r)
 }
@@ -303,7 +303,7 @@ fn concatenate(py: Python<'_>, seq: &Bound<'_, PyAny>, axis: Option<isize>) -> P
 #[pyo3(signature = (seq, axis = 0))]
 fn stack(py: Python<'_>, seq: &Bound<'_, PyAny>, axis: isize) -> PyResult<Py<PyAny>> {
     let (ts, first) = tensors(seq)?;
-    let work: usize = ts.iter().map(|t| t.numel()).sum();
+    let work = ts.iter().fold(0usize, |a, t| a.saturating_add(t.numel()));
     let r = run(py, work, || Tensor::stack(&ts, axis))?;
     wrap(py, first.as_ref(), r)
 }
@@ -333,7 +333,7 @@ fn split<'py>(py: Python<'py>, ary: &Bound<'py, PyAny>, indices_or_sections: &Bo
 fn tile(py: Python<'_>, a: &Bound<'_, PyAny>, reps: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
     let t = to_tensor(a, None, None)?;
     let r = dims_arg(reps)?;
-    let out = run(py, t.numel() * r.iter().product::<usize>(), || t.tile(&r))?;
+    let out = run(py, r.iter().fold(t.numel(), |a, &k| a.saturating_mul(k)), || t.tile(&r))?;
     wrap(py, like(&[a]), out)
 }
 
@@ -355,7 +355,7 @@ fn moveaxis(py: Python<'_>, a: &Bound<'_, PyAny>, source: &Bound<'_, PyAny>, des
 #[pyfunction]
 fn matmul(py: Python<'_>, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
     let (x, y) = (to_tensor(a, None, None)?, to_tensor(b, None, None)?);
-    let r = run(py, x.numel().max(y.numel()) * 16, || x.matmul(&y))?;
+    let r = run(py, x.numel().max(y.numel()).saturating_mul(16), || x.matmul(&y))?;
     wrap(py, like(&[a, b]), r)
 }
 
@@ -379,7 +379,7 @@ fn linear(
         Some(b) => Some(to_tensor(b, None, None)?),
         None => None,
     };
-    let work = xt.shape().first().copied().unwrap_or(1) * wt.numel();
+    let work = xt.shape().first().copied().unwrap_or(1).saturating_mul(wt.numel());
     let r = run(py, work, || xt.linear(&wt, bt.as_ref(), act))?;
     wrap(py, like(&[x]), r)
 }
@@ -387,14 +387,14 @@ fn linear(
 #[pyfunction]
 fn dot(py: Python<'_>, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
     let (x, y) = (to_tensor(a, None, None)?, to_tensor(b, None, None)?);
-    let r = run(py, x.numel().max(y.numel()) * 16, || x.dot(&y))?;
+    let r = run(py, x.numel().max(y.numel()).saturating_mul(16), || x.dot(&y))?;
     wrap(py, like(&[a, b]), r)
 }
 
 #[pyfunction]
 fn outer(py: Python<'_>, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
     let (x, y) = (to_tensor(a, None, None)?, to_tensor(b, None, None)?);
-    let r = run(py, x.numel() * y.numel(), || x.outer(&y))?;
+    let r = run(py, x.numel().saturating_mul(y.numel()), || x.outer(&y))?;
     wrap(py, like(&[a, b]), r)
 }
 
@@ -458,7 +458,7 @@ fn uniform(
     let shape = size_arg(size)?;
     let d = default_dtype(dtype, DType::F32)?;
     let dev = random_device(ctx, device)?;
-    let n: usize = shape.iter().product();
+    let n = shape.iter().fold(1usize, |a, &d| a.saturating_mul(d));
     wrap(py, None, run(py, n, || Tensor::rand_uniform(low, high, &shape, d, dev))?)
 }
 
@@ -476,7 +476,7 @@ fn normal(
     let shape = size_arg(size)?;
     let d = default_dtype(dtype, DType::F32)?;
     let dev = random_device(ctx, device)?;
-    let n: usize = shape.iter().product();
+    let n = shape.iter().fold(1usize, |a, &d| a.saturating_mul(d));
     wrap(py, None, run(py, n, || Tensor::rand_normal(loc, scale, &shape, d, dev))?)
 }
 
