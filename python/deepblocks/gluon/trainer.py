@@ -195,7 +195,13 @@ class Trainer:
         items, meta = _core.load_tensors(os.fspath(fname))
         if meta.get("format") != _STATES_FORMAT:
             raise MXNetError(f"'{os.fspath(fname)}' is not a deepblocks trainer-states file")
-        self.load_state_dict({"states": dict(items), "optimizer": json.loads(meta.get("optimizer", "{}"))})
+        try:
+            optimizer = json.loads(meta.get("optimizer", "{}"))
+        except ValueError:
+            optimizer = None
+        if not isinstance(optimizer, dict):
+            raise MXNetError(f"'{os.fspath(fname)}': the optimizer record of this trainer-states file is corrupt")
+        self.load_state_dict({"states": dict(items), "optimizer": optimizer})
 
     def load_state_dict(self, state):
         """Restores what ``state_dict`` returned."""
