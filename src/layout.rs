@@ -48,13 +48,19 @@ pub fn broadcast_shapes(a: &[usize], b: &[usize]) -> Result<Dims> {
     Ok(out)
 }
 
-/// Number of elements of `shape`, or an error when it overflows.
+/// Number of elements of `shape`, or an error when it overflows. As in NumPy, a zero
+/// dimension does not excuse the others: the product of the nonzero dimensions must fit too
+/// (so `(0, 2**62, 2**62)` is refused), because strides and later reshapes are computed
+/// from them.
 pub fn checked_numel(shape: &[usize]) -> Result<usize> {
-    shape
+    let too_big = || Error::Value(format!("array of shape {} is too big", fmt_shape(shape)));
+    let nonzero = shape
         .iter()
+        .filter(|&&d| d != 0)
         .try_fold(1usize, |acc, &d| acc.checked_mul(d))
         .filter(|&n| n <= isize::MAX as usize / 8)
-        .ok_or_else(|| Error::Value(format!("array of shape {} is too big", fmt_shape(shape))))
+        .ok_or_else(too_big)?;
+    Ok(if shape.contains(&0) { 0 } else { nonzero })
 }
 
 impl Layout {
@@ -72,6 +78,7 @@ impl Layout {
                 strides
             )));
         }
+        checked_numel(shape)?;
         let layout = Layout { shape: shape.into(), strides: strides.into(), offset };
         if let Some((lo, hi)) = layout.span() {
             if lo < 0 || hi >= storage_len as isize {
@@ -178,6 +185,7 @@ impl Layout {
         if n < self.ndim() {
             return Err(err());
         }
+        checked_numel(shape)?;
         let lead = n - self.ndim();
         let mut strides: Strides = SmallVec::from_elem(0, n);
         for i in lead..n {
@@ -337,6 +345,18 @@ pub fn normalize_axes(axes: &[isize], ndim: usize) -> Result<Vec<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn element_counts_check_every_nonzero_dimension() {
+        assert_eq!(checked_numel(&[2, 3, 4]).unwrap(), 24);
+        assert_eq!(checked_numel(&[]).unwrap(), 1);
+        assert_eq!(checked_numel(&[0, 5]).unwrap(), 0);
+        assert_eq!(checked_numel(&[0, 1 << 40, 1 << 19]).unwrap(), 0);
+        let big = checked_numel(&[0, 1 << 62, 1 << 62]).unwrap_err().to_string();
+        assert!(big.contains("(0, 4611686018427387904, 4611686018427387904)") && big.contains("too big"), "{big}");
+        assert!(checked_numel(&[1 << 62, 0]).is_err(), "one dimension past isize::MAX / 8");
+        assert!(checked_numel(&[usize::MAX, 2]).is_err());
+    }
 
     #[test]
     fn contiguous_and_transpose() {

@@ -28,20 +28,102 @@ pub(crate) fn advise_huge_pages(ptr: *const u8, bytes: usize) {
     let _ = (ptr, bytes);
 }
 
+/// Allocations up to this size skip the limit check: every machine has this much, and the
+/// check (two system calls) would cost more than a small operation.
+const UNCHECKED_BYTES: usize = 64 << 20;
+
+/// The most bytes that one allocation can get: the machine's RAM plus swap (what Linux's
+/// default overcommit heuristic allows for one request), lowered by the process's
+/// address-space and data-segment limits. A request above it could only succeed as lazily
+/// mapped pages (mimalloc reserves without commit) and the kernel would kill the process
+/// while they are filled, so it is refused up front as NumPy's allocations are.
+pub fn memory_limit() -> usize {
+    #[cfg(target_os = "linux")]
+    {
+        use std::sync::OnceLock;
+        static MACHINE: OnceLock<usize> = OnceLock::new();
+        let machine = *MACHINE.get_or_init(|| {
+            // SAFETY: sysinfo fills the struct it is given; a zeroed one is a valid start.
+            let mut info: libc::sysinfo = unsafe { std::mem::zeroed() };
+            if unsafe { libc::sysinfo(&mut info) } != 0 {
+                return usize::MAX;
+            }
+            let unit = u128::from(info.mem_unit.max(1));
+            let total = (u128::from(info.totalram) + u128::from(info.totalswap)) * unit;
+            usize::try_from(total).unwrap_or(usize::MAX)
+        });
+        // Limits can change while the process runs (`resource.setrlimit`), so they are read
+        // each time; only large requests get here.
+        [libc::RLIMIT_AS, libc::RLIMIT_DATA].into_iter().fold(machine, |limit, resource| {
+            let mut rl = libc::rlimit { rlim_cur: libc::RLIM_INFINITY, rlim_max: libc::RLIM_INFINITY };
+            // SAFETY: getrlimit writes the struct it is given.
+            if unsafe { libc::getrlimit(resource, &mut rl) } == 0 && rl.rlim_cur != libc::RLIM_INFINITY {
+                limit.min(usize::try_from(rl.rlim_cur).unwrap_or(usize::MAX))
+            } else {
+                limit
+            }
+        })
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        isize::MAX as usize
+    }
+}
+
+fn gib(bytes: u128) -> String {
+    format!("{:.1} GiB", bytes as f64 / (1u64 << 30) as f64)
+}
+
+/// Checks that `n` items of `size` bytes each can be allocated at once: an error (Python
+/// `MemoryError`) when the bytes overflow or exceed [`memory_limit`]. `what` names the
+/// items ("elements of 4 bytes each", "array parts").
+pub fn check_alloc(n: usize, size: usize, what: &str) -> Result<()> {
+    let bytes = n as u128 * size as u128;
+    if bytes <= UNCHECKED_BYTES as u128 {
+        return Ok(());
+    }
+    let limit = memory_limit();
+    if bytes > limit as u128 || bytes > isize::MAX as u128 {
+        return Err(Error::Memory(format!(
+            "cannot allocate {n} {what} ({}): more than the {} this process can use",
+            gib(bytes),
+            gib(limit as u128)
+        )));
+    }
+    Ok(())
+}
+
 fn out_of_memory<T>(n: usize) -> Error {
     Error::Memory(format!(
-        "cannot allocate {n} elements of {} bytes each ({} MiB)",
+        "cannot allocate {n} elements of {} bytes each ({})",
         std::mem::size_of::<T>(),
-        (n as u128 * std::mem::size_of::<T>() as u128) >> 20
+        gib(n as u128 * std::mem::size_of::<T>() as u128)
     ))
 }
 
+fn check_elements<T>(n: usize) -> Result<()> {
+    let size = std::mem::size_of::<T>();
+    if n as u128 * size as u128 <= UNCHECKED_BYTES as u128 {
+        return Ok(()); // before the message is formatted: this is every small operation's path
+    }
+    check_alloc(n, size, &format!("elements of {size} bytes each"))
+}
+
 /// An empty vector with room for `n` elements (huge-page backed when large). Failing to
-/// allocate is an error, not an abort.
+/// allocate, or asking for more than [`memory_limit`], is an error, not an abort.
 pub(crate) fn alloc_vec<T>(n: usize) -> Result<Vec<T>> {
+    check_elements::<T>(n)?;
     let mut v: Vec<T> = Vec::new();
     v.try_reserve_exact(n).map_err(|_| out_of_memory::<T>(n))?;
     advise_huge_pages(v.as_ptr() as *const u8, n * std::mem::size_of::<T>());
+    Ok(v)
+}
+
+/// The `n` items of `items` in a vector allocated as [`alloc_vec`] does (an error, not an
+/// abort, when `n` is too many). `items` must yield at most `n`.
+pub(crate) fn collect_vec<T>(n: usize, items: impl IntoIterator<Item = T>) -> Result<Vec<T>> {
+    let mut v = alloc_vec(n)?;
+    v.extend(items.into_iter().take(n));
     Ok(v)
 }
 
@@ -57,6 +139,7 @@ fn zeroed_vec<T: Element>(n: usize) -> Result<Vec<T>> {
     if n == 0 || std::mem::size_of::<T>() == 0 {
         return Ok(Vec::new());
     }
+    check_elements::<T>(n)?;
     let layout = std::alloc::Layout::array::<T>(n).map_err(|_| out_of_memory::<T>(n))?;
     // SAFETY: the layout is non-empty; all-zero bytes are a valid value of every element type
     // (false, 0, 0.0); the buffer is handed to Vec with the layout it was allocated with.
@@ -290,4 +373,30 @@ pub(crate) fn typed_mut<T: StorageElement>(s: &mut Memory) -> Result<&mut [T]> {
     let s = s.host_mut()?;
     let found = s.dtype();
     T::slice_mut(s).ok_or_else(|| dtype_mismatch(T::DTYPE, found))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn huge_but_representable_requests_are_errors() {
+        // 2^60 bytes: below isize::MAX, above any machine's memory.
+        let n = 1usize << 58;
+        assert!(matches!(alloc_vec::<f32>(n), Err(Error::Memory(m)) if m.contains("more than the")));
+        assert!(matches!(zeroed_vec::<f32>(n), Err(Error::Memory(_))));
+        assert!(matches!(filled_vec(n, 1.5f32), Err(Error::Memory(_))));
+        assert!(matches!(collect_vec(n, std::iter::repeat(0u8)), Err(Error::Memory(_))));
+        // Overflowing byte counts are refused the same way.
+        assert!(matches!(alloc_vec::<f64>(usize::MAX / 4), Err(Error::Memory(_))));
+        assert!(matches!(check_alloc(usize::MAX, usize::MAX, "things"), Err(Error::Memory(m)) if m.contains("things")));
+    }
+
+    #[test]
+    fn ordinary_requests_pass() {
+        assert!(memory_limit() >= UNCHECKED_BYTES);
+        check_alloc(1 << 20, 8, "elements").unwrap();
+        assert_eq!(collect_vec(3, 0..10).unwrap(), [0, 1, 2]);
+        assert_eq!(zeroed_vec::<i64>(4).unwrap(), [0; 4]);
+    }
 }

@@ -229,7 +229,9 @@ impl Tensor {
         let guard = t.storage().read();
         let data = typed::<T>(&guard)?;
         let start = t.layout().offset();
-        Ok(data[start..start + t.numel()].to_vec())
+        let mut out = crate::storage::alloc_vec(t.numel())?;
+        out.extend_from_slice(&data[start..start + t.numel()]);
+        Ok(out)
     }
 
     /// The single element of a size-1 tensor.

@@ -100,6 +100,9 @@ impl Backend for Emulator {
     }
 
     fn alloc(&self, bytes: usize) -> Result<DevicePtr> {
+        // Host memory stands in for the device's: more than the host has would be filled
+        // (poisoned) below until the kernel killed the process.
+        crate::storage::check_alloc(bytes, 1, "bytes of emulated GPU memory")?;
         let layout = Layout::from_size_align(bytes.max(1), 256).map_err(|_| Error::Memory(format!("cannot allocate {bytes} bytes")))?;
         // SAFETY: the layout is non-empty.
         let p = unsafe { std::alloc::alloc(layout) };

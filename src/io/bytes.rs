@@ -44,7 +44,7 @@ impl Le for bool {
 }
 
 fn encode<T: Le>(t: &Tensor) -> Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(t.numel() * T::WIDTH);
+    let mut out = crate::storage::alloc_vec(t.numel() * T::WIDTH)?;
     for v in t.to_vec::<T>()? {
         v.put(&mut out);
     }
@@ -52,7 +52,7 @@ fn encode<T: Le>(t: &Tensor) -> Result<Vec<u8>> {
 }
 
 fn decode_as<T: Le>(shape: &[usize], data: &[u8]) -> Result<Tensor> {
-    let n: usize = shape.iter().product();
+    let n = crate::layout::checked_numel(shape)?;
     if data.len() != n * T::WIDTH {
         return Err(Error::File(format!("{} bytes of data for {n} elements", data.len())));
     }

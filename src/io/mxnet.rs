@@ -49,7 +49,6 @@ use crate::error::{Error, Result};
 use crate::tensor::Tensor;
 use safetensors::Dtype;
 use std::collections::HashSet;
-use std::io::Read;
 use std::path::Path;
 
 /// The first eight bytes of every file (MXNet's `kMXAPINDArrayListMagic`).
@@ -76,17 +75,13 @@ pub fn is_mxnet(head: &[u8]) -> bool {
 /// Whether the file at `path` is an MXNet NDArray list (false when it cannot be read: the
 /// loader that runs next reports why).
 pub fn is_mxnet_file(path: &Path) -> bool {
-    let mut head = Vec::with_capacity(9);
-    match std::fs::File::open(path) {
-        Ok(f) => f.take(9).read_to_end(&mut head).is_ok() && is_mxnet(&head),
-        Err(_) => false,
-    }
+    super::source::read_head(path, 9).is_ok_and(|head| is_mxnet(&head))
 }
 
 /// Reads the file at `path`: its arrays (on the CPU) and their names, which are empty when
 /// the file holds a list rather than a dict.
 pub fn load(path: &Path) -> Result<(Vec<Tensor>, Vec<String>)> {
-    let data = std::fs::read(path).map_err(|e| Error::File(format!("cannot read {}: {e}", path.display())))?;
+    let data = super::source::read_all(path)?;
     parse(&data).map_err(|e| Error::File(format!("cannot load MXNet file {}: {e}", path.display())))
 }
 

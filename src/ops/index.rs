@@ -247,8 +247,9 @@ fn advanced(view: &Layout, arrays: &[(usize, Tensor)], insert_at: usize) -> Resu
             ))
         })?;
     }
-    let count: usize = index_shape.iter().product();
-    let mut offsets = vec![view.offset() as isize; count];
+    // Index arrays may be broadcast views of any size, so the table is allocated fallibly.
+    let count = crate::layout::checked_numel(&index_shape)?;
+    let mut offsets = crate::storage::filled_vec(count, view.offset() as isize)?;
     for (axis, a) in arrays {
         let n = view.shape()[*axis] as i64;
         let stride = view.strides()[*axis];
@@ -533,6 +534,17 @@ mod tests {
     }
     fn full() -> Index {
         Index::Slice { start: None, stop: None, step: None }
+    }
+
+    #[test]
+    fn huge_broadcast_index_arrays_are_memory_errors() {
+        let x = arange(4, &[4]);
+        let i = Tensor::from_vec(vec![0i64], &[1]).unwrap().broadcast_to(&[1 << 58]).unwrap();
+        assert!(matches!(x.index(&[Index::Array(i.clone())]), Err(Error::Memory(_))));
+        let rows = Tensor::from_vec(vec![0i64], &[1, 1]).unwrap().broadcast_to(&[1 << 29, 1]).unwrap();
+        let cols = Tensor::from_vec(vec![0i64], &[1, 1]).unwrap().broadcast_to(&[1, 1 << 29]).unwrap();
+        let m = arange(4, &[2, 2]);
+        assert!(matches!(m.index(&[Index::Array(rows), Index::Array(cols)]), Err(Error::Memory(_))));
     }
 
     #[test]

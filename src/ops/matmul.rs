@@ -140,6 +140,11 @@ fn batched(a: &Tensor, b: &Tensor) -> Result<Tensor> {
     let (la, lb) = (a.layout().broadcast_to(&a_shape)?, b.layout().broadcast_to(&b_shape)?);
     let mut out_shape = batch.clone();
     out_shape.extend_from_slice(&[m, n]);
+    if crate::layout::checked_numel(&out_shape)? == 0 {
+        // No product to compute; the kernels' per-batch tables would still be as long as the
+        // batch, which an empty matrix axis lets be arbitrarily large.
+        return Tensor::zeros(&out_shape, a.dtype(), a.device());
+    }
     crate::ops::backend::on(a.device())?.batched(a, b, &la, &lb, &batch, m, n, k, &out_shape)
 }
 
@@ -299,6 +304,17 @@ impl Tensor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn empty_products_of_huge_batches_allocate_nothing() {
+        let cpu = crate::Device::Cpu(0);
+        let a = Tensor::zeros(&[1 << 40, 0, 3], DType::F32, cpu).unwrap();
+        let b = Tensor::zeros(&[3, 0], DType::F32, cpu).unwrap();
+        assert_eq!(a.matmul(&b).unwrap().shape(), [1 << 40, 0, 0]);
+        let c = Tensor::zeros(&[1 << 40, 2, 0], DType::I64, cpu).unwrap();
+        let d = Tensor::zeros(&[0, 0], DType::I64, cpu).unwrap();
+        assert_eq!(c.matmul(&d).unwrap().shape(), [1 << 40, 2, 0]);
+    }
 
     #[test]
     fn matmul_shapes_and_values() {

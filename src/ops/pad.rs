@@ -95,9 +95,7 @@ impl Tensor {
                     )));
                 }
                 let total = before + n + after;
-                let mut idx: Vec<i64> = Vec::new();
-                idx.try_reserve_exact(total).map_err(|_| Error::Value(format!("pad: out of memory for {total} positions on axis {axis}")))?;
-                idx.extend((0..total).map(|i| mode.source(i, before, n) as i64));
+                let idx: Vec<i64> = crate::storage::collect_vec(total, (0..total).map(|i| mode.source(i, before, n) as i64))?;
                 let len = idx.len();
                 let idx = Tensor::from_vec(idx, &[len])?.to_device(out.device())?;
                 out.take(&idx, Some(axis as isize))?
@@ -115,6 +113,14 @@ impl Tensor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn huge_widths_are_memory_errors() {
+        let x = Tensor::from_vec(vec![1.0f64, 2.0], &[2]).unwrap();
+        for mode in [PadMode::Constant, PadMode::Edge, PadMode::Reflect, PadMode::Symmetric] {
+            assert!(matches!(x.pad(&[(1 << 56, 0)], mode, 0.0), Err(Error::Memory(_))), "{mode:?}");
+        }
+    }
 
     #[test]
     fn modes_follow_numpy() {

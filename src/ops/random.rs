@@ -130,7 +130,7 @@ impl Tensor {
 
     /// A random permutation of `0..n` as int64.
     pub fn rand_permutation(n: usize) -> Result<Tensor> {
-        let mut v: Vec<i64> = (0..n as i64).collect();
+        let mut v: Vec<i64> = crate::storage::collect_vec(n, 0..n as i64)?;
         with_rng(|r| {
             for i in (1..n).rev() {
                 let j = r.random_range(0..=i);
@@ -161,18 +161,22 @@ impl Tensor {
             }
         };
         let v: Vec<i64> = match (replace, weights) {
-            (true, None) => with_rng(|r| (0..count).map(|_| r.random_range(0..n as i64)).collect()),
+            (true, None) => {
+                let mut v = crate::storage::alloc_vec(count)?;
+                with_rng(|r| v.extend((0..count).map(|_| r.random_range(0..n as i64))));
+                v
+            }
             (true, Some(w)) => {
                 let cdf: Vec<f64> = w.iter().scan(0.0, |acc, &x| { *acc += x; Some(*acc) }).collect();
                 let total = cdf[n - 1];
+                let mut v = crate::storage::alloc_vec(count)?;
                 with_rng(|r| {
-                    (0..count)
-                        .map(|_| {
-                            let u = r.random::<f64>() * total;
-                            cdf.partition_point(|&c| c <= u).min(n - 1) as i64
-                        })
-                        .collect()
-                })
+                    v.extend((0..count).map(|_| {
+                        let u = r.random::<f64>() * total;
+                        cdf.partition_point(|&c| c <= u).min(n - 1) as i64
+                    }))
+                });
+                v
             }
             (false, w) => {
                 if count > n {
@@ -228,6 +232,19 @@ impl Tensor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn huge_draws_are_memory_errors() {
+        let cpu = Device::Cpu(0);
+        assert!(matches!(Tensor::rand_permutation(1 << 58), Err(Error::Memory(_))));
+        assert!(matches!(Tensor::rand_choice(5, &[1 << 58], true, None), Err(Error::Memory(_))));
+        let p = Tensor::from_vec(vec![0.5f64, 0.5], &[2]).unwrap();
+        assert!(matches!(Tensor::rand_choice(2, &[1 << 58], true, Some(&p)), Err(Error::Memory(_))));
+        assert!(matches!(Tensor::rand_choice(1 << 58, &[3], false, None), Err(Error::Memory(_))));
+        assert!(matches!(Tensor::rand_uniform(0.0, 1.0, &[1 << 58], DType::F32, cpu), Err(Error::Memory(_))));
+        assert!(matches!(Tensor::rand_int(0, 9, &[1 << 30, 1 << 28], DType::I64, cpu), Err(Error::Memory(_))));
+        assert!(matches!(Tensor::rand_normal(0.0, 1.0, &[0, 1 << 62, 1 << 62], DType::F32, cpu), Err(Error::Value(_))));
+    }
 
     #[test]
     fn seeded_draws_repeat() {

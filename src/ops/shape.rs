@@ -9,6 +9,10 @@ use crate::autograd::{derivatives as d, track};
 use crate::ops::index::Index;
 use crate::tensor::Tensor;
 
+/// The least memory one part of a split takes (the tensor and the Python object around it:
+/// about 300 bytes measured), which bounds how many parts a split can hand back.
+const PART_BYTES: usize = 256;
+
 /// How `split` divides an axis.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Sections {
@@ -259,6 +263,9 @@ impl Tensor {
     pub fn split(&self, sections: &Sections, axis: isize) -> Result<Vec<Tensor>> {
         let axis = normalize_axis(axis, self.ndim())?;
         let n = self.shape()[axis];
+        // Each part is an array object of its own, so a count beyond the machine's memory
+        // is refused before the first one is made (an empty axis divides into any number).
+        let check_parts = |k: usize| crate::storage::check_alloc(k, PART_BYTES, "array parts");
         let bounds: Vec<usize> = match sections {
             Sections::Equal(0) | Sections::Nearly(0) => {
                 return Err(Error::Value("number sections must be larger than 0.".into()))
@@ -269,9 +276,11 @@ impl Tensor {
                         "array split does not result in an equal division: axis {axis} of size {n} into {k} sections"
                     )));
                 }
+                check_parts(*k)?;
                 (0..=*k).map(|i| i * (n / k)).collect()
             }
             Sections::Nearly(k) => {
+                check_parts(*k)?;
                 let (q, r) = (n / k, n % k);
                 let mut b = vec![0];
                 for i in 0..*k {
@@ -354,6 +363,24 @@ mod tests {
 
     fn arange(n: usize, shape: &[usize]) -> Tensor {
         Tensor::from_vec((0..n as i64).collect::<Vec<_>>(), shape).unwrap()
+    }
+
+    #[test]
+    fn huge_counts_are_memory_errors() {
+        let x = arange(4, &[4]);
+        let empty = arange(0, &[0]);
+        for sections in [Sections::Nearly(1 << 58), Sections::Equal(1 << 58)] {
+            assert!(matches!(empty.split(&sections, 0), Err(Error::Memory(m)) if m.contains("array parts")));
+        }
+        assert!(matches!(x.split(&Sections::Nearly(1 << 58), 0), Err(Error::Memory(_))));
+        // An axis that does not divide is named first, as NumPy does.
+        assert!(matches!(x.split(&Sections::Equal(1 << 58), 0), Err(Error::Value(m)) if m.contains("equal division")));
+        assert_eq!(empty.split(&Sections::Equal(3), 0).unwrap().len(), 3);
+        assert!(matches!(x.repeat(1 << 56, None), Err(Error::Memory(_))));
+        assert!(matches!(x.tile(&[1 << 56]), Err(Error::Memory(_))));
+        // 2^64 elements do not even have a size.
+        assert!(matches!(x.repeat(1 << 62, None), Err(Error::Value(m)) if m.contains("too big")));
+        assert_eq!(empty.repeat(1 << 50, None).unwrap().shape(), [0]);
     }
 
     #[test]

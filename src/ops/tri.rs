@@ -35,7 +35,12 @@ impl Tensor {
             1 => self.broadcast_to(&[self.shape()[0], self.shape()[0]])?,
             _ => self.clone(),
         };
-        let (rows, cols) = (x.shape()[x.ndim() - 2], x.shape()[x.ndim() - 1]);
+        let (mut rows, mut cols) = (x.shape()[x.ndim() - 2], x.shape()[x.ndim() - 1]);
+        if x.numel() == 0 {
+            // Nothing to keep or clear; a (1, 1) grid broadcasts to any empty matrix, where
+            // the full one could be as long as a huge other axis.
+            (rows, cols) = (rows.min(1), cols.min(1));
+        }
         let device = x.device();
         // col - row for every (row, col), as an int64 (rows, cols) grid made of two ranges.
         let r = Tensor::arange(0.0, rows as f64, 1.0, DType::I64, device)?.reshape(&[rows, 1])?;
@@ -58,6 +63,9 @@ mod tests {
         assert_eq!(x.triu(-1).unwrap().to_vec::<i32>().unwrap(), vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
         let v = Tensor::from_vec(vec![1u8, 2], &[2]).unwrap();
         assert_eq!(v.tril(0).unwrap().shape(), &[2, 2]);
+        let tall = Tensor::zeros(&[1 << 40, 0], DType::F32, crate::Device::Cpu(0)).unwrap();
+        assert_eq!(tall.tril(0).unwrap().shape(), &[1 << 40, 0]);
+        assert_eq!(tall.transpose(None).unwrap().triu(2).unwrap().shape(), &[0, 1 << 40]);
         assert!(Tensor::scalar(1.0f32).tril(0).is_err());
         let b = Tensor::from_vec(vec![true; 4], &[2, 2]).unwrap();
         assert_eq!(b.triu(0).unwrap().to_vec::<bool>().unwrap(), vec![true, true, false, true]);

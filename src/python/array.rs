@@ -145,7 +145,7 @@ fn matmul_op(slf: &Bound<'_, PyArray>, other: &Bound<'_, PyAny>, reflected: bool
         Some(Operand::Array(b)) => b,
         _ => return Ok(py.NotImplemented()),
     };
-    let work = a.numel().max(b.numel()) * 16;
+    let work = a.numel().max(b.numel()).saturating_mul(16);
     let r = if reflected { run(py, work, || b.matmul(a))? } else { run(py, work, || a.matmul(&b))? };
     wrap(py, Some(slf.as_any()), r)
 }

@@ -89,7 +89,7 @@ fn conv_call(
     op: impl FnOnce(&Tensor, &Tensor, Option<&Tensor>) -> crate::Result<Tensor> + Send,
 ) -> PyResult<Py<PyAny>> {
     let (x, w, b) = (to_tensor(data, None, None)?, to_tensor(weight, None, None)?, optional(bias)?);
-    let work = x.numel() * w.numel() / w.shape().first().copied().unwrap_or(1).max(1);
+    let work = x.numel().saturating_mul(w.numel() / w.shape().first().copied().unwrap_or(1).max(1));
     let r = run(py, work, || op(&x, &w, b.as_ref()))?;
     wrap(py, like(&[data]), r)
 }
@@ -125,7 +125,7 @@ fn pooling(
         channels_last,
     };
     let x = to_tensor(data, None, None)?;
-    let work = x.numel() * p.kernel.iter().product::<usize>().max(1);
+    let work = x.numel().saturating_mul(p.kernel.iter().fold(1usize, |a, &k| a.saturating_mul(k)));
     let r = run(py, work, || x.pooling(&p))?;
     wrap(py, like(&[data]), r)
 }
@@ -149,7 +149,7 @@ fn batch_norm(
     let t = |o| to_tensor(o, None, None);
     let (x, g, b, m, v) = (t(data)?, t(gamma)?, t(beta)?, t(running_mean)?, t(running_var)?);
     let opts = BatchNormOptions { eps, momentum, fix_gamma, use_batch_stats: training && !use_global_stats, axis };
-    let r = run(py, x.numel() * 4, || x.batch_norm(&g, &b, &m, &v, &opts))?;
+    let r = run(py, x.numel().saturating_mul(4), || x.batch_norm(&g, &b, &m, &v, &opts))?;
     wrap(py, like(&[data]), r)
 }
 

@@ -58,16 +58,31 @@ pub fn dtype_arg(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<DType>> {
 
 /// A shape argument: an int or a sequence of ints (-1 allowed where the caller resolves it).
 pub fn shape_arg(obj: &Bound<'_, PyAny>) -> PyResult<Vec<isize>> {
-    if let Ok(i) = index_int(obj) {
-        return Ok(vec![i]);
+    match dim_int(obj) {
+        Ok(i) => return Ok(vec![i]),
+        Err(e) if e.is_instance_of::<PyValueError>(obj.py()) => return Err(e),
+        Err(_) => {}
     }
     if obj.cast::<PyTuple>().is_ok() || obj.cast::<PyList>().is_ok() {
-        return obj.try_iter()?.map(|d| index_int(&d?)).collect();
+        return obj.try_iter()?.map(|d| dim_int(&d?)).collect();
     }
     Err(PyTypeError::new_err(format!(
         "expected a shape (an int or a tuple of ints), got {}",
         obj.get_type().name()?
     )))
+}
+
+/// One dimension of a shape: an integer, where one beyond the address space is a
+/// ValueError as in NumPy (not Python's OverflowError, which names no value).
+fn dim_int(obj: &Bound<'_, PyAny>) -> PyResult<isize> {
+    index_int(obj).map_err(|e| {
+        if e.is_instance_of::<pyo3::exceptions::PyOverflowError>(obj.py()) {
+            let repr = obj.repr().map(|r| r.to_string()).unwrap_or_default();
+            PyValueError::new_err(format!("maximum allowed dimension exceeded: {repr}"))
+        } else {
+            e
+        }
+    })
 }
 
 /// A non-negative shape.
@@ -274,7 +289,7 @@ fn from_numpy(arr: &Bound<'_, PyAny>, dtype: Option<DType>, device: Device) -> P
     let buf = PyUntypedBuffer::get(&flat)?;
     let n = buf.item_count();
     let t = with_dtype!(transfer, T => {
-        let mut v: Vec<T> = Vec::with_capacity(n);
+        let mut v: Vec<T> = crate::storage::alloc_vec(n)?;
         // SAFETY: a C-contiguous buffer of `n` items of exactly this type (numpy converted it).
         unsafe {
             std::ptr::copy_nonoverlapping(buf.buf_ptr() as *const T, v.as_mut_ptr(), n);

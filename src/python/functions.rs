@@ -308,7 +308,7 @@ fn tensors<'py>(seq: &Bound<'py, PyAny>, what: &str) -> PyResult<(Vec<Tensor>, O
 #[pyo3(signature = (seq, axis = Some(0)))]
 fn concatenate(py: Python<'_>, seq: &Bound<'_, PyAny>, axis: Option<isize>) -> PyResult<Py<PyAny>> {
     let (ts, first) = tensors(seq, "concatenate")?;
-    let work: usize = ts.iter().map(|t| t.numel()).sum();
+    let work = ts.iter().fold(0usize, |a, t| a.saturating_add(t.numel()));
     let r = run(py, work, || Tensor::concatenate(&ts, axis))?;
     wrap(py, first.as_ref(), r)
 }
@@ -317,7 +317,7 @@ fn concatenate(py: Python<'_>, seq: &Bound<'_, PyAny>, axis: Option<isize>) -> P
 #[pyo3(signature = (seq, axis = 0))]
 fn stack(py: Python<'_>, seq: &Bound<'_, PyAny>, axis: isize) -> PyResult<Py<PyAny>> {
     let (ts, first) = tensors(seq, "stack")?;
-    let work: usize = ts.iter().map(|t| t.numel()).sum();
+    let work = ts.iter().fold(0usize, |a, t| a.saturating_add(t.numel()));
     let r = run(py, work, || Tensor::stack(&ts, axis))?;
     wrap(py, first.as_ref(), r)
 }
@@ -347,7 +347,7 @@ fn split<'py>(py: Python<'py>, ary: &Bound<'py, PyAny>, indices_or_sections: &Bo
 fn tile(py: Python<'_>, a: &Bound<'_, PyAny>, reps: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
     let t = to_tensor(a, None, None)?;
     let r = dims_arg(reps)?;
-    let out = run(py, t.numel() * r.iter().product::<usize>(), || t.tile(&r))?;
+    let out = run(py, r.iter().fold(t.numel(), |a, &k| a.saturating_mul(k)), || t.tile(&r))?;
     wrap(py, like(&[a]), out)
 }
 
@@ -370,7 +370,7 @@ fn moveaxis(py: Python<'_>, a: &Bound<'_, PyAny>, source: &Bound<'_, PyAny>, des
 fn matmul(py: Python<'_>, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
     check_same_kind(&[a, b], "matmul")?;
     let (x, y) = (to_tensor(a, None, None)?, to_tensor(b, None, None)?);
-    let r = run(py, x.numel().max(y.numel()) * 16, || x.matmul(&y))?;
+    let r = run(py, x.numel().max(y.numel()).saturating_mul(16), || x.matmul(&y))?;
     wrap(py, like(&[a, b]), r)
 }
 
@@ -394,7 +394,7 @@ fn linear(
         Some(b) => Some(to_tensor(b, None, None)?),
         None => None,
     };
-    let work = xt.shape().first().copied().unwrap_or(1) * wt.numel();
+    let work = xt.shape().first().copied().unwrap_or(1).saturating_mul(wt.numel());
     let r = run(py, work, || xt.linear(&wt, bt.as_ref(), act))?;
     wrap(py, like(&[x]), r)
 }
@@ -403,7 +403,7 @@ fn linear(
 fn dot(py: Python<'_>, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
     check_same_kind(&[a, b], "dot")?;
     let (x, y) = (to_tensor(a, None, None)?, to_tensor(b, None, None)?);
-    let r = run(py, x.numel().max(y.numel()) * 16, || x.dot(&y))?;
+    let r = run(py, x.numel().max(y.numel()).saturating_mul(16), || x.dot(&y))?;
     wrap(py, like(&[a, b]), r)
 }
 
@@ -411,7 +411,7 @@ fn dot(py: Python<'_>, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> PyResult<P
 fn outer(py: Python<'_>, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
     check_same_kind(&[a, b], "outer")?;
     let (x, y) = (to_tensor(a, None, None)?, to_tensor(b, None, None)?);
-    let r = run(py, x.numel() * y.numel(), || x.outer(&y))?;
+    let r = run(py, x.numel().saturating_mul(y.numel()), || x.outer(&y))?;
     wrap(py, like(&[a, b]), r)
 }
 
@@ -490,7 +490,7 @@ fn uniform(
     let shape = size_arg(size)?;
     let d = default_dtype(dtype, DType::F32)?;
     let dev = random_device(ctx, device)?;
-    let n: usize = shape.iter().product();
+    let n = shape.iter().fold(1usize, |a, &d| a.saturating_mul(d));
     wrap(py, None, run(py, n, || Tensor::rand_uniform(low, high, &shape, d, dev))?)
 }
 
@@ -508,7 +508,7 @@ fn normal(
     let shape = size_arg(size)?;
     let d = default_dtype(dtype, DType::F32)?;
     let dev = random_device(ctx, device)?;
-    let n: usize = shape.iter().product();
+    let n = shape.iter().fold(1usize, |a, &d| a.saturating_mul(d));
     wrap(py, None, run(py, n, || Tensor::rand_normal(loc, scale, &shape, d, dev))?)
 }
 

@@ -21,7 +21,7 @@ fn save_tensors(py: Python<'_>, path: PathBuf, items: &Bound<'_, PyAny>, metadat
         })?;
         tensors.push((name, a.get().t.clone()));
     }
-    let work: usize = tensors.iter().map(|(_, t)| t.numel()).sum();
+    let work = tensors.iter().fold(0usize, |a, (_, t)| a.saturating_add(t.numel()));
     run(py, work, || crate::io::save(&path, &tensors, &metadata))
 }
 

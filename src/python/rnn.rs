@@ -58,7 +58,7 @@ fn rnn(
         clip,
         clip_nan,
     };
-    let work = w.numel() * x.shape().iter().take(2).product::<usize>();
+    let work = x.shape().iter().take(2).fold(w.numel(), |a, &d| a.saturating_mul(d));
     let (out, hy, cy) = run(py, work, || x.rnn(&w, &hx, cx.as_ref(), masks.as_ref(), &cfg))?;
     let l = like(&[data]);
     Ok((wrap(py, l, out)?, wrap(py, l, hy)?, cy.map(|c| wrap(py, l, c)).transpose()?))
@@ -71,7 +71,7 @@ fn rnn(
 fn rnn_cell(py: Python<'_>, i2h: &Bound<'_, PyAny>, h2h: &Bound<'_, PyAny>, prev: Option<&Bound<'_, PyAny>>, mode: &str) -> PyResult<Py<PyAny>> {
     let (a, b, p) = (to_tensor(i2h, None, None)?, to_tensor(h2h, None, None)?, optional(prev)?);
     let mode = RnnMode::from_name(mode)?;
-    let r = run(py, a.numel() * 8, || a.rnn_cell(&b, p.as_ref(), mode))?;
+    let r = run(py, a.numel().saturating_mul(8), || a.rnn_cell(&b, p.as_ref(), mode))?;
     wrap(py, like(&[i2h]), r)
 }
 

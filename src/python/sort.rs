@@ -30,7 +30,7 @@ fn check_kind(kind: Option<&str>, order: Option<&Bound<'_, PyAny>>) -> PyResult<
 
 /// Elements compared while sorting `t` (for releasing the GIL on big sorts).
 fn work(t: &Tensor) -> usize {
-    t.numel() * (usize::BITS - t.numel().leading_zeros()) as usize
+    t.numel().saturating_mul((usize::BITS - t.numel().leading_zeros()) as usize)
 }
 
 /// `np.sort`: a sorted copy along `axis` (flattened for None); `descending` for `nd.sort`.

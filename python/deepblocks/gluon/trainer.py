@@ -257,7 +257,9 @@ class Trainer:
         try:
             optimizer = json.loads(meta.get("optimizer", "{}"))
         except ValueError:
-            raise MXNetError(f"{where}: the optimizer entry is not valid JSON") from None
+            optimizer = None
+        if not isinstance(optimizer, dict):
+            raise MXNetError(f"{where}: the optimizer record is corrupt (not a JSON object)")
         self._load_state_dict({"states": dict(items), "optimizer": optimizer}, where)
 
     def load_state_dict(self, state):

@@ -3,7 +3,13 @@
 The format holds only a JSON header and raw numbers, so loading a file never runs code
 (unlike pickle). Whether the file held one array, a list or a dict is kept in the header's
 metadata; any other safetensors file loads as a dict. Saving replaces the file atomically:
-if it fails, the previous file is still there.
+if it fails, the previous file is still there. A replaced file keeps its permission bits, and
+the temporary file of a save that was killed is removed by the next save to the same path.
+
+Only regular files are read: a FIFO, a device or a directory is refused (``MXNetError``)
+before it is opened, so a load never waits for a pipe's writer. The sizes a file declares are
+checked against its length before memory is set aside for its arrays, and a file larger than
+this machine's memory is a ``MemoryError``.
 
 ``load`` also reads MXNet's own binary files (``mx.nd.save``, ``mx.npx.save``, Gluon's
 ``save_parameters`` and ``export``), recognised by their first bytes, with a parser that
@@ -71,8 +77,11 @@ def load(file):
     by_name = dict(items)
     if meta.get("format") != _FORMAT:
         return by_name
-    keys = json.loads(meta.get("keys", "[]"))
-    if sorted(keys) != sorted(by_name):
+    try:
+        keys = json.loads(meta.get("keys", "[]"))
+    except ValueError:
+        keys = None
+    if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys) or sorted(keys) != sorted(by_name):
         raise _core.MXNetError(f"{path}: the file's index does not match its arrays")
     if meta.get("container") == "dict":
         return {k: by_name[k] for k in keys}

@@ -9,6 +9,7 @@ known, verified: an interrupted or corrupted download never leaves a partial fil
 
 import hashlib
 import os
+import stat
 import tempfile
 
 from ... import _core
@@ -19,10 +20,34 @@ _DEFAULT_REPO = "https://apache-mxnet.s3-accelerate.dualstack.amazonaws.com/"
 _CHUNK = 1 << 20
 
 
+def open_regular(filename):
+    """``open(filename, 'rb')`` for a regular file only. A FIFO would block the open until
+    some writer came, a device such as ``/dev/zero`` never ends and a directory is no file,
+    so each is refused by its kind before it is opened (``MXNetError`` naming the path)."""
+    _require_regular(filename, os.stat(filename).st_mode)
+    # Not waiting in the open itself, in case a FIFO took the file's place since the check.
+    fd = os.open(filename, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        _require_regular(filename, os.fstat(fd).st_mode)
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _require_regular(filename, mode):
+    if not stat.S_ISREG(mode):
+        kinds = [(stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+                 (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")]
+        kind = next((name for test, name in kinds if test(mode)), "not a regular file")
+        raise _core.MXNetError(f"cannot read {os.fspath(filename)}: it is {kind}, not a regular file")
+
+
 def check_sha1(filename, sha1_hash):
     """Whether the SHA-1 of the file ``filename`` is ``sha1_hash`` (hex digits)."""
     digest = hashlib.sha1()
-    with open(filename, "rb") as f:
+    with open_regular(filename) as f:
         for chunk in iter(lambda: f.read(_CHUNK), b""):
             digest.update(chunk)
     return digest.hexdigest() == sha1_hash.lower()

@@ -18,7 +18,7 @@ from .... import _core, ndarray as _nd
 from .... import numpy as _np
 from ....util import is_np_array
 from ..dataset import Dataset
-from ..download import download, repo_file_url
+from ..download import download, open_regular, repo_file_url
 
 __all__ = ["MNIST", "FashionMNIST", "Digits"]
 
@@ -221,9 +221,10 @@ def _read_idx(path, magic):
     given by the header, which must start with ``magic``."""
     ndim = magic & 0xFF
     try:
-        with open(path, "rb") as raw:
+        with open_regular(path) as raw:
             gzipped = raw.read(2) == b"\x1f\x8b"
-        with (gzip.open if gzipped else open)(path, "rb") as f:
+            raw.seek(0)
+            f = gzip.GzipFile(fileobj=raw, mode="rb") if gzipped else raw
             header = f.read(4 * (1 + ndim))
             if len(header) < 4 * (1 + ndim):
                 raise _BadIdx(f"the file ends inside its {4 * (1 + ndim)}-byte header")
