@@ -1088,12 +1088,12 @@ def test_record_backward_loop_does_not_leak():
 def test_legacy_ndarray_autograd():
     x = nd.array([1.0, 2.0, 3.0])
     x.attach_grad()
-    assert isinstance(x.grad, nd.NDArray)
+    assert type(x.grad) is nd.NDArray
     with autograd.record():
         y = (x * x).sum()
     y.backward()
     g = x.grad
-    assert isinstance(g, nd.NDArray)
+    assert type(g) is nd.NDArray
     assert g.dtype == onp.float32
     onp.testing.assert_allclose(g.asnumpy(), [2.0, 4.0, 6.0])
     assert repr(g) == repr(nd.array([2.0, 4.0, 6.0]))
@@ -1108,7 +1108,7 @@ def test_legacy_ndarray_detach_and_grad():
         z = (y.detach() * x).sum()
     assert isinstance(y.detach(), nd.NDArray)
     g = autograd.grad(z, x, retain_graph=True)
-    assert isinstance(g, nd.NDArray)
+    assert type(g) is nd.NDArray
     onp.testing.assert_allclose(g.asnumpy(), [1.0, 4.0])
     z.backward()
     onp.testing.assert_allclose(x.grad.asnumpy(), [1.0, 4.0])
@@ -1224,3 +1224,15 @@ def test_iterating_a_recorded_array_keeps_the_graph():
         assert x.grad.asnumpy().tolist() == [[2.0, 2.0, 2.0], [1.0, 1.0, 1.0]]
     v = nd.array([1.0, 2.0])
     assert [r.shape for r in v] == [v[0].shape, v[1].shape]
+
+
+def test_star_import_hands_out_ndarray_as_mxnet():
+    # MXNet's autograd module has no __all__, so ``from mxnet.autograd import *`` also gives
+    # ``NDArray``; MXNet's own tests rely on it.
+    ns = {}
+    exec("from deepblocks.autograd import *", ns)
+    assert ns["NDArray"] is nd.NDArray
+    assert ns["record"] is autograd.record
+    assert autograd.NDArray is nd.NDArray
+    with pytest.raises(AttributeError):
+        autograd.no_such_name

@@ -10,6 +10,7 @@ import numpy as onp
 import pytest
 
 from conftest import raises
+from deepblocks.ndarray.ndarray import _is_legacy
 from deepblocks import MXNetError, autograd, gluon, nd, np
 from deepblocks.gluon import nn
 from test_autograd_grads import check_grad
@@ -17,7 +18,7 @@ from test_autograd_grads import check_grad
 
 def _f(name, x):
     """The function ``name`` of the namespace of ``x``'s array class (``nd`` or ``np``)."""
-    return getattr(nd if isinstance(x, nd.NDArray) else np, name)(x)
+    return getattr(nd if _is_legacy(x) else np, name)(x)
 
 
 class Sigmoid(autograd.Function):
@@ -343,7 +344,7 @@ def test_trains_like_the_built_in_operations():
             return self.out(h)
 
     rng = onp.random.default_rng(5)
-    x, y = np.array(rng.standard_normal((8, 3))), np.array(rng.standard_normal((8, 2)))
+    x, y = np.array(rng.standard_normal((8, 3)), dtype="float32"), np.array(rng.standard_normal((8, 2)), dtype="float32")
     nets = [Net(True), Net(False)]
     for net in nets:
         net.initialize()

@@ -876,7 +876,7 @@ def test_legacy_ndarray(name):
     assert all(isinstance(g, onp.ndarray) for g in legacy)
     x = _nd64(inputs[0])
     x.attach_grad()
-    assert isinstance(x.grad, nd.NDArray) and x.grad.dtype == onp.float64
+    assert type(x.grad) is nd.NDArray and x.grad.dtype == onp.float64
 
 
 # ---- second derivatives ----------------------------------------------------------------------------

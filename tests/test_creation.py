@@ -223,3 +223,13 @@ def test_creation_on_gpu_raises_mxnet_error():
               lambda: dnp.eye(2, ctx=npx.gpu(0)), lambda: dnp.linspace(0, 1, 3, ctx=npx.gpu(0)),
               lambda: dnp.random.uniform(size=(2,), ctx=npx.gpu(0)), lambda: dnp.zeros_like(dnp.ones(2), ctx=npx.gpu(0))]:
         raises(MXNetError, f, contains="gpu")
+
+
+def test_np_bool_is_python_bool_as_mxnet():
+    from deepblocks import np as dnp
+
+    # recorded from MXNet 1.9.1: mx.np.bool is Python's bool (mx.np.bool_ is numpy.bool_)
+    assert dnp.bool is bool and dnp.bool_ is onp.bool_
+    a = dnp.array([[False, True], [True, False]], dtype=dnp.bool)
+    assert a.dtype == onp.bool_
+    assert dnp.zeros(3).astype(dnp.bool).dtype == onp.bool_

@@ -1137,7 +1137,7 @@ def test_legacy_rnn_gluon_of_the_first_chinese_edition():
     from deepblocks import nd
 
     state = ns["state"]
-    assert isinstance(state, list) and isinstance(state[0], nd.NDArray)
+    assert isinstance(state, list) and type(state[0]) is nd.NDArray
     ppl = [float(p) for p in re.findall(r"^epoch \d+, perplexity (\S+),", printed, re.M)]
     assert len(ppl) == 2 and ppl[1] < ppl[0] and ppl[1] < 0.7 * ns["vocab_size"]
     check_gradients(ns["model"])

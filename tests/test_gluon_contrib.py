@@ -29,7 +29,7 @@ def test_concurrent_concatenates_branches_and_prints_as_mxnet():
     assert repr(net) == "HybridConcurrent(\n  (0): Dense(None -> 2, linear)\n  (1): Identity(\n  \n  )\n)"
     x = nd.array(onp.arange(6.0).reshape(2, 3))
     y = net(x)
-    assert isinstance(y, nd.NDArray) and y.shape == (2, 5)
+    assert type(y) is nd.NDArray and y.shape == (2, 5)
     onp.testing.assert_allclose(y.asnumpy()[:, 2:], x.asnumpy())
     onp.testing.assert_allclose(y.asnumpy()[:, :2], net[0](x).asnumpy(), rtol=1e-6)
     c = cnn.Concurrent()

@@ -79,7 +79,7 @@ def test_shuffle_is_a_permutation_and_follows_the_seed(np_mode):
 def test_legacy_mode_gives_ndarrays(legacy_mode):
     X, y = nd.array(onp.ones((6, 2))), nd.arange(6)
     b = next(iter(data.DataLoader(data.ArrayDataset(X, y), 3)))
-    assert isinstance(b[0], nd.NDArray) and isinstance(b[1], nd.NDArray)
+    assert type(b[0]) is nd.NDArray and type(b[1]) is nd.NDArray
     assert b[1].asnumpy().tolist() == [0, 1, 2]
 
 

@@ -586,7 +586,7 @@ def test_legacy_nd_array_casts_float64_to_float32_as_mxnet(legacy_mode):
     d = nn.Dense(2, in_units=3)
     d.initialize(init.One())
     out = d(x)
-    assert isinstance(out, nd.NDArray) and out.dtype == onp.float32
+    assert type(out) is nd.NDArray and out.dtype == onp.float32
     assert out.asnumpy().tolist() == [[3.0, 3.0], [3.0, 3.0]]
     # recorded: MXNetError "Incompatible attr in node at 1-th input: expected float64, got float32"
     raises(TypeError, d, nd.array(F64, dtype="float64"), contains=["float64", "float32", "x.astype('float32')"])

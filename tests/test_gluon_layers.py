@@ -149,7 +149,7 @@ def test_dense_in_legacy_mode():
     net = nn.Dense(2, in_units=3)
     net.initialize(init.One())
     out = net(nd.ones((4, 3)))
-    assert isinstance(out, nd.NDArray) and out.shape == (4, 2)
+    assert type(out) is nd.NDArray and out.shape == (4, 2)
     onp.testing.assert_array_equal(out.asnumpy(), onp.full((4, 2), 3.0))
 
 
@@ -289,7 +289,7 @@ def test_lambda_and_hybrid_lambda():
     raises(ValueError, nn.HybridLambda, 3)
     npx.reset_np()
     out = nn.Lambda("tanh")(nd.array(x))
-    assert isinstance(out, nd.NDArray)
+    assert type(out) is nd.NDArray
 
 
 def test_identity():

@@ -318,7 +318,7 @@ def test_losses_in_legacy_mode(name):
     make, ref, pk, lk = CASES[name]
     pred, label = _data(pk, (4, 3), 1), _data(lk, (4, 3), 2)
     out = make()(nd.array(pred, dtype="float64"), nd.array(label, dtype="float64"))
-    assert isinstance(out, nd.NDArray) and out.shape == (4,)
+    assert type(out) is nd.NDArray and out.shape == (4,)
     onp.testing.assert_allclose(out.asnumpy(), ref(pred, label, weight=1.0 if name == "l2" else None), rtol=1e-10,
                                 atol=1e-12)
 
@@ -332,7 +332,7 @@ def test_softmax_ce_in_legacy_mode():
     with autograd.record():
         out = gloss.SoftmaxCrossEntropyLoss()(x, nd.array(label))
     out.backward()
-    assert isinstance(out, nd.NDArray)
+    assert type(out) is nd.NDArray
     onp.testing.assert_allclose(out.asnumpy(), ref_ce(pred, label), rtol=1e-12)
     p = onp.exp(log_softmax(pred, -1))
     p[onp.arange(3), label.astype(int)] -= 1

@@ -68,7 +68,7 @@ def test_mnist_reads_idx_files(np_mode, tmp_path, gz, keep_suffix):
     assert len(ds) == 7
     for i in range(7):
         image, label = ds[i]
-        assert type(image) is np.ndarray  # numpy mode (isinstance(x, nd.NDArray) holds for both kinds, as in MXNet)
+        assert type(image) is np.ndarray  # numpy mode (type(x) is nd.NDArray holds for both kinds, as in MXNet)
         assert image.shape == (28, 28, 1) and image.dtype == onp.uint8
         onp.testing.assert_array_equal(image.asnumpy()[:, :, 0], images[i])
         assert type(label) is onp.int32 and label == labels[i]
@@ -81,7 +81,7 @@ def test_fashion_mnist_test_split_in_legacy_mode(legacy_mode, tmp_path):
     ds = FashionMNIST(root=tmp_path, train=False)
     assert len(ds) == 5
     image, label = ds[4]
-    assert isinstance(image, nd.NDArray) and image.shape == (28, 28, 1)
+    assert type(image) is nd.NDArray and image.shape == (28, 28, 1)
     assert image.dtype == onp.uint8
     onp.testing.assert_array_equal(image.asnumpy()[:, :, 0], images[4])
     assert type(label) is onp.int32 and label == labels[4]
@@ -306,8 +306,8 @@ def test_dataloader_in_legacy_mode(legacy_mode, tmp_path):
     write_split(tmp_path, n=5)
     ds = MNIST(root=tmp_path).transform_first(transforms.ToTensor())
     X, y = next(iter(DataLoader(ds, 5)))
-    assert isinstance(X, nd.NDArray) and X.shape == (5, 1, 28, 28)
-    assert isinstance(y, nd.NDArray) and y.dtype == onp.int32
+    assert type(X) is nd.NDArray and X.shape == (5, 1, 28, 28)
+    assert type(y) is nd.NDArray and y.dtype == onp.int32
 
 
 # ---- the UCI digits shipped with the package ------------------------------------------------------
@@ -352,11 +352,11 @@ def test_digits_in_legacy_mode_with_transform_and_loader(legacy_mode):
     ds = Digits(train=False, transform=lambda x, y: (x.astype("float32") / 16, y + 1))
     image, label = ds[0]
     plain_image, plain_label = Digits(train=False)[0]
-    assert isinstance(image, nd.NDArray) and image.dtype == onp.float32
+    assert type(image) is nd.NDArray and image.dtype == onp.float32
     onp.testing.assert_array_equal(image.asnumpy() * 16, plain_image.asnumpy())
     assert int(label) == int(plain_label) + 1
     X, y = next(iter(DataLoader(Digits(train=False).transform_first(transforms.ToTensor()), 7)))
-    assert isinstance(X, nd.NDArray) and X.shape == (7, 1, 8, 8) and X.dtype == onp.float32
+    assert type(X) is nd.NDArray and X.shape == (7, 1, 8, 8) and X.dtype == onp.float32
 
 
 def test_digits_train_must_be_a_bool_or_none():
@@ -428,7 +428,7 @@ def test_resize_known_values():
 def test_resize_batches_keep_ratio_and_modes(legacy_mode):
     batch = rand_image((3, 10, 20, 2))
     out = transforms.Resize((8, 5))(nd.array(batch, dtype="uint8"))
-    assert isinstance(out, nd.NDArray) and out.shape == (3, 5, 8, 2) and out.dtype == onp.uint8
+    assert type(out) is nd.NDArray and out.shape == (3, 5, 8, 2) and out.dtype == onp.uint8
     for k in range(3):
         assert onp.abs(out.asnumpy()[k] - reference_resize(batch[k].astype(float), 5, 8)).max() <= 0.5
     # keep_ratio: the short side becomes `size`, the other is scaled and rounded down.
@@ -464,7 +464,7 @@ def test_to_tensor(np_mode, shape, dtype):
 
 def test_to_tensor_legacy_and_bad_shapes(legacy_mode):
     out = transforms.ToTensor()(nd.array(rand_image((2, 3, 1)), dtype="uint8"))
-    assert isinstance(out, nd.NDArray) and out.shape == (1, 2, 3)
+    assert type(out) is nd.NDArray and out.shape == (1, 2, 3)
     with pytest.raises(ValueError, match=r"got \(2, 3\)"):
         transforms.ToTensor()(nd.zeros((2, 3)))
 
@@ -483,7 +483,7 @@ def test_normalize(np_mode, mean, std, shape):
 def test_normalize_defaults_and_errors(legacy_mode):
     x = nd.array(onp.ones((1, 2, 2)))
     out = transforms.Normalize()(x)
-    assert isinstance(out, nd.NDArray) and (out.asnumpy() == 1).all()
+    assert type(out) is nd.NDArray and (out.asnumpy() == 1).all()
     with pytest.raises(ValueError, match="1 or 1 values .* got 3"):
         transforms.Normalize((0, 0, 0))(x)
     with pytest.raises(TypeError, match="ToTensor"):

@@ -62,7 +62,7 @@ def test_named_inputs_sorted_and_list_names():
     it = io.NDArrayIter({"b": DATA, "a": DATA * 2}, batch_size=3)
     assert [d.name for d in it.provide_data] == ["a", "b"] and it.provide_label == [] and it.num_data == 10
     batch = next(it)
-    assert isinstance(batch.data[0], nd.NDArray) and batch.data[0].dtype == onp.float32 and batch.label == []
+    assert type(batch.data[0]) is nd.NDArray and batch.data[0].dtype == onp.float32 and batch.label == []
     assert batch.data[0].asnumpy().tolist() == (DATA[:3] * 2).tolist()
     it = io.NDArrayIter([onp.arange(4.0), onp.arange(4.0) * 10], batch_size=3, last_batch_handle="discard")
     assert [d.name for d in it.provide_data] == ["_0_data", "_1_data"]

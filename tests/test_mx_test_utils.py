@@ -171,7 +171,7 @@ def test_random_arrays():
 
 def test_rand_ndarray():
     x = tu.rand_ndarray((2, 3))
-    assert isinstance(x, nd.NDArray) and x.shape == (2, 3) and x.dtype == onp.float32
+    assert type(x) is nd.NDArray and x.shape == (2, 3) and x.dtype == onp.float32
     assert tu.rand_ndarray((4,), dtype="float64").dtype == onp.float64
     assert tu.rand_ndarray((0, 2)).shape == (0, 2)
     for stype in ("csr", "row_sparse"):

@@ -20,7 +20,7 @@ from deepblocks.base import MXNetError
 
 def assert_nd(x, expected, dtype=None):
     """x is an NDArray whose values equal ``expected`` (and whose dtype is ``dtype``)."""
-    assert isinstance(x, nd.NDArray), type(x)
+    assert type(x) is nd.NDArray, type(x)
     expected = onp.asarray(expected)
     assert x.shape == expected.shape, (x.shape, expected.shape)
     onp.testing.assert_allclose(x.asnumpy(), expected, rtol=1e-5, atol=1e-6)
@@ -208,7 +208,7 @@ def test_numpy_mode_round_trip_shares_data():
 def test_copyto_as_in_context_and_wait():
     x = nd.array([1, 2])
     y = x.copyto(deepblocks.cpu())
-    assert y is not x and isinstance(y, nd.NDArray)
+    assert y is not x and type(y) is nd.NDArray
     y[0] = 9
     assert x.asnumpy()[0] == 1
     dst = nd.zeros(2)
@@ -308,7 +308,7 @@ def test_indexing_a_vector_gives_shape_1():
     assert_nd(x[:, 0], [1, 3])
     assert_nd(x[0:1, 1], [2])
     assert [r.shape for r in v] == [(1,), (1,), (1,)]  # MXNet 1.9.1
-    assert all(isinstance(r, nd.NDArray) for r in x)
+    assert all(type(r) is nd.NDArray for r in x)
 
 
 def test_indexing_with_float_index_arrays():
@@ -370,7 +370,7 @@ def test_in_place_operators_keep_the_object_and_write_through():
     x *= nd.array([0.0, 1.0])  # float mask
     x /= 2
     x -= 0.5
-    assert alias is x and isinstance(x, nd.NDArray)
+    assert alias is x and type(x) is nd.NDArray
     assert_nd(x, [[-0.5, 1.0], [-0.5, 2.0]])
     assert_nd(view, [-0.5, 2.0])
 
@@ -392,7 +392,7 @@ def test_operators_and_methods_return_ndarrays():
         onp.ones((2, 2)) + x, x + onp.ones(2), x.copyto(deepblocks.cpu()),
     ]
     for r in results:
-        assert isinstance(r, nd.NDArray), r
+        assert type(r) is nd.NDArray, r
 
 
 def test_module_functions_return_ndarrays_for_any_input():
@@ -403,7 +403,7 @@ def test_module_functions_return_ndarrays_for_any_input():
         for f in (nd.relu, nd.sigmoid, nd.tanh, nd.exp, nd.abs, nd.sqrt, nd.square, nd.sign, nd.softmax,
                   nd.log_softmax, nd.flatten, nd.sum, nd.round, nd.floor, nd.ceil, nd.negative):
             r = f(data)
-            assert isinstance(r, nd.NDArray), (f, type(data))
+            assert type(r) is nd.NDArray, (f, type(data))
         assert isinstance(nd.dot(data, data), nd.NDArray)
         assert isinstance(nd.add(data, 1), nd.NDArray)
 
@@ -751,7 +751,7 @@ def test_legacy_split():
     assert [p.shape for p in nd.split(x, 2, axis=0, squeeze_axis=True)] == [(3,), (3,)]
     assert [p.shape for p in nd.split(x, 3, axis=-1)] == [(2, 1)] * 3
     one = nd.split(x, 1)  # MXNet 1.9.1: one output is an array, not a list
-    assert isinstance(one, nd.NDArray)
+    assert type(one) is nd.NDArray
     assert_nd(one, x.asnumpy())
     assert [p.shape for p in nd.split(nd.arange(3), 3, axis=0, squeeze_axis=True)] == [(1,)] * 3
     assert [p.shape for p in x.split(3)] == [(2, 1)] * 3
@@ -799,7 +799,7 @@ def test_take_pick_one_hot():
 
 def test_random_shapes_and_dtypes():
     u = nd.random.uniform(shape=(2, 3))
-    assert isinstance(u, nd.NDArray) and u.shape == (2, 3) and u.dtype is onp.float32
+    assert type(u) is nd.NDArray and u.shape == (2, 3) and u.dtype is onp.float32
     assert nd.random.uniform().shape == (1,)  # MXNet 1.9.1
     assert nd.random.uniform(shape=3).shape == (3,)
     assert nd.random.uniform(-10, 10, (2,)).shape == (2,)
@@ -867,7 +867,7 @@ def test_random_shuffle_returns_a_permuted_copy():
     assert_nd(x, onp.arange(20).reshape(10, 2))  # MXNet 1.9.1: the input is unchanged
     rows = sorted(map(tuple, y.asnumpy().tolist()))
     assert rows == sorted(map(tuple, x.asnumpy().tolist()))
-    assert isinstance(y, nd.NDArray)
+    assert type(y) is nd.NDArray
     orders = {tuple(nd.random.shuffle(x)[:, 0].asnumpy().tolist()) for _ in range(5)}
     assert len(orders) > 1
 
@@ -955,7 +955,7 @@ def test_save_and_load_forward_to_npx(tmp_path):
     f = str(tmp_path / "x.params")
     nd.save(f, [nd.ones(2), nd.zeros(3)])
     back = nd.load(f)
-    assert isinstance(back, list) and all(isinstance(a, nd.NDArray) for a in back)
+    assert isinstance(back, list) and all(type(a) is nd.NDArray for a in back)
     assert_nd(back[0], [1, 1])
     nd.save(f, {"w": nd.arange(3)})
     back = nd.load(f)
@@ -980,7 +980,7 @@ def test_reductions_match_numpy(h, data):
         want = onp.asarray(getattr(h.astype(onp.float64), name)(axis=axis, keepdims=keepdims))
         if want.ndim == 0:
             want = want.reshape(1)  # legacy arrays are never 0-d
-        assert isinstance(got, nd.NDArray) and got.shape == want.shape
+        assert type(got) is nd.NDArray and got.shape == want.shape
         assert got.dtype is onp.float32
         onp.testing.assert_allclose(got.asnumpy(), want, rtol=1e-4, atol=1e-3)
     am = x.argmax(axis=axis)

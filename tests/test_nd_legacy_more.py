@@ -266,6 +266,9 @@ def test_broadcast_like_errors_match_mxnet():
     mx_error(nd.broadcast_like, nd.ones(3), nd.zeros((2, 3)), contains=["(3,)", "(2, 3)"])
     # recorded: an axis named in lhs_axes must have size 1, even when it already fits
     mx_error(nd.broadcast_like, nd.ones((2, 3)), nd.zeros((2, 5)), lhs_axes=(0,), rhs_axes=(0,), contains="size 2")
+    # recorded from MXNet 1.9.1: explicitly empty axes are an error ("Empty axes tuple is not allowed")
+    mx_error(nd.broadcast_like, nd.ones((2, 3)), nd.ones((2, 3)), lhs_axes=(), rhs_axes=(), contains="empty axes")
+    mx_error(nd.broadcast_like, nd.ones((1, 3)), nd.ones((2, 3)), lhs_axes=(), rhs_axes=(0,), contains="empty axes")
 
 
 def test_broadcast_like_gradient_matches_mxnet():
@@ -296,6 +299,17 @@ def test_moveaxis_matches_mxnet():
     raises(ValueError, nd.moveaxis, x, (0, 1), (1,), contains="same number of elements")
     grad_check(lambda t: nd.moveaxis(t, 0, -1), onp.random.default_rng(4).standard_normal((2, 3, 2)))
 
+
+
+def test_moveaxis_bad_axes_are_value_errors_as_mxnet():
+    # recorded from MXNet 1.9.1: every bad axis of nd.moveaxis is a ValueError (out of range,
+    # negative out of range, repeated, in source or in destination)
+    x = nd.zeros((1, 2, 3))
+    for source, destination in [(3, 0), (-4, 0), (0, 5), ((0, 0), (0, 1)), ((0, 1), (1, 1))]:
+        e = raises(ValueError, nd.moveaxis, x, source, destination)
+        assert isinstance(e, IndexError)  # also NumPy's AxisError kind
+    raises(ValueError, nd.moveaxis, x, 0, (0, 1), contains="same number of elements")
+    assert nd.moveaxis(x, -3, 2).shape == (2, 3, 1)
 
 # ---- topk -----------------------------------------------------------------------------------------------
 
@@ -418,7 +432,7 @@ def test_load_frombuffer_reads_what_nd_save_writes(tmp_path):
     nd.save(path, [nd.ones(2), nd.zeros((1, 2))])
     loaded = nd.load_frombuffer(open(path, "rb").read())
     assert [a.shape for a in loaded] == [(2,), (1, 2)]
-    assert all(isinstance(a, nd.NDArray) for a in loaded)
+    assert all(type(a) is nd.NDArray for a in loaded)
 
 
 def test_load_frombuffer_rejects_bad_bytes_and_leaves_no_files():
@@ -1449,3 +1463,51 @@ def test_histogram_and_dtype_helpers_match_mxnet():
     y = nd.amp_multicast(nd.ones(2), nd.ones(2, dtype="float64"), num_outputs=2, cast_narrow=True)
     assert [t.dtype for t in y] == [onp.float32, onp.float32]
     mx_error(nd.amp_multicast, nd.ones(2), num_outputs=2, contains="num_outputs")
+
+
+# ---- MXNet 1.9.1 unit-test fidelity: contrib tests, tostype, multi-output lists, py_slice -------------
+
+
+def test_contrib_isnan_isinf_isfinite_match_mxnet():
+    x = nd.array([1, onp.nan, onp.inf, -onp.inf])
+    # recorded from MXNet 1.9.1: 0/1 in the input's own dtype
+    assert_nd(nd.contrib.isnan(x), [0, 1, 0, 0], dtype=onp.float32)
+    assert_nd(nd.contrib.isinf(x), [0, 0, 1, 1], dtype=onp.float32)
+    assert_nd(nd.contrib.isfinite(data=x), [1, 0, 0, 0], dtype=onp.float32)
+    assert_nd(nd.contrib.isnan(nd.array([1, 2], dtype="int32")), [0, 0], dtype=onp.int32)
+    assert_nd(nd.contrib.isinf(nd.array([1, onp.inf], dtype="float64")), [0, 1], dtype=onp.float64)
+    out = nd.zeros(4)
+    assert nd.contrib.isnan(x, out=out) is out
+    assert_nd(out, [0, 1, 0, 0])
+
+
+def test_tostype_default_copies_and_sparse_is_refused():
+    a = nd.array([1, 2])
+    b = a.tostype("default")
+    # recorded from MXNet 1.9.1: a new dense array (not the same object), stype 'default'
+    assert b is not a and b.stype == "default"
+    assert_nd(b, [1, 2])
+    b[0] = 5
+    assert a.asnumpy().tolist() == [1, 2]
+    raises(TypeError, a.tostype, "csr", contains="csr")
+    raises(ValueError, a.tostype, "foo", contains="foo")
+
+
+def test_random_multinomial_get_prob_is_a_list():
+    p = nd.array([[0.125, 0.25, 0.25], [0.0625, 0.125, 0.1875]])
+    out = nd.random.multinomial(p, shape=5, get_prob=True)
+    # recorded from MXNet 1.9.1: multi-output operators return a list
+    assert isinstance(out, list) and len(out) == 2
+    assert out[0].shape == out[1].shape == (2, 5)
+    # recorded from MXNet 1.9.1: the log of the given (unnormalized) probability of each draw
+    expected = onp.log(onp.take_along_axis(p.asnumpy(), out[0].asnumpy().astype(int), axis=1))
+    onp.testing.assert_allclose(out[1].asnumpy(), expected, rtol=1e-6)
+    assert isinstance(nd.random.multinomial(p, shape=5), nd.NDArray)
+
+
+def test_py_slice_is_the_builtin_slice():
+    from deepblocks.ndarray.ndarray import py_slice
+
+    # MXNet keeps the builtin under this name in mxnet/ndarray/ndarray.py
+    assert py_slice is slice
+    assert nd.arange(5)[py_slice(1, 3)].asnumpy().tolist() == [1.0, 2.0]

@@ -888,7 +888,7 @@ def test_matches_mxnet(case, dtype):
     expected = EXPECTED[case[0]][dtype]
     tol = _tol(dtype)
     if out is None:
-        assert isinstance(result, nd.NDArray)
+        assert type(result) is nd.NDArray
         assert result.dtype == onp.dtype(dtype) or case[2] == "multi_sum_sq" or case[2] == "multi_lars"
         onp.testing.assert_allclose(result.asnumpy(), expected["result"], **tol)
     elif isinstance(out, list):
@@ -1030,7 +1030,7 @@ def test_np_arrays_and_views():
     assert r is w and isinstance(w, dnp.ndarray)
     onp.testing.assert_allclose(view.asnumpy(), onp.array(INPUTS["w"][0]) - 0.5 * onp.array(INPUTS["g"][0]))
     new = nd.sgd_update(w, g, lr=0.5)  # without out=, a new legacy array; the weight is kept
-    assert isinstance(new, nd.NDArray)
+    assert type(new) is nd.NDArray
     onp.testing.assert_allclose(new.asnumpy(), w.asnumpy() - 0.5 * g.asnumpy())
     other = nd.zeros((2, 3), dtype="float64")
     assert nd.ftrl_update(w, g, dnp.zeros((2, 3)), dnp.zeros((2, 3)), lr=0.1, out=other) is other

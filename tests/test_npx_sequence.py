@@ -90,7 +90,7 @@ def test_sequence_mask_recorded_from_mxnet():
     got = nd.SequenceMask(x, nd.array([1.5, 0.2, 2.7]), use_sequence_length=True, value=-1)
     want = [[[0, 1], [-1, -1], [4, 5]], [[-1, -1], [-1, -1], [10, 11]],
             [[-1, -1], [-1, -1], [-1, -1]], [[-1, -1], [-1, -1], [-1, -1]]]
-    assert isinstance(got, nd.NDArray) and got.dtype == onp.float32
+    assert type(got) is nd.NDArray and got.dtype == onp.float32
     onp.testing.assert_array_equal(got.asnumpy(), want)
     got = nd.SequenceMask(x.transpose((1, 0, 2)), nd.array([1, 0, 5]), use_sequence_length=True, value=-1, axis=1)
     want = [[[0, 1], [-1, -1], [-1, -1], [-1, -1]], [[-1, -1]] * 4, [[4, 5], [10, 11], [16, 17], [22, 23]]]
@@ -277,7 +277,7 @@ def test_arange_like_recorded_from_mxnet():
     assert npx.arange_like(dnp.array(5.0)).shape == () and npx.arange_like(dnp.zeros((0, 3)), axis=0).shape == (0,)
     assert npx.arange_like(dnp.zeros((1,)), start=16777217).tolist() == [16777216.0]
     got = nd.contrib.arange_like(nd.zeros((2, 3)), axis=1)
-    assert isinstance(got, nd.NDArray) and got.asnumpy().tolist() == [0, 1, 2]
+    assert type(got) is nd.NDArray and got.asnumpy().tolist() == [0, 1, 2]
 
 
 def test_arange_like_bad_input_and_no_gradient():

@@ -136,7 +136,7 @@ def test_legacy_softmax_with_length():
     x = nd.array([[1.0, 2.0, 3.0], [1.0, 1.0, 1.0]])
     length = nd.array([2, 1], dtype="int32")
     got = nd.softmax(x, length, use_length=True)     # length is the second positional, as in MXNet
-    assert isinstance(got, nd.NDArray)
+    assert type(got) is nd.NDArray
     onp.testing.assert_allclose(got.asnumpy(), [[0.26894143, 0.7310586, 0], [1, 0, 0]], rtol=1e-6)
     out = nd.zeros((2, 3))
     assert nd.log_softmax(x, length=length, use_length=True, out=out) is out

@@ -316,11 +316,11 @@ def test_legacy_nd_arrays(name):
     w = nd.array([[1.0, 2.0], [3.0, 4.0]])
     state = opt.create_state(0, w)
     for s in _as_tuple(state):
-        assert isinstance(s, nd.NDArray) and s.shape == (2, 2) and s.dtype == onp.float32
+        assert type(s) is nd.NDArray and s.shape == (2, 2) and s.dtype == onp.float32
         assert s.ctx == w.ctx
     before = w.asnumpy().copy()
     opt.update(0, w, nd.ones((2, 2)), state)
-    assert isinstance(w, nd.NDArray)
+    assert type(w) is nd.NDArray
     assert (w.asnumpy() < before).all()
 
 

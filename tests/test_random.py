@@ -169,3 +169,46 @@ def test_choice():
     raises(ValueError, R.choice, 3, 2, p=[0.5, 0.5])
     raises(ValueError, R.choice, 0, 2)
     raises(ValueError, R.choice, dnp.ones((2, 2)), 2)
+
+
+# ---- array parameters and out= (MXNet 1.9.1's np.random.normal/uniform) --------------------------
+
+
+def test_normal_uniform_array_parameters_broadcast_and_differentiate():
+    from deepblocks import autograd
+
+    loc, scale = dnp.zeros((3, 1)), dnp.ones((2,))
+    loc.attach_grad()
+    scale.attach_grad()
+    with autograd.record():
+        s = R.normal(loc, scale)
+    s.backward()
+    # recorded from MXNet 1.9.1: shape (3, 2), float32, d/dloc = 2 per row (summed over the broadcast)
+    assert s.shape == (3, 2) and s.dtype == onp.float32
+    assert loc.grad.asnumpy().tolist() == [[2.0], [2.0], [2.0]]
+    # d sample / d scale is the standard normal draw: (s - loc) / scale summed over axis 0
+    onp.testing.assert_allclose(scale.grad.asnumpy(), s.asnumpy().sum(axis=0), rtol=1e-5)
+    assert R.normal(dnp.zeros(2), 1.0, size=(3, 2)).shape == (3, 2)
+    raises(ValueError, R.normal, dnp.zeros(2), 1.0, size=(3,), contains=["(2,)", "(3,)"])
+    low, high = dnp.zeros(4), dnp.array([1.0, 2.0, 3.0, 4.0])
+    low.attach_grad()
+    high.attach_grad()
+    with autograd.record():
+        u = R.uniform(low, high)
+    u.backward()
+    x = u.asnumpy() / high.asnumpy()  # the underlying uniform draw in [0, 1)
+    assert ((x >= 0) & (x < 1)).all()
+    onp.testing.assert_allclose(high.grad.asnumpy(), x, rtol=1e-5)
+    onp.testing.assert_allclose(low.grad.asnumpy(), 1 - x, rtol=1e-5)
+    assert R.uniform(dnp.zeros(2), 1, dtype="float64").dtype == onp.float64
+
+
+def test_normal_uniform_write_into_out():
+    o = dnp.zeros((2, 2))
+    # recorded from MXNet 1.9.1: the samples go into out, which is returned
+    assert R.uniform(0, 1, size=(2, 2), out=o) is o
+    assert ((o.asnumpy() > 0) & (o.asnumpy() < 1)).all()
+    o2 = dnp.zeros((2, 3))
+    assert R.normal(dnp.zeros(3), 1.0, size=(2, 3), out=o2) is o2
+    assert (o2.asnumpy() != 0).all()
+    raises(ValueError, R.normal, 0, 1, size=(2,), out=dnp.zeros((3,)), contains=["(3,)", "(2,)"])

@@ -52,7 +52,7 @@ def test_legacy_nd_arrays_load_as_ndarrays(tmp_path):
     f = str(tmp_path / "p.params")
     nd.save(f, nd.array([1, 2, 3]))
     (a,) = nd.load(f)
-    assert isinstance(a, nd.NDArray) and a.shape == (3,)
+    assert type(a) is nd.NDArray and a.shape == (3,)
     assert onp.array_equal(a.asnumpy(), [1, 2, 3])
 
 

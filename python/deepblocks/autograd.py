@@ -20,7 +20,7 @@ from . import _core
 
 __all__ = [
     "record", "pause", "train_mode", "predict_mode", "is_recording", "is_training",
-    "set_recording", "set_training", "backward", "grad", "mark_variables", "Function",
+    "set_recording", "set_training", "backward", "grad", "mark_variables", "Function", "NDArray",
 ]
 
 is_recording = _core.is_recording
@@ -205,3 +205,13 @@ class Function:
     def backward(self, *output_grads):
         """One gradient per output in, one gradient per input of ``forward`` out."""
         raise NotImplementedError
+
+
+def __getattr__(name):
+    # MXNet's autograd module also hands out the array class (``from mxnet.autograd import *``
+    # brings ``NDArray``); it is looked up on first use because the array modules import this one.
+    if name == "NDArray":
+        from .ndarray import NDArray
+
+        return NDArray
+    raise AttributeError(f"module 'deepblocks.autograd' has no attribute {name!r}")

@@ -153,7 +153,9 @@ def _sparse_label(shape, label, axis):
         raise ValueError(f"label shape {tuple(label.shape)} does not fit the prediction shape {tuple(shape)} "
                          f"(classes along axis {axis}): sparse labels need shape {want}")
     lab = _np.asarray(label)
-    if lab.size == 0:
+    if lab.size == 0 or lab.ctx.device_type != "cpu":
+        # On a GPU the check would make every step wait for the device (a copy to the host):
+        # labels there are not value-checked, and pick clips an index out of range as MXNet does.
         return lab
     index = lab if lab.dtype.kind in "iub" else _np.rint(lab)
     if bool((lab == _np.clip(index, 0, classes - 1)).all()):

@@ -55,6 +55,11 @@ class _AxisError(_OperatorError, IndexError):
     """An axis out of range: ``MXNetError`` as in MXNet, ``IndexError`` as in NumPy."""
 
 
+class _MoveAxisError(ValueError, IndexError):
+    """A bad ``nd.moveaxis`` axis: ``ValueError`` as MXNet's legacy ``moveaxis`` raises,
+    ``IndexError`` as NumPy's ``AxisError`` also is."""
+
+
 def _axis(axis, ndim, name):
     if not -ndim <= axis < ndim:
         raise _AxisError(f"{name}: axis {axis} is out of range for an array of {ndim} dimensions")
@@ -171,6 +176,10 @@ def broadcast_like(lhs=None, rhs=None, lhs_axes=None, rhs_axes=None, out=None):
     """
     a, b = _nd(lhs), _nd(rhs)
     la, ra = _ints(lhs_axes, "lhs_axes", "broadcast_like"), _ints(rhs_axes, "rhs_axes", "broadcast_like")
+    # None means "all axes"; an explicitly empty tuple is an error in MXNet.
+    if (lhs_axes is not None and not la) or (rhs_axes is not None and not ra):
+        raise _OperatorError(f"broadcast_like: empty axes tuple is not allowed (lhs_axes={lhs_axes!r}, "
+                             f"rhs_axes={rhs_axes!r})")
     if len(la) != len(ra):
         raise _OperatorError(f"broadcast_like: lhs_axes {la} and rhs_axes {ra} must have the same length")
     if not la:
@@ -199,6 +208,12 @@ def moveaxis(tensor, source, destination, out=None):
     src, dst = _ints(source, "source", "moveaxis"), _ints(destination, "destination", "moveaxis")
     if len(src) != len(dst):
         raise ValueError(f"moveaxis: source {src} and destination {dst} must have the same number of elements")
+    for what, axes in (("source", src), ("destination", dst)):
+        for a in axes:
+            if not -x.ndim <= a < x.ndim:
+                raise _MoveAxisError(f"moveaxis: {what} axis {a} is out of range for an array of {x.ndim} dimensions")
+        if len({a % x.ndim for a in axes}) != len(axes):
+            raise _MoveAxisError(f"moveaxis: repeated axis in {what} {axes}")
     return _write(_nd(_core.moveaxis(x, list(src), list(dst))), out)
 
 

@@ -167,6 +167,20 @@ class NDArray(_base, metaclass=_LegacyMeta):
     def as_nd_ndarray(self):
         return self
 
+    def tostype(self, stype):
+        """A copy in storage type ``stype``: only ``'default'`` (dense) is there, as deepblocks
+        has no sparse arrays.
+
+        >>> from deepblocks import nd
+        >>> nd.ones(2).tostype("default").stype
+        'default'
+        """
+        if stype == "default":
+            return self.copy()
+        if stype in ("csr", "row_sparse"):
+            raise TypeError(f"tostype: sparse storage {stype!r} is not supported (deepblocks arrays are dense)")
+        raise ValueError(f"tostype: invalid storage type {stype!r}; valid values are 'default', 'csr', 'row_sparse'")
+
     astype = _base._legacy_astype
 
     # ---- shape --------------------------------------------------------------------------------
@@ -321,3 +335,7 @@ _core._set_legacy_class(NDArray)
 # ``x`` (an engine result or any array-like) as an NDArray: itself when it is one already,
 # else a legacy array sharing its data, made in Rust.
 _nd = _core._as_legacy
+
+# MXNet's module keeps the builtin ``slice`` under this name (its methods shadow ``slice``);
+# code and tests import it from here.
+py_slice = slice

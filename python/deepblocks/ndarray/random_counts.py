@@ -252,4 +252,5 @@ def multinomial(data, shape=None, get_prob=False, out=None, dtype="int32", **kwa
         return samples
     with _onp.errstate(divide="ignore"):
         logp = _onp.log(_onp.take_along_axis(rows, idx, axis=1))
-    return samples, _array(logp.reshape(full), ctx=data.ctx, dtype=data.dtype)
+    # a list, as MXNet's multi-output operators return
+    return [samples, _array(logp.reshape(full), ctx=data.ctx, dtype=data.dtype)]

@@ -35,6 +35,7 @@ int32 = _onp.int32
 int64 = _onp.int64
 uint8 = _onp.uint8
 bool_ = _onp.bool_
+bool = bool  # MXNet's ``np.bool`` is Python's bool (NumPy 1.x's alias)
 dtype = _onp.dtype
 pi = _onp.pi
 e = _onp.e
