@@ -1511,3 +1511,18 @@ def test_py_slice_is_the_builtin_slice():
     # MXNet keeps the builtin under this name in mxnet/ndarray/ndarray.py
     assert py_slice is slice
     assert nd.arange(5)[py_slice(1, 3)].asnumpy().tolist() == [1.0, 2.0]
+
+
+def test_argmax_out_and_numpy_dispatch_and_ignored_operator_keywords():
+    # recorded from MXNet 1.9.1: numpy.argmax(nd_array, axis=1) goes through NDArray.argmax(out=None)
+    # and answers an NDArray; generated binary operators ignore keywords they do not know
+    import numpy
+    a = nd.array([[0.3, 0.7], [1.0, 0.0]])
+    r = numpy.argmax(a, axis=1)
+    assert type(r) is nd.NDArray and r.asnumpy().tolist() == [1.0, 0.0]
+    out = nd.zeros(2)
+    assert a.argmin(axis=1, out=out) is out and out.asnumpy().tolist() == [0.0, 1.0]
+    with pytest.raises(ValueError, match="out has shape"):
+        a.argmax(axis=1, out=nd.zeros(3))
+    m = nd.broadcast_maximum(nd.array([0.0]), a, axis=1)
+    assert m.asnumpy().tolist() == [[0.30000001192092896, 0.699999988079071], [1.0, 0.0]]

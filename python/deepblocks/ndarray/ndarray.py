@@ -79,6 +79,14 @@ class _LegacyMeta(type):
         return type.__subclasscheck__(cls, sub)
 
 
+def _into(out, r):
+    """``r`` written into ``out`` (same shape), which is returned."""
+    if tuple(out.shape) != tuple(r.shape):
+        raise ValueError(f"out has shape {tuple(out.shape)}, the result {tuple(r.shape)}")
+    out[...] = r
+    return out
+
+
 def _is_legacy(x):
     """Whether ``x`` is a legacy array (an ``NDArray`` or a Python subclass of it); what code
     choosing legacy behaviour tests, as ``isinstance(x, NDArray)`` also accepts numpy-mode
@@ -237,8 +245,17 @@ class NDArray(_base, metaclass=_LegacyMeta):
     mean = _base._legacy_mean
     max = _base._legacy_max
     min = _base._legacy_min
-    argmax = _base._legacy_argmax
-    argmin = _base._legacy_argmin
+
+    def argmax(self, axis=None, keepdims=False, out=None):
+        """Positions of the maxima along ``axis`` (float32, as MXNet); ``out=`` receives them
+        (``numpy.argmax(x, axis)`` passes ``out=None``)."""
+        r = _base._legacy_argmax(self, axis, keepdims)
+        return r if out is None else _into(out, r)
+
+    def argmin(self, axis=None, keepdims=False, out=None):
+        """Positions of the minima along ``axis``; see ``argmax``."""
+        r = _base._legacy_argmin(self, axis, keepdims)
+        return r if out is None else _into(out, r)
 
     def nansum(self, axis=None, keepdims=False, exclude=False):
         clean = _nd(_core.where_(_core.unary(self, "isnan"), 0, self))

@@ -197,7 +197,9 @@ def _nd_unary(name, engine, doc):
 def _nd_binary(name, engine, scalar, doc):
     # The engine applies the legacy rules (comparisons give 0/1 in the operands' dtype);
     # two plain numbers give a plain number, as in MXNet.
-    def f(lhs, rhs, out=None):
+    # ``**kwargs``: MXNet's generated operators take ``name``/``attr`` and ignore keywords
+    # their parser does not know (``nd.broadcast_maximum(a, b, axis=1)`` runs in MXNet 1.9.1).
+    def f(lhs, rhs, out=None, **kwargs):
         if not (isinstance(lhs, _base) or isinstance(rhs, _base)) and _is_scalar(lhs) and _is_scalar(rhs):
             return scalar(lhs, rhs)
         r = _binary(lhs, rhs, engine, True)
