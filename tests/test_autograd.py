@@ -1236,3 +1236,21 @@ def test_star_import_hands_out_ndarray_as_mxnet():
     assert autograd.NDArray is nd.NDArray
     with pytest.raises(AttributeError):
         autograd.no_such_name
+
+
+def test_relu_gradient_propagates_nan_as_mxnet():
+    # recorded from MXNet 1.9.1: relu([nan, 1, -1]) = [nan, 1, 0], gradient [nan, 1, 0]
+    for make in (np.array, nd.array):
+        x = make([float("nan"), 1.0, -1.0])
+        x.attach_grad()
+        with autograd.record():
+            y = npx.relu(x) if make is np.array else nd.relu(x)
+        y.backward()
+        assert onp.isnan(y.asnumpy()[0]) and y.asnumpy()[1:].tolist() == [1.0, 0.0]
+        assert onp.isnan(x.grad.asnumpy()[0]) and x.grad.asnumpy()[1:].tolist() == [1.0, 0.0]
+    # the composed rule (second derivatives) agrees
+    x = np.array([float("nan"), 2.0, -2.0])
+    x.attach_grad()
+    with autograd.record():
+        g = autograd.grad(npx.relu(x).sum(), [x], create_graph=True)[0]
+    assert onp.isnan(g.asnumpy()[0]) and g.asnumpy()[1:].tolist() == [1.0, 0.0]

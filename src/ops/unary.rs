@@ -215,7 +215,8 @@ macro_rules! float_math {
             fn grad(op: UnaryOp, g: &Tensor, v: &Tensor) -> Result<Option<Tensor>> {
                 use UnaryOp::*;
                 let r = match op {
-                    Relu => zip_new(g, v, |g: $t, x: $t| if x > 0.0 { g } else { 0.0 }),
+                    // NaN in, NaN out, as MXNet's relu gradient (it propagates the NaN input)
+                    Relu => zip_new(g, v, |g: $t, x: $t| if x > 0.0 { g } else if x.is_nan() { x } else { 0.0 }),
                     Sigmoid => zip_new(g, v, |g: $t, y: $t| g * y * (1.0 - y)),
                     Tanh => zip_new(g, v, |g: $t, y: $t| g * (1.0 - y * y)),
                     Exp => zip_new(g, v, |g: $t, y: $t| g * y),

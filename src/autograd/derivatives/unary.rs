@@ -25,7 +25,12 @@ fn derivative(op: UnaryOp, x: &Tensor, y: &Tensor) -> Result<Tensor> {
         Neg => scalar_like(-1.0, x)?,
         Abs => u(Sign, x)?,
         Square => scale(x, 2.0)?,
-        Relu => x.binary_scalar(Scalar::Float(0.0), BinaryOp::Gt, false)?.astype(x.dtype())?,
+        // 1 above 0, 0 below, NaN at NaN (MXNet propagates a NaN input into the gradient)
+        Relu => Tensor::where_(
+            &u(IsNan, x)?,
+            x,
+            &x.binary_scalar(Scalar::Float(0.0), BinaryOp::Gt, false)?.astype(x.dtype())?,
+        )?,
         Exp => y.clone(),
         Exp2 => scale(y, std::f64::consts::LN_2)?,
         Log => u(Reciprocal, x)?,

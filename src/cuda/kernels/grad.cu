@@ -11,7 +11,7 @@
 
 #define DB_GRAD_FN(Name, expr) \
     struct Name { template <class T> DB_DEVICE T operator()(T g, T v) const { return expr; } };
-DB_GRAD_FN(GradRelu, v > T(0) ? g : T(0))
+DB_GRAD_FN(GradRelu, v > T(0) ? g : (v != v ? v : T(0)))  // NaN propagates, as MXNet's
 DB_GRAD_FN(GradSigmoid, g * v * (T(1) - v))
 DB_GRAD_FN(GradTanh, g * (T(1) - v * v))
 DB_GRAD_FN(GradExp, g * v)
