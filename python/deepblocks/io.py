@@ -331,7 +331,29 @@ class CSVIter(NDArrayIter):
         return rows.reshape((rows.shape[0],) + shape)
 
 
-class ResizeIter(DataIter):
+class _WrappingIter(DataIter):
+    """An iterator over other iterators' batches: ``iter_next`` sets ``current_batch``, and
+    the getters read it."""
+
+    def next(self):
+        if self.iter_next():
+            return self.current_batch
+        raise StopIteration
+
+    def getdata(self):
+        return self.current_batch.data
+
+    def getlabel(self):
+        return self.current_batch.label
+
+    def getindex(self):
+        return self.current_batch.index
+
+    def getpad(self):
+        return self.current_batch.pad
+
+
+class ResizeIter(_WrappingIter):
     """``size`` batches per pass from ``data_iter``, restarting it when it runs out
     (and at ``reset`` when ``reset_internal``)."""
 
@@ -362,25 +384,9 @@ class ResizeIter(DataIter):
         self.cur += 1
         return True
 
-    def next(self):
-        if self.iter_next():
-            return self.current_batch
-        raise StopIteration
-
-    def getdata(self):
-        return self.current_batch.data
-
-    def getlabel(self):
-        return self.current_batch.label
-
-    def getindex(self):
-        return self.current_batch.index
-
-    def getpad(self):
-        return self.current_batch.pad
 
 
-class PrefetchingIter(DataIter):
+class PrefetchingIter(_WrappingIter):
     """Batches of one or more iterators side by side (their data and labels concatenated
     into one list), fetched one step ahead in a background thread.
 
@@ -445,19 +451,3 @@ class PrefetchingIter(DataIter):
         self._prefetch()
         return True
 
-    def next(self):
-        if self.iter_next():
-            return self.current_batch
-        raise StopIteration
-
-    def getdata(self):
-        return self.current_batch.data
-
-    def getlabel(self):
-        return self.current_batch.label
-
-    def getindex(self):
-        return self.current_batch.index
-
-    def getpad(self):
-        return self.current_batch.pad
