@@ -55,9 +55,7 @@ class Adamax(Optimizer):
         b1, b2 = float(self.beta1), float(self.beta2)
         lr /= 1.0 - b1 ** self._index_update_count[index]
         w = _view(weight)
-        g = _view(grad) * float(self.rescale_grad) + w * wd
-        if self.clip_gradient is not None:
-            g = _dnp.clip(g, -self.clip_gradient, self.clip_gradient)
+        g = self._clipped_grad(_view(grad), w * wd)
         m, u = (_view(s) for s in state)
         m[...] = m * b1 + g * (1.0 - b1)
         u[...] = _dnp.maximum(u * b2, _dnp.abs(g))

@@ -53,8 +53,6 @@ class GroupAdaGrad(Optimizer):
         if wd != 0:
             raise ValueError(f"GroupAdaGrad does not support weight decay, but parameter {index} has wd={wd}")
         w, history = _view(weight), _view(state)
-        g = _view(grad) * float(self.rescale_grad)
-        if self.clip_gradient is not None:
-            g = _dnp.clip(g, -self.clip_gradient, self.clip_gradient)
+        g = self._clipped_grad(_view(grad))
         history[...] = history + _dnp.mean(g * g, axis=1, keepdims=True)
         w[...] = w - g * lr / _dnp.sqrt(history + float(self.float_stable_eps))

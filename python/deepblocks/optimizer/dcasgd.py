@@ -9,7 +9,6 @@
 (array([ 0.95, -0.8 ]), array([ 1., -1.]))
 """
 
-from .. import numpy as _dnp
 from ..ndarray.optimizer_ops import _unrecorded, _view
 from .optimizer import Optimizer, _zeros_like, register
 
@@ -54,9 +53,7 @@ class DCASGD(Optimizer):
         self._update_count(index)
         lr, wd = self._get_lr(index), self._get_wd(index)
         w = _view(weight)
-        g = _view(grad) * float(self.rescale_grad)
-        if self.clip_gradient is not None:
-            g = _dnp.clip(g, -self.clip_gradient, self.clip_gradient)
+        g = self._clipped_grad(_view(grad))
         mom, previous = state
         previous = _view(previous)
         step = (g + w * wd + g * g * (w - previous) * float(self.lamda)) * -lr

@@ -63,9 +63,7 @@ class Nadam(Optimizer):
         t = self._index_update_count[index]
         b1, b2, eps, decay = float(self.beta1), float(self.beta2), float(self.epsilon), float(self.schedule_decay)
         w = _view(weight)
-        g = _view(grad) * float(self.rescale_grad) + w * wd
-        if self.clip_gradient is not None:
-            g = _dnp.clip(g, -self.clip_gradient, self.clip_gradient)
+        g = self._clipped_grad(_view(grad), w * wd)
         mu_t = b1 * (1.0 - 0.5 * 0.96 ** (t * decay))
         mu_next = b1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * decay))
         self.m_schedule = self.m_schedule * mu_t

@@ -257,6 +257,17 @@ class Optimizer:
         """The gradient bound MXNet's update kernels receive (none for 0 or None)."""
         return self.clip_gradient if self.clip_gradient else None
 
+    def _clipped_grad(self, grad, decay=None):
+        """``rescale_grad * grad``, plus ``decay`` (the weight-decay term) when given, then
+        clipped to ``clip_gradient`` when it is set: the order of MXNet's Python optimizers."""
+        from .. import numpy as _dnp
+        g = grad * float(self.rescale_grad)
+        if decay is not None:
+            g = g + decay
+        if self.clip_gradient is not None:
+            g = _dnp.clip(g, -self.clip_gradient, self.clip_gradient)
+        return g
+
 
 register = Optimizer.register
 create = Optimizer.create_optimizer

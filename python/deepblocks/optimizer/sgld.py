@@ -38,8 +38,6 @@ class SGLD(Optimizer):
         self._update_count(index)
         lr, wd = self._get_lr(index), self._get_wd(index)
         w = _view(weight)
-        g = _view(grad) * float(self.rescale_grad)
-        if self.clip_gradient is not None:
-            g = _dnp.clip(g, -self.clip_gradient, self.clip_gradient)
+        g = self._clipped_grad(_view(grad))
         w[...] = w - (g + w * wd) * (lr / 2)
         w[...] = w + _dnp.random.normal(0.0, math.sqrt(lr), size=w.shape, dtype=_base_dtype(w), device=w.ctx)
