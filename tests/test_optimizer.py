@@ -577,3 +577,18 @@ def test_docstring_examples(module):
         result = doctest.testmod(importlib.import_module(module), optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_allow_np_array_attribute_as_mxnet():
+    # MXNet 1.9.1: Optimizer.allow_np_array is the array mode at construction; an Updater works
+    # without it (MXNet's own backward-compatibility test deletes it)
+    from deepblocks import util
+    with util.np_array(True):
+        assert optimizer.SGD().allow_np_array is True
+    with util.np_array(False):
+        assert optimizer.SGD().allow_np_array is False
+    opt = optimizer.SGD()
+    del opt.allow_np_array
+    w = dnp.zeros((0, 0))
+    optimizer.Updater(opt)(0, dnp.ones((0, 0)), w)
+    assert w.shape == (0, 0)

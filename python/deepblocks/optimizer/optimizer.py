@@ -95,6 +95,10 @@ class Optimizer:
         self.idx2name = param_idx2name.copy()
         self.sym_info = (sym.attr_dict(), sym.list_arguments()) if sym is not None else ()
         self.param_dict = param_dict if param_dict else {}
+        # MXNet records the array mode the optimizer was made in (its Updater chose the state
+        # arrays' kind by it); kept for code that reads or deletes it
+        from ..util import is_np_array
+        self.allow_np_array = is_np_array()
         self.set_lr_mult({})
         self.set_wd_mult({})
 
