@@ -663,3 +663,32 @@ def test_raw_float32_numpy_data_is_accepted():
     d = nn.Dense(2, in_units=3)
     d.initialize(init.One())
     assert d(onp.ones((2, 3), dtype="float32")).asnumpy().tolist() == [[3.0, 3.0], [3.0, 3.0]]
+
+
+def test_use_np_on_a_test_function_makes_gluon_numpy_mode():
+    # MXNet's own tests decorate test functions with @use_np: a Block made inside gets np
+    # parameters (get_constant included), even when the program is in legacy mode
+    import numpy as onp
+    from deepblocks import np, npx
+    from deepblocks.gluon import HybridBlock
+    from deepblocks.util import use_np
+    npx.reset_np()
+    const = onp.arange(6, dtype="float32").reshape(2, 3)
+
+    class Foo(HybridBlock):
+        def __init__(self):
+            super().__init__()
+            self.weight = self.params.get_constant("const", const)
+
+        def hybrid_forward(self, F, x, weight):
+            return x + weight
+
+    @use_np
+    def run():
+        foo = Foo()
+        foo.initialize()
+        return foo(np.ones((2, 3)))
+
+    out = run()
+    assert type(out) is np.ndarray and (out.asnumpy() == const + 1).all()
+    assert not npx.is_np_array()

@@ -28,8 +28,10 @@ def test_array_mode_switches(restore_mode):
     assert npx.is_np_shape() and not npx.is_np_array()
     raises(ValueError, npx.set_np, shape=False, array=True)
     raises(ValueError, npx.set_np, dtype=True)
-    f = lambda x: x  # noqa: E731
-    assert npx.use_np(f) is f
+    # MXNet's use_np runs a function with NumPy semantics on, then restores the mode
+    npx.reset_np()
+    f = npx.use_np(lambda x: (x, npx.is_np_array(), npx.is_np_shape()))
+    assert f(3) == (3, True, True) and not npx.is_np_array() and not npx.is_np_shape()
 
 
 def ref_sigmoid(x):

@@ -94,10 +94,15 @@ def use_np_shape(func):
 
 
 def use_np(func_or_class):
-    """Decorator kept for MXNet code. On a class (a Gluon Block), every method, inherited ones
-    included, runs with NumPy semantics on, as in MXNet: the Block's parameters are np.ndarray
-    even in a legacy-mode program. A function is returned as it is (deepblocks' np functions
-    give np.ndarray in either mode)."""
+    """Runs a function, or every method of a class (a Gluon Block; inherited methods
+    included), with NumPy semantics on, as MXNet's ``use_np``: inside, ``is_np_array()`` is
+    True, Gluon hands out np.ndarray, and a Block's parameters are np.ndarray even in a
+    legacy-mode program. MXNet's own tests decorate their test functions with it.
+
+    >>> from deepblocks import util
+    >>> util.use_np(util.is_np_array)()
+    True
+    """
     if isinstance(func_or_class, type):
         from types import FunctionType
         done = set()
@@ -106,7 +111,8 @@ def use_np(func_or_class):
                 if name not in done and isinstance(attr, FunctionType):
                     setattr(func_or_class, name, _in_np_mode(attr))
                 done.add(name)
-    return func_or_class
+        return func_or_class
+    return _in_np_mode(func_or_class)
 
 
 def _in_np_mode(func):
