@@ -25,6 +25,11 @@ from ..op_table import UNARY as _UNARY_OPS
 from . import linalg, random
 from .einsum import einsum, tensordot
 from .grids import meshgrid
+from .matrices import diag, diagflat, diagonal, indices, kron, trace, tri
+from .memory import may_share_memory, shares_memory
+from .ranges import geomspace, logspace
+from .shaping import (append, atleast_1d, atleast_2d, atleast_3d, column_stack, delete, dsplit, dstack, hsplit,
+                      insert, roll, rot90, row_stack, vsplit)
 
 __all__ = ["ndarray", "linalg", "random"]
 

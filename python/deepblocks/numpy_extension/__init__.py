@@ -22,6 +22,7 @@ from .pooling import pooling
 from .sequence import arange_like, sequence_last, sequence_mask, sequence_reverse
 from .rnn import gru_cell, lstm_cell, rnn, rnn_cell
 from .sort import topk
+from .shaping import constraint_check, nonzero, reshape
 from .legacy_ops import (Context, batch_flatten, cast, cpu_pinned, gather_nd, get_cuda_compute_capability,
                          gpu_memory_info, reshape_like, shape_array, slice, smooth_l1)
 
@@ -35,6 +36,7 @@ __all__ = [
     "topk",
     "batch_flatten", "cast", "slice", "smooth_l1", "reshape_like", "gather_nd", "shape_array", "Context",
     "cpu_pinned", "gpu_memory_info", "get_cuda_compute_capability",
+    "reshape", "nonzero", "constraint_check",
 ]
 
 current_device = current_context
