@@ -90,20 +90,20 @@ STILL_MISSING = {
         quantized_pooling quantized_rnn rand_zipfian requantize round_ste sign_ste uniform
         while_loop""",
     "mxnet.np": """
-        NAN NINF NZERO NaN PINF PZERO append arctan2 arrayprint atleast_1d atleast_2d atleast_3d
-        average bincount blackman column_stack copysign deg2rad degrees delete diag
-        diag_indices_from diagflat diagonal diff divmod dsplit dstack ediff1d fallback
+        NAN NINF NZERO NaN PINF PZERO arctan2 arrayprint
+        average bincount blackman copysign deg2rad degrees
+        diag_indices_from diff divmod ediff1d fallback
         fallback_linalg float_power frexp function_base genfromtxt hamming hanning heaviside
-        histogram hsplit hypot indices insert io isneginf isposinf lcm ldexp logspace
-        may_share_memory modf multiarray nan_to_num percentile polyval product quantile rad2deg
-        radians resize roll rot90 round_ row_stack set_printoptions shares_memory signbit sometrue
-        spacing stride_tricks trace unique unravel_index utils vsplit""",
+        histogram hypot io isneginf isposinf lcm ldexp
+        modf multiarray nan_to_num percentile polyval product quantile rad2deg
+        radians resize round_ set_printoptions signbit sometrue
+        spacing stride_tricks unique unravel_index utils""",
     "mxnet.np.random": """
         beta chisquare exponential gamma gumbel logistic lognormal multinomial multivariate_normal
         pareto power rayleigh weibull""",
     "mxnet.npx": """
-        check_call classproperty constraint_check erf erfinv gamma gammaln image multibox_detection
-        multibox_prior multibox_target nonzero reshape roi_pooling utils with_metaclass""",
+        check_call classproperty erf erfinv gamma gammaln image multibox_detection
+        multibox_prior multibox_target roi_pooling utils with_metaclass""",
     "mxnet.optimizer": """
         NDabs""",
     "mxnet.random": """

@@ -53,6 +53,10 @@ def diagonal(a, offset=0, axis1=0, axis2=1):
     if ax1 == ax2:
         raise ValueError("axis1 and axis2 cannot be the same")
     offset = operator.index(offset)
+    st, sh = a.strides, a.shape
+    if st[ax1] != sh[ax2] * st[ax2] and st[ax2] == sh[ax1] * st[ax1]:
+        # The axes flatten in the other order: the same diagonal, read as that of the transpose.
+        ax1, ax2, offset = ax2, ax1, -offset
     rest = [i for i in range(a.ndim) if i not in (ax1, ax2)]
     t = a.transpose(rest + [ax1, ax2])
     lead = t.shape[:-2]
