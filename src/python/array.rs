@@ -1023,6 +1023,13 @@ impl PyArray {
     fn _storage_id(&self) -> usize {
         std::sync::Arc::as_ptr(self.t.storage()) as usize
     }
+
+    /// Where the first element sits in the storage, in elements (`np.shares_memory` needs it
+    /// for device arrays, which have no `__array_interface__`).
+    #[getter]
+    fn _offset(&self) -> usize {
+        self.t.layout().offset()
+    }
 }
 
 /// The values of an integer dtype, as i64 (None for bool and floats).

@@ -8,8 +8,8 @@ placed on ``ctx`` (the device of an array ``start``/``stop`` when ``ctx`` is not
 >>> from deepblocks import np
 >>> np.logspace(0, 3, 4)
 array([   1.,   10.,  100., 1000.])
->>> np.geomspace(1, 16, 5, dtype='int32')
-array([ 1,  2,  4,  8, 16], dtype=int32)
+>>> np.geomspace(1, 16, 5)
+array([ 1.,  2.,  4.,  8., 16.])
 """
 
 import numpy as _onp
