@@ -98,9 +98,6 @@ STILL_MISSING = {
         may_share_memory modf multiarray nan_to_num percentile polyval product quantile rad2deg
         radians resize roll rot90 round_ row_stack set_printoptions shares_memory signbit sometrue
         spacing stride_tricks trace unique unravel_index utils vsplit""",
-    "mxnet.np.random": """
-        beta chisquare exponential gamma gumbel logistic lognormal multinomial multivariate_normal
-        pareto power rayleigh weibull""",
     "mxnet.npx": """
         check_call classproperty constraint_check erf erfinv gamma gammaln image multibox_detection
         multibox_prior multibox_target nonzero reshape roi_pooling utils with_metaclass""",

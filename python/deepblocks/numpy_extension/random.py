@@ -15,10 +15,15 @@ import numpy as _onp
 
 from .. import _core
 from ..numpy import random as _np_random
-from ..numpy.random import seed
 from ..numpy.random_params import prepare, size_tuple
 
 __all__ = ["seed", "bernoulli", "uniform_n", "normal_n"]
+
+
+def seed(seed, ctx="all"):
+    """Restarts the generator that every sampler draws from (``np.random`` and ``nd.random``
+    too); later draws repeat exactly. ``ctx`` is accepted for MXNet code: all devices share it."""
+    _np_random.seed(seed, ctx)
 
 
 def bernoulli(prob=None, logit=None, size=None, dtype=None, ctx=None, out=None, device=None):
