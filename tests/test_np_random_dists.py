@@ -69,6 +69,9 @@ def test_signatures_extend_mxnet():
         "power": "a, size=None",
         "rayleigh": "scale=1.0, size=None, ctx=None, out=None",
         "weibull": "a, size=None, ctx=None, out=None",
+        "uniform": "low=0.0, high=1.0, size=None, dtype=None, ctx=None, out=None",
+        "normal": "loc=0.0, scale=1.0, size=None, dtype=None, ctx=None, out=None",
+        "randint": "low, high=None, size=None, dtype=None, ctx=None, out=None",
     }
     for name, sig in mx.items():
         ours = str(inspect.signature(getattr(R, name)))[1:-1]
@@ -118,6 +121,8 @@ def test_shapes_dtypes_broadcasting_out(name):
     assert f(*arr_args, size=(2, 3)).shape == (2, 3)
     raises(ValueError, f, *arr_args, size=(3, 2), contains=["(3, 2)", str(want)])
     raises(ValueError, f, *arr_args, size=(4,), contains="(4,)")
+    if name in TWO_PARAM:
+        raises(ValueError, f, dnp.ones(2), dnp.ones(3), contains=["broadcast", "(2,)", "(3,)"])
     # float64 on request (a keyword for the samplers MXNet gives no dtype)
     assert f(*args, size=3, dtype="float64").dtype == onp.float64
     assert f(*arr_args, dtype="float64").dtype == onp.float64

@@ -28,7 +28,7 @@ def seed(seed=None, ctx="all"):
     _core.seed(seed)
 
 
-def uniform(low=0.0, high=1.0, size=None, dtype=None, ctx=None, device=None, out=None):
+def uniform(low=0.0, high=1.0, size=None, dtype=None, ctx=None, out=None, device=None):
     """Samples from ``[low, high)``; float32 unless ``dtype`` is given. ``low`` and ``high``
     may be arrays (the samples broadcast with them and are differentiable in them).
 
@@ -44,7 +44,7 @@ def uniform(low=0.0, high=1.0, size=None, dtype=None, ctx=None, device=None, out
     return d.finish(lo + (hi - lo) * d.standard_uniform())
 
 
-def normal(loc=0.0, scale=1.0, size=None, dtype=None, ctx=None, device=None, out=None):
+def normal(loc=0.0, scale=1.0, size=None, dtype=None, ctx=None, out=None, device=None):
     """Samples from N(loc, scale²); float32 unless ``dtype`` is given. ``loc`` and ``scale``
     may be arrays (the samples broadcast with them and are differentiable in them).
 
@@ -70,7 +70,7 @@ def rand(*size, **kwargs):
     return _core.uniform(0.0, 1.0, size, kwargs.get("dtype"), kwargs.get("ctx"), kwargs.get("device"))
 
 
-def randint(low, high=None, size=None, dtype=None, ctx=None, device=None, out=None):
+def randint(low, high=None, size=None, dtype=None, ctx=None, out=None, device=None):
     """Integers from ``[low, high)`` (``[0, low)`` when ``high`` is None); int64 by default."""
     r = _core.randint(int(low), None if high is None else int(high), size, dtype, ctx, device)
     return to_out(r, out)

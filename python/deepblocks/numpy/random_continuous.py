@@ -4,8 +4,10 @@ parameter errors.
 
 Each sample is a function of a standard draw (uniform, exponential, normal or gamma) composed
 with engine operations, so the samples are differentiable in array parameters wherever the
-draw does not depend on them (all but the shapes of gamma, beta and chisquare, which are drawn
-on the host, as in MXNet whose gradients there are 0).
+draw does not depend on them. MXNet 1.9.1 differentiates exponential, lognormal, logistic,
+gumbel, rayleigh, weibull and pareto the same way; where it sends back 0 (gamma's scale,
+power), the gradient here is the reparameterization's. The shapes of gamma, beta and chisquare
+are drawn on the host: their gradient is 0, as MXNet's.
 
 >>> from deepblocks import np
 >>> np.random.seed(1)

@@ -81,7 +81,6 @@ class Draw:
             raise ValueError(f"{self.name}: {what} (got {param}={first})")
 
     def _draw(self, fn, *args):
-        # float32 draws for float32 samples; the engine makes the choice of dtype itself
         return fn(*args, self.shape, self.dtype, self.ctx, self.device)
 
     def standard_uniform(self):
@@ -102,8 +101,7 @@ class Draw:
 
     def host_array(self, values):
         """Host samples (flat or shaped) as an array of the samples' shape, dtype and device."""
-        a = _core.array(_onp.asarray(values).reshape(self.shape), self.dtype, self.ctx, self.device, True)
-        return a
+        return _core.array(_onp.asarray(values).reshape(self.shape), self.dtype, self.ctx, self.device, True)
 
     def standard_gamma(self, param):
         """Gamma(param, 1) draws, made on the host from the shared generator."""
@@ -138,9 +136,9 @@ def _zero_grad(r, params):
     return _ZeroGrad()(r, *params)
 
 
-def _param(name, pname, v, dtype):
+def _param(name, pname, v, dtype, ctx, device):
     """One distribution parameter: an engine array stays one (cast to ``dtype``), lists and
-    NumPy arrays become constant arrays, numbers stay floats."""
+    NumPy arrays become constant arrays on the samples' device, numbers stay floats."""
     if isinstance(v, _core.ndarray):
         return v if v.dtype == _onp.dtype(dtype) else v.astype(dtype)
     if isinstance(v, (bool, _onp.bool_)):
@@ -149,7 +147,7 @@ def _param(name, pname, v, dtype):
         return float(v)
     if isinstance(v, (list, tuple, _onp.ndarray)):
         h = _onp.asarray(v, dtype=_onp.float64)
-        return float(h) if h.ndim == 0 else _core.array(h, dtype, None, None, True)
+        return float(h) if h.ndim == 0 else _core.array(h, dtype, ctx, device, True)
     raise TypeError(f"{name}: {pname} must be a number or an array, got {type(v).__name__}")
 
 
@@ -168,10 +166,17 @@ def prepare(name, params, size, dtype, ctx, device, out, float_only=True, defaul
     if float_only and dt not in _FLOAT_DTYPES:
         raise TypeError(f"{name}: dtype must be one of {_FLOAT_DTYPES}, got {dt}")
     pdt = dt if dt in _FLOAT_DTYPES else "float64"
+    if ctx is None and device is None:
+        given = [v for _, v in params if isinstance(v, _core.ndarray)]
+        ctx = given[0].ctx if given else None
     names = [p for p, _ in params]
-    values = [_param(name, p, v, pdt) for p, v in params]
+    values = [_param(name, p, v, pdt, ctx, device) for p, v in params]
     arrays = [v for v in values if isinstance(v, _core.ndarray)]
-    pshape = _onp.broadcast_shapes(*(tuple(v.shape) for v in arrays)) if arrays else ()
+    try:
+        pshape = _onp.broadcast_shapes(*(tuple(v.shape) for v in arrays)) if arrays else ()
+    except ValueError:
+        shapes = ", ".join(f"{p}: {tuple(v.shape)}" for p, v in zip(names, values) if isinstance(v, _core.ndarray))
+        raise ValueError(f"{name}: the parameters' shapes do not broadcast ({shapes})") from None
     if shape is None:
         shape = pshape
     else:
@@ -181,7 +186,4 @@ def prepare(name, params, size, dtype, ctx, device, out, float_only=True, defaul
             ok = False
         if not ok:
             raise ValueError(f"{name}: size {shape} is not compatible with the parameters' broadcast shape {pshape}")
-    if ctx is None and device is None:
-        given = [v for _, v in params if isinstance(v, _core.ndarray)]
-        ctx = given[0].ctx if given else None
     return Draw(name, names, values, shape, dt, ctx, device, out)

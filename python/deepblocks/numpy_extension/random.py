@@ -58,7 +58,7 @@ def uniform_n(low=0.0, high=1.0, batch_shape=None, dtype=None, ctx=None, device=
     >>> npx.random.uniform_n(np.zeros((2, 1)), np.ones(3), batch_shape=4).shape
     (4, 2, 3)
     """
-    return _np_random.uniform(low, high, _n_size(low, high, batch_shape), dtype, ctx, device)
+    return _np_random.uniform(low, high, _n_size(low, high, batch_shape), dtype, ctx, device=device)
 
 
 def normal_n(loc=0.0, scale=1.0, batch_shape=None, dtype=None, ctx=None, device=None):
@@ -69,7 +69,7 @@ def normal_n(loc=0.0, scale=1.0, batch_shape=None, dtype=None, ctx=None, device=
     >>> npx.random.normal_n(0.0, 1.0, batch_shape=(2, 3)).shape
     (2, 3)
     """
-    return _np_random.normal(loc, scale, _n_size(loc, scale, batch_shape), dtype, ctx, device)
+    return _np_random.normal(loc, scale, _n_size(loc, scale, batch_shape), dtype, ctx, device=device)
 
 
 def _n_size(a, b, batch_shape):
