@@ -256,6 +256,7 @@ def test_multivariate_normal_validity_checks():
         R.multivariate_normal([0.0, 0.0], bad)
     raises(ValueError, R.multivariate_normal, [0.0, 0.0], bad, check_valid="raise", contains="semidefinite")
     R.multivariate_normal([0.0, 0.0], bad, check_valid="ignore")
+    raises(ValueError, R.multivariate_normal, [0.0, 0.0], [[1.0, 0.5], [0.0, 1.0]], check_valid="raise")
     raises(ValueError, R.multivariate_normal, [0.0, 0.0], [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]], contains="square")
     raises(ValueError, R.multivariate_normal, [0.0, 0.0, 0.0], dnp.eye(2), contains="length")
     raises(ValueError, R.multivariate_normal, [0.0], [[1.0]], check_valid="maybe")

@@ -107,7 +107,9 @@ def multivariate_normal(mean, cov, size=None, check_valid=None, tol=None, **kwar
         raise ValueError(f"multivariate_normal: mean of shape {tuple(m.shape)} and cov of shape {c.shape} "
                          "do not broadcast") from None
     w, v = _onp.linalg.eigh(c)
-    if check_valid != "ignore" and (w < -tol * _onp.maximum(1.0, _onp.abs(w).max())).any():
+    # eigh reads one triangle only: a non-symmetric cov is as invalid as a negative eigenvalue
+    asymmetric = not _onp.allclose(c, _onp.swapaxes(c, -1, -2), rtol=tol, atol=tol)
+    if check_valid != "ignore" and (asymmetric or (w < -tol * _onp.maximum(1.0, _onp.abs(w).max())).any()):
         if check_valid == "raise":
             raise ValueError("covariance is not symmetric positive-semidefinite.")
         _warnings.warn("covariance is not symmetric positive-semidefinite.", RuntimeWarning, stacklevel=2)
