@@ -98,9 +98,6 @@ STILL_MISSING = {
         modf multiarray nan_to_num percentile polyval product quantile rad2deg
         radians resize round_ set_printoptions signbit sometrue
         spacing stride_tricks unique unravel_index utils""",
-    "mxnet.np.random": """
-        beta chisquare exponential gamma gumbel logistic lognormal multinomial multivariate_normal
-        pareto power rayleigh weibull""",
     "mxnet.npx": """
         check_call classproperty erf erfinv gamma gammaln image multibox_detection
         multibox_prior multibox_target roi_pooling utils with_metaclass""",

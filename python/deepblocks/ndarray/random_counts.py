@@ -1,9 +1,8 @@
 """``nd.random`` samplers built from the shared generator's uniform and normal draws: gamma,
 Poisson, negative binomial (plain and generalized) and multinomial.
 
-The engine only draws uniform and normal numbers; these distributions transform such draws on
-the host in float64 (rejection rounds keep drawing for the rejected elements only), so one
-``seed`` call still makes them repeat.
+The draws are transformed on the host by ``deepblocks.host_samplers`` (shared with
+``np.random``), so one ``seed`` call still makes them repeat.
 
 >>> from deepblocks import nd
 >>> nd.random.seed(7)
@@ -15,18 +14,17 @@ the host in float64 (rejection rounds keep drawing for the rejected elements onl
 (2, 5)
 """
 
-import math as _math
-
 import numpy as _onp
 
-from .. import _core
+from ..host_samplers import gamma_unit as _gamma_unit
+from ..host_samplers import poisson as _poisson
+from ..host_samplers import uniform as _uniform
 from .ndarray import _base
 from .ops import array as _convert
 
 __all__ = ["gamma", "poisson", "negative_binomial", "generalized_negative_binomial", "multinomial"]
 
 _FLOAT_DTYPES = ("float16", "float32", "float64")
-_lgamma = _onp.frompyfunc(_math.lgamma, 1, 1)
 
 
 def _array(data, ctx=None, dtype=None):
@@ -34,63 +32,6 @@ def _array(data, ctx=None, dtype=None):
     samplers give (``nd.array`` of a scalar would keep the shape ``()``)."""
     r = _convert(data, ctx=ctx, dtype=dtype)
     return r.reshape((1,)) if r.ndim == 0 else r
-
-
-def _uniform(n):
-    return _core.uniform(0.0, 1.0, (n,), "float64", None, None).asnumpy()
-
-
-def _normal(n):
-    return _core.normal(0.0, 1.0, (n,), "float64", None, None).asnumpy()
-
-
-def _gamma_unit(alpha):
-    """Gamma(alpha, 1) samples for a flat float64 array of shapes ``alpha`` > 0
-    (Marsaglia and Tsang's squeeze method; alpha < 1 boosted by U**(1/alpha))."""
-    boost = alpha < 1
-    a = _onp.where(boost, alpha + 1, alpha)
-    d = a - 1.0 / 3
-    c = 1.0 / _onp.sqrt(9 * d)
-    out = _onp.empty_like(a)
-    todo = _onp.arange(a.size)
-    while todo.size:
-        z, u = _normal(todo.size), _uniform(todo.size)
-        v = (1 + c[todo] * z) ** 3
-        with _onp.errstate(invalid="ignore", divide="ignore"):
-            ok = (v > 0) & (_onp.log(u) < 0.5 * z * z + d[todo] - d[todo] * v + d[todo] * _onp.log(v))
-        out[todo[ok]] = d[todo[ok]] * v[ok]
-        todo = todo[~ok]
-    if boost.any():
-        out[boost] *= _uniform(int(boost.sum())) ** (1.0 / alpha[boost])
-    return out
-
-
-def _poisson(lam):
-    """Poisson(lam) samples for a flat float64 array ``lam`` >= 0: multiplying uniforms for
-    small means, the Lorentzian rejection method (Numerical Recipes' ``poidev``) for large."""
-    out = _onp.zeros_like(lam)
-    small = _onp.flatnonzero((lam > 0) & (lam < 12))
-    limit = _onp.exp(-lam[small])
-    prod = _onp.ones(small.size)
-    live = _onp.arange(small.size)
-    while live.size:
-        prod[live] *= _uniform(live.size)
-        going = prod[live] > limit[live]
-        out[small[live[going]]] += 1
-        live = live[going]
-    todo = _onp.flatnonzero(lam >= 12)
-    while todo.size:
-        m = lam[todo]
-        y = _onp.tan(_math.pi * _uniform(todo.size))
-        em = _onp.floor(_onp.sqrt(2 * m) * y + m)
-        keep = em >= 0
-        emk = _onp.where(keep, em, 0.0)
-        g = m * _onp.log(m) - _lgamma(m + 1).astype(_onp.float64)
-        t = 0.9 * (1 + y * y) * _onp.exp(emk * _onp.log(m) - _lgamma(emk + 1).astype(_onp.float64) - g)
-        ok = keep & (_uniform(todo.size) <= t)
-        out[todo[ok]] = em[ok]
-        todo = todo[~ok]
-    return out
 
 
 def _host(p, name):

@@ -9,8 +9,16 @@ True
 """
 
 from .. import _core
+from .random_params import prepare, to_out
+from .random_continuous import (  # noqa: F401 (re-exported)
+    beta, chisquare, exponential, gamma, gumbel, laplace, logistic, lognormal, pareto, power, rayleigh, weibull)
+from .random_discrete import binomial, poisson  # noqa: F401
+from .random_multivariate import multinomial, multivariate_normal  # noqa: F401
 
-__all__ = ["seed", "uniform", "normal", "randn", "rand", "randint", "shuffle", "choice", "permutation"]
+__all__ = ["seed", "uniform", "normal", "randn", "rand", "randint", "shuffle", "choice", "permutation",
+           "exponential", "lognormal", "logistic", "gumbel", "rayleigh", "weibull", "pareto", "power",
+           "laplace", "gamma", "beta", "chisquare", "poisson", "binomial", "multinomial",
+           "multivariate_normal"]
 
 
 def seed(seed=None, ctx="all"):
@@ -20,43 +28,7 @@ def seed(seed=None, ctx="all"):
     _core.seed(seed)
 
 
-def _to_out(r, out):
-    """``r`` written into ``out`` (which must have its shape), as MXNet's ``out=``."""
-    if out is None:
-        return r
-    if not isinstance(out, _core.ndarray):
-        raise TypeError(f"out must be an ndarray, got {type(out).__name__}")
-    if tuple(out.shape) != tuple(r.shape):
-        raise ValueError(f"out has shape {tuple(out.shape)}, the samples have shape {tuple(r.shape)}")
-    out[...] = r
-    return out
-
-
-def _shifted(name, a, b, size, dtype, ctx, device, draw):
-    """``a + b * draw(shape)`` for array parameters ``a``/``b``: the samples are a
-    differentiable function of the parameters (the reparameterization MXNet's samplers use),
-    of shape ``size`` or else the parameters' broadcast shape."""
-    import numpy as _onp
-
-    arrays = [v for v in (a, b) if isinstance(v, _core.ndarray)]
-    pshape = _onp.broadcast_shapes(*(tuple(v.shape) for v in arrays))
-    if size is None:
-        shape = pshape
-    else:
-        shape = (size,) if isinstance(size, int) else tuple(size)
-        try:
-            if _onp.broadcast_shapes(pshape, shape) != shape:
-                raise ValueError
-        except ValueError:
-            raise ValueError(f"{name}: parameters of shape {pshape} do not broadcast to size {shape}") from None
-    dt = _onp.dtype(dtype or "float32").name
-    if ctx is None and device is None:
-        ctx = arrays[0].ctx
-    a, b = (v.astype(dt, copy=False) if isinstance(v, _core.ndarray) else v for v in (a, b))
-    return a + b * draw(shape, dt, ctx, device)
-
-
-def uniform(low=0.0, high=1.0, size=None, dtype=None, ctx=None, device=None, out=None):
+def uniform(low=0.0, high=1.0, size=None, dtype=None, ctx=None, out=None, device=None):
     """Samples from ``[low, high)``; float32 unless ``dtype`` is given. ``low`` and ``high``
     may be arrays (the samples broadcast with them and are differentiable in them).
 
@@ -64,15 +36,15 @@ def uniform(low=0.0, high=1.0, size=None, dtype=None, ctx=None, device=None, out
     >>> np.random.uniform(np.zeros((2, 1)), np.ones(3)).shape
     (2, 3)
     """
-    if isinstance(low, _core.ndarray) or isinstance(high, _core.ndarray):
-        r = _shifted("uniform", low, high - low, size, dtype, ctx, device,
-                     lambda shape, dt, c, d: _core.uniform(0.0, 1.0, shape, dt, c, d))
-    else:
-        r = _core.uniform(float(low), float(high), size, dtype, ctx, device)
-    return _to_out(r, out)
+    d = prepare("uniform", [("low", low), ("high", high)], size, dtype, ctx, device, out)
+    lo, hi = d.values
+    if isinstance(lo, float) and isinstance(hi, float):
+        # numbers: the engine scales in float64 and keeps the interval half-open
+        return d.finish(_core.uniform(lo, hi, d.shape, d.dtype, d.ctx, d.device))
+    return d.finish(lo + (hi - lo) * d.standard_uniform())
 
 
-def normal(loc=0.0, scale=1.0, size=None, dtype=None, ctx=None, device=None, out=None):
+def normal(loc=0.0, scale=1.0, size=None, dtype=None, ctx=None, out=None, device=None):
     """Samples from N(loc, scale²); float32 unless ``dtype`` is given. ``loc`` and ``scale``
     may be arrays (the samples broadcast with them and are differentiable in them).
 
@@ -80,12 +52,12 @@ def normal(loc=0.0, scale=1.0, size=None, dtype=None, ctx=None, device=None, out
     >>> np.random.normal(np.zeros(3), 1.0, size=(2, 3)).shape
     (2, 3)
     """
-    if isinstance(loc, _core.ndarray) or isinstance(scale, _core.ndarray):
-        r = _shifted("normal", loc, scale, size, dtype, ctx, device,
-                     lambda shape, dt, c, d: _core.normal(0.0, 1.0, shape, dt, c, d))
-    else:
-        r = _core.normal(float(loc), float(scale), size, dtype, ctx, device)
-    return _to_out(r, out)
+    d = prepare("normal", [("loc", loc), ("scale", scale)], size, dtype, ctx, device, out)
+    d.check("scale", lambda v: v < 0, "scale < 0")
+    m, s = d.values
+    if isinstance(m, float) and isinstance(s, float):
+        return d.finish(_core.normal(m, s, d.shape, d.dtype, d.ctx, d.device))
+    return d.finish(m + s * d.standard_normal())
 
 
 def randn(*size, **kwargs):
@@ -98,9 +70,10 @@ def rand(*size, **kwargs):
     return _core.uniform(0.0, 1.0, size, kwargs.get("dtype"), kwargs.get("ctx"), kwargs.get("device"))
 
 
-def randint(low, high=None, size=None, dtype=None, ctx=None, device=None, out=None):
+def randint(low, high=None, size=None, dtype=None, ctx=None, out=None, device=None):
     """Integers from ``[low, high)`` (``[0, low)`` when ``high`` is None); int64 by default."""
-    return _core.randint(int(low), None if high is None else int(high), size, dtype, ctx, device)
+    r = _core.randint(int(low), None if high is None else int(high), size, dtype, ctx, device)
+    return to_out(r, out)
 
 
 def shuffle(x):
@@ -108,12 +81,20 @@ def shuffle(x):
     _core.shuffle(x)
 
 
-def choice(a, size=None, replace=True, p=None, ctx=None, device=None):
+def choice(a, size=None, replace=True, p=None, ctx=None, out=None, device=None):
     """Samples from ``range(a)`` (an int) or from the elements of a 1-D array, on ``ctx``
-    (else on ``a``'s device when ``a`` is an array, else on the current context)."""
-    out = _core.choice(a, size, replace, p)
+    (else on ``a``'s device when ``a`` is an array, else on the current context). ``p`` (a
+    list or array as long as ``a``) weights the elements; as NumPy, it must be non-negative and
+    sum to 1 (ValueError otherwise).
+
+    >>> from deepblocks import np
+    >>> np.random.choice(5, 3, p=[0.1, 0, 0.3, 0.6, 0]).shape
+    (3,)
+    """
+    r = _core.choice(a, size, replace, p)
     target = ctx or device or (a.ctx if isinstance(a, _core.ndarray) else None)
-    return out if target is None or out.ctx == target else out.as_in_ctx(target)
+    r = r if target is None or r.ctx == target else r.as_in_ctx(target)
+    return to_out(r, out)
 
 
 def permutation(x):
