@@ -244,8 +244,10 @@ fn int_like<T: Arith>(op: UnaryOp, x: &Tensor) -> Result<Tensor> {
     use UnaryOp::*;
     let zero = T::zero();
     match op {
-        Neg => map_new(x, move |v: T| T::sub(zero, v)),
-        Abs => map_new(x, move |v: T| if v < zero { T::sub(zero, v) } else { v }),
+        // v * -1 rather than 0 - v: -0.0 for +0.0, as NumPy (for integers both wrap alike).
+        Neg => map_new(x, move |v: T| T::mul(v, T::sub(zero, T::one()))),
+        // <= so that -0.0 becomes +0.0.
+        Abs => map_new(x, move |v: T| if v <= zero { T::sub(zero, v) } else { v }),
         Sign => map_new(x, move |v: T| {
             if v > zero {
                 T::one()

@@ -24,12 +24,16 @@ from ..op_table import BINARY as _BINARY_OPS
 from ..op_table import UNARY as _UNARY_OPS
 from . import linalg, random
 from .einsum import einsum, tensordot
+from .float_parts import divmod, float_power, frexp, heaviside, isneginf, isposinf, ldexp, modf, signbit, spacing
 from .grids import meshgrid
+from .index_tricks import diag_indices_from, resize, unravel_index
 from .matrices import diag, diagflat, diagonal, indices, kron, trace, tri
 from .memory import may_share_memory, shares_memory
+from .polynomial import polyval
 from .ranges import geomspace, logspace
 from .shaping import (append, atleast_1d, atleast_2d, atleast_3d, column_stack, delete, dsplit, dstack, hsplit,
                       insert, roll, rot90, row_stack, vsplit)
+from .windows import blackman, hamming, hanning
 
 __all__ = ["ndarray", "linalg", "random"]
 
@@ -47,6 +51,12 @@ e = _onp.e
 inf = _onp.inf
 nan = _onp.nan
 newaxis = None
+# NumPy 1.x's spellings of the special values, which MXNet 1.9.1's ``np`` still exports.
+NAN = NaN = nan
+NINF = -inf
+PINF = inf
+NZERO = -0.0
+PZERO = 0.0
 
 # ---- creation ---------------------------------------------------------------------------------
 
@@ -587,3 +597,36 @@ def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
 def array_equal(a1, a2):
     a1, a2 = asarray(a1), asarray(a2)
     return a1.shape == a2.shape and _builtins.bool((a1 == a2).all())
+
+
+# ---- NumPy 1.x aliases MXNet 1.9.1 keeps -------------------------------------------------------
+
+
+def product(a, axis=None, dtype=None, out=None, keepdims=False):
+    """``prod`` under its NumPy 1.x alias."""
+    return prod(a, axis=axis, dtype=dtype, out=out, keepdims=keepdims)
+
+
+def sometrue(a, axis=None, keepdims=False, out=None):
+    """``any`` under its NumPy 1.x alias."""
+    return any(a, axis=axis, out=out, keepdims=keepdims)
+
+
+def round_(x, decimals=0, out=None, **kwargs):
+    """``round`` under its NumPy 1.x alias."""
+    return round(x, decimals=decimals, out=out)
+
+
+def set_printoptions(precision=None, threshold=None, **kwarg):
+    """How arrays print: ``precision`` digits, summarised beyond ``threshold`` elements (the
+    host NumPy's print options, which deepblocks' ``repr`` goes through). MXNet 1.9.1 takes
+    only these two; another option is its NotImplementedError.
+
+    >>> from deepblocks import np
+    >>> np.set_printoptions(precision=2); np.array([1 / 3])
+    array([0.33])
+    >>> np.set_printoptions(precision=8)
+    """
+    if kwarg:
+        raise NotImplementedError(f"set_printoptions: only precision and threshold are supported, got {sorted(kwarg)}")
+    _onp.set_printoptions(precision=precision, threshold=threshold)

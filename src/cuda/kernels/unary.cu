@@ -11,11 +11,12 @@
 #include "common.cuh"
 
 // Functions that keep the dtype (ops::unary::int_like, used for floats too).
-struct Negative { template <class T> DB_DEVICE T operator()(T x) const { return db_sub(T(0), x); } };
+// x * -1 rather than 0 - x: -0.0 for +0.0, as NumPy (integers wrap alike either way).
+struct Negative { template <class T> DB_DEVICE T operator()(T x) const { return db_mul(x, db_sub(T(0), T(1))); } };
 struct Absolute {
     template <class T> DB_DEVICE T operator()(T x) const {
         if constexpr (db_is_bool<T> || db_same<T, u8>) return x;
-        else return x < T(0) ? db_sub(T(0), x) : x;
+        else return x <= T(0) ? db_sub(T(0), x) : x;  // <=: -0.0 becomes +0.0
     }
 };
 struct Sign {
