@@ -90,14 +90,9 @@ STILL_MISSING = {
         quantized_pooling quantized_rnn rand_zipfian requantize round_ste sign_ste uniform
         while_loop""",
     "mxnet.np": """
-        NAN NINF NZERO NaN PINF PZERO arctan2 arrayprint
-        average bincount blackman copysign deg2rad degrees
-        diag_indices_from diff divmod ediff1d fallback
-        fallback_linalg float_power frexp function_base genfromtxt hamming hanning heaviside
-        histogram hypot io isneginf isposinf lcm ldexp
-        modf multiarray nan_to_num percentile polyval product quantile rad2deg
-        radians resize round_ set_printoptions signbit sometrue
-        spacing stride_tricks unique unravel_index utils""",
+        arctan2 arrayprint average bincount copysign deg2rad degrees diff ediff1d fallback
+        fallback_linalg function_base histogram hypot io lcm multiarray nan_to_num percentile
+        quantile rad2deg radians stride_tricks unique utils""",
     "mxnet.npx": """
         check_call classproperty erf erfinv gamma gammaln image multibox_detection
         multibox_prior multibox_target roi_pooling utils with_metaclass""",

@@ -630,3 +630,10 @@ def set_printoptions(precision=None, threshold=None, **kwarg):
     if kwarg:
         raise NotImplementedError(f"set_printoptions: only precision and threshold are supported, got {sorted(kwarg)}")
     _onp.set_printoptions(precision=precision, threshold=threshold)
+
+
+def genfromtxt(*args, **kwargs):
+    """Reads a text table with NumPy's ``genfromtxt`` (same arguments) into a deepblocks array
+    on the current context (MXNet's default float32 for float data)."""
+    host = _onp.genfromtxt(*args, **kwargs)
+    return _core.array(host, "float32" if host.dtype == _onp.float64 else None, None, None, True)
