@@ -15,6 +15,7 @@ array([[0., 0.],
 """
 
 import builtins as _builtins
+from typing import TYPE_CHECKING as _TYPE_CHECKING
 
 import numpy as _onp
 
@@ -582,3 +583,11 @@ def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
 def array_equal(a1, a2):
     a1, a2 = asarray(a1), asarray(a2)
     return a1.shape == a2.shape and _builtins.bool((a1 == a2).all())
+
+
+if _TYPE_CHECKING:
+    # The ufuncs are made from the op table at import time, out of a type checker's sight:
+    # this tells it that other names exist (typed Any). Never defined at run time.
+    from typing import Any as _Any
+
+    def __getattr__(name: str) -> _Any: ...

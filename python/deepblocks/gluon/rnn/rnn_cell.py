@@ -552,7 +552,7 @@ class _Stack:
         return len(self._children)
 
 
-class SequentialRNNCell(_Stack, RecurrentCell):
+class SequentialRNNCell(_Stack, RecurrentCell):  # type: ignore[misc]  # _Stack's begin_state wins
     """Stacks cells: each step runs them in order, the states of all concatenated.
 
     >>> from deepblocks import np, npx
@@ -572,7 +572,7 @@ class SequentialRNNCell(_Stack, RecurrentCell):
         super().__init__(prefix=prefix, params=params)
 
 
-class HybridSequentialRNNCell(_Stack, HybridRecurrentCell):
+class HybridSequentialRNNCell(_Stack, HybridRecurrentCell):  # type: ignore[misc]  # as above
     """``SequentialRNNCell`` for hybrid cells."""
 
     def __init__(self, prefix=None, params=None):
