@@ -94,6 +94,10 @@ class Parameter:
     ``shape`` may contain unknown dimensions (0 or -1), filled in at the first forward pass.
     ``grad_req`` is 'write' (each backward overwrites the gradient), 'add' (accumulates) or
     'null' (no gradient).
+
+    ``copy.deepcopy`` and ``pickle`` give a Parameter with its own copy of the data and of the
+    gradient buffer (a deferred initialization stays deferred); ``copy.copy`` shares the data,
+    as in MXNet.
     """
 
     def __init__(self, name="weight", grad_req="write", shape=None, dtype=_onp.float32, lr_mult=1.0,

@@ -105,6 +105,10 @@ class Trainer:
     here, not at the first step: a string is a TypeError, NaN or infinity a ValueError, and so
     is a negative learning rate (MXNet 1.9.1 accepts one and ascends the loss).
 
+    ``copy.deepcopy`` and ``pickle`` carry the optimizer and its state. Copy a Trainer together
+    with its network, ``copy.deepcopy((net, trainer))``, so that the copied Trainer updates the
+    copied network (a Trainer copied alone brings copies of its Parameters with it).
+
     >>> from deepblocks import gluon
     >>> gluon.Trainer([gluon.Parameter('w', shape=(1,))], 'sgd', {'learning_rate': '0.1'})
     Traceback (most recent call last):
