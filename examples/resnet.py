@@ -22,7 +22,7 @@ class Residual(nn.Block):
         self.conv1 = nn.Conv2D(num_channels, kernel_size=3, padding=1, strides=strides)
         self.conv2 = nn.Conv2D(num_channels, kernel_size=3, padding=1)
         if use_1x1conv:
-            self.conv3 = nn.Conv2D(num_channels, kernel_size=1, strides=strides)
+            self.conv3: nn.Conv2D | None = nn.Conv2D(num_channels, kernel_size=1, strides=strides)
         else:
             self.conv3 = None
         self.bn1 = nn.BatchNorm()

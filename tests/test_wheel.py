@@ -100,9 +100,10 @@ def test_wheel_contents(wheel):
         entry_points = z.read(next(n for n in names if n.endswith(".dist-info/entry_points.txt"))).decode()
         metadata = z.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
     assert tags and all("-abi3-" in t for t in tags), tags
-    extensions = [n for n in names if n.startswith("deepblocks/_core")]
+    extensions = [n for n in names if n.startswith("deepblocks/_core") and not n.endswith(".pyi")]
     assert extensions == ["deepblocks/_core.abi3.so"] or extensions == ["deepblocks/_core.pyd"], extensions
-    for path in ("deepblocks/gluon/data/vision/digits.csv.gz",
+    for path in ("deepblocks/py.typed", "deepblocks/_core.pyi",  # typing: PEP 561 marker, extension stubs
+                 "deepblocks/gluon/data/vision/digits.csv.gz",
                  "deepblocks/gluon/data/vision/DIGITS_LICENSE.txt",
                  "deepblocks/gluon/data/text/timemachine.txt", "deepblocks/gluon/data/text/README.txt",
                  "deepblocks/cli/__init__.py", "deepblocks/cli/demo.py", "deepblocks/__main__.py"):

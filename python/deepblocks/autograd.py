@@ -48,6 +48,12 @@ class _RecordingStateScope:
             self._prev_train = _core.set_training(self._enter_train)
         return self
 
+    def __reduce__(self):
+        # The flags it sets live in the thread that enters it: a copy sent elsewhere (another
+        # process) would switch nothing there. Refused rather than silently meaningless.
+        raise TypeError("an autograd scope (autograd.record(), pause(), train_mode(), predict_mode()) cannot be "
+                        "pickled or copied: open a new one where it is needed")
+
     def __exit__(self, *exc):
         if self._enter_record is not None:
             _core.set_recording(self._prev_record)

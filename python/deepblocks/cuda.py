@@ -68,7 +68,7 @@ def _nvrtc_candidates():
             yield os.path.join(home, "lib64")
 
 
-_loaded = []
+_loaded: list = []
 
 
 def _pip_lib_dirs(package):

@@ -33,7 +33,7 @@ __all__ = [
     "Xavier", "MSRAPrelu", "Orthogonal", "Bilinear", "LSTMBias", "Mixed", "Load", "alias",
 ]
 
-_REGISTRY = {}
+_REGISTRY: dict[str, type] = {}
 
 
 def register(klass):

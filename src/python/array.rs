@@ -343,6 +343,7 @@ impl PyArray {
         numpy(slf.py())?.getattr("array")?.call1((slf,))
     }
 
+    /// The elements as nested Python lists of Python scalars (a copy).
     fn tolist<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
         Self::asnumpy(slf)?.call_method0("tolist")
     }
@@ -463,31 +464,37 @@ impl PyArray {
 
     // ---- attributes -----------------------------------------------------------------
 
+    /// The dimensions, a tuple of ints (``()`` for a 0-d array).
     #[getter]
     fn shape<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
         PyTuple::new(py, self.t.shape())
     }
 
+    /// The element type, a NumPy dtype (``float32`` unless asked otherwise, as in MXNet).
     #[getter]
     fn dtype<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         numpy_dtype(py, self.t.dtype())
     }
 
+    /// The number of elements (the product of ``shape``).
     #[getter]
     fn size(&self) -> usize {
         self.t.numel()
     }
 
+    /// The number of dimensions (``len(shape)``).
     #[getter]
     fn ndim(&self) -> usize {
         self.t.ndim()
     }
 
+    /// The size of one element in bytes.
     #[getter]
     fn itemsize(&self) -> usize {
         self.t.dtype().size()
     }
 
+    /// The size of the elements in bytes (``size * itemsize``).
     #[getter]
     fn nbytes(&self) -> usize {
         self.t.numel() * self.t.dtype().size()
@@ -507,21 +514,30 @@ impl PyArray {
         self.t.storage().version()
     }
 
+    /// The device holding the data, a ``Context`` (``cpu(0)``, ``gpu(1)``).
     #[getter]
     fn ctx(&self) -> Context {
         Context { device: self.t.device() }
     }
 
+    /// The device holding the data (the same as ``ctx``).
     #[getter]
     fn context(&self) -> Context {
         self.ctx()
     }
 
+    /// The device holding the data (the same as ``ctx``; the Array API's name).
     #[getter]
     fn device(&self) -> Context {
         self.ctx()
     }
 
+    /// The array with its axes reversed (a view), as ``transpose()``.
+    ///
+    /// >>> from deepblocks import np
+    /// >>> np.array([[1.0, 5.0], [3.0, 2.0]]).T
+    /// array([[1., 3.],
+    ///        [5., 2.]])
     #[getter(T)]
     fn transposed(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
         let t = slf.get().t.transpose(None)?;
@@ -635,6 +651,8 @@ impl PyArray {
         wrap(slf.py(), Some(slf.as_any()), t)
     }
 
+    /// The array with its axes permuted (a view): reversed without arguments, else in the
+    /// order ``axes`` gives, as ``x.transpose(1, 0)`` or ``x.transpose((1, 0))``.
     #[pyo3(signature = (*axes))]
     fn transpose(slf: &Bound<'_, Self>, axes: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
         let ax = if axes.is_empty() || (axes.len() == 1 && axes.get_item(0)?.is_none()) {
@@ -646,11 +664,13 @@ impl PyArray {
         wrap(slf.py(), Some(slf.as_any()), t)
     }
 
+    /// The array with axes ``axis1`` and ``axis2`` interchanged (a view).
     fn swapaxes(slf: &Bound<'_, Self>, axis1: isize, axis2: isize) -> PyResult<Py<PyAny>> {
         let t = slf.get().t.swapaxes(axis1, axis2)?;
         wrap(slf.py(), Some(slf.as_any()), t)
     }
 
+    /// A one-dimensional copy of the elements in row-major order (only ``order='C'``).
     #[pyo3(signature = (order = "C"))]
     fn flatten(slf: &Bound<'_, Self>, order: &str) -> PyResult<Py<PyAny>> {
         c_order_only("flatten", order)?;
@@ -658,6 +678,7 @@ impl PyArray {
         wrap(slf.py(), Some(slf.as_any()), t)
     }
 
+    /// The elements in one dimension, row-major (only ``order='C'``), as ``np.ravel``.
     #[pyo3(signature = (order = "C"))]
     fn ravel(slf: &Bound<'_, Self>, order: &str) -> PyResult<Py<PyAny>> {
         c_order_only("ravel", order)?;
@@ -665,6 +686,12 @@ impl PyArray {
         wrap(slf.py(), Some(slf.as_any()), t)
     }
 
+    /// The array without its length-1 axes (those in ``axis`` when given: another length is
+    /// a ValueError).
+    ///
+    /// >>> from deepblocks import np
+    /// >>> np.array([[1.0, 2.0]]).squeeze()
+    /// array([1., 2.])
     #[pyo3(signature = (axis = None))]
     fn squeeze(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
         let ax = axes_arg(axis)?;
@@ -672,18 +699,26 @@ impl PyArray {
         wrap(slf.py(), Some(slf.as_any()), t)
     }
 
+    /// The array with a new length-1 axis inserted at ``axis`` (an int or a tuple of ints).
     fn expand_dims(slf: &Bound<'_, Self>, axis: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         let ax = axes_arg(Some(axis))?.unwrap_or_default();
         let t = slf.get().t.expand_dims(&ax)?;
         wrap(slf.py(), Some(slf.as_any()), t)
     }
 
+    /// The array broadcast to ``shape`` (NumPy's broadcasting rules), as ``np.broadcast_to``.
     fn broadcast_to(slf: &Bound<'_, Self>, shape: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         let s = dims_arg(shape)?;
         let t = slf.get().t.broadcast_to(&s)?;
         wrap(slf.py(), Some(slf.as_any()), t)
     }
 
+    /// Each element repeated ``repeats`` times, along ``axis`` (of the flattened array when
+    /// ``axis`` is None), as ``np.repeat``.
+    ///
+    /// >>> from deepblocks import np
+    /// >>> np.array([1.0, 2.0]).repeat(2)
+    /// array([1., 1., 2., 2.])
     #[pyo3(signature = (repeats, axis = None))]
     fn repeat(slf: &Bound<'_, Self>, repeats: &Bound<'_, PyAny>, axis: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
         let r = index_int(repeats)?;
@@ -746,13 +781,21 @@ impl PyArray {
         Self::__copy__(slf)
     }
 
-    /// Pickling: the class, a NumPy copy of the data and the device, rebuilt by
-    /// `_core._rebuild_array` (an array saved from a GPU comes back on that GPU).
+    /// Pickling: the array as plain values, the class, the raw little-endian bytes of the
+    /// elements, the dtype name, the shape and the device (`"cpu"`/`"gpu"`, id), rebuilt by
+    /// `_core._rebuild_array`. Nothing else is referenced, so unpickling an array runs no
+    /// code but that constructor (which checks every value) and, for a Python subclass of
+    /// `ndarray`, that subclass's constructor. An array saved from a GPU comes back on that
+    /// GPU. Only the value is kept: gradient buffers and the autograd graph are not (as in
+    /// MXNet).
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
         let py = slf.py();
         let rebuild = py.import("deepblocks._core")?.getattr("_rebuild_array")?;
-        let d = slf.get().t.device();
-        let args = (slf.get_type(), Self::asnumpy(slf)?, d.device_type(), d.id());
+        let t = &slf.get().t;
+        let d = t.device();
+        let little = numpy_dtype(py, t.dtype())?.call_method1("newbyteorder", ("<",))?;
+        let bytes = Self::asnumpy(slf)?.call_method1("astype", (little,))?.call_method0("tobytes")?;
+        let args = (slf.get_type(), bytes, t.dtype().name(), PyTuple::new(py, t.shape())?, d.device_type(), d.id());
         PyTuple::new(py, [rebuild, args.into_pyobject(py)?.into_any()])
     }
 
@@ -831,10 +874,13 @@ impl PyArray {
         wrap(slf.py(), Some(slf.as_any()), r)
     }
 
+    /// This array on ``ctx``: itself when already there, else a copy (as ``as_in_ctx``).
     fn as_in_context(slf: &Bound<'_, Self>, ctx: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         Self::as_in_ctx(slf, ctx)
     }
 
+    /// This array on ``device``: itself when already there, else a copy (the Array API's
+    /// name for ``as_in_ctx``).
     fn to_device(slf: &Bound<'_, Self>, device: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         Self::as_in_ctx(slf, device)
     }
@@ -862,57 +908,91 @@ impl PyArray {
 
     // ---- reductions -----------------------------------------------------------------
 
+    /// The sum of the elements over ``axis`` (an int, a tuple of ints, or None for all), in
+    /// ``dtype`` when given; ``keepdims=True`` keeps the reduced axes with length 1. ``out`` is
+    /// not supported.
+    ///
+    /// >>> from deepblocks import np
+    /// >>> np.array([[1.0, 5.0], [3.0, 2.0]]).sum(axis=0)
+    /// array([4., 7.])
     #[pyo3(signature = (axis = None, dtype = None, out = None, keepdims = Flag(false)))]
     fn sum(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, dtype: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, keepdims: Flag) -> PyResult<Py<PyAny>> {
         no_out(out)?;
         Self::reduction(slf, ReduceOp::Sum, axis, dtype, keepdims.0)
     }
 
+    /// The product of the elements over ``axis`` (None: all), in ``dtype`` when given;
+    /// ``keepdims`` keeps the reduced axes with length 1.
     #[pyo3(signature = (axis = None, dtype = None, out = None, keepdims = Flag(false)))]
     fn prod(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, dtype: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, keepdims: Flag) -> PyResult<Py<PyAny>> {
         no_out(out)?;
         Self::reduction(slf, ReduceOp::Prod, axis, dtype, keepdims.0)
     }
 
+    /// The largest element over ``axis`` (None: all); ``keepdims`` keeps the reduced axes.
+    /// An empty reduction is a ValueError, as in NumPy.
+    ///
+    /// >>> from deepblocks import np
+    /// >>> np.array([[1.0, 5.0], [3.0, 2.0]]).max(axis=0)
+    /// array([3., 5.])
     #[pyo3(signature = (axis = None, out = None, keepdims = Flag(false)))]
     fn max(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, keepdims: Flag) -> PyResult<Py<PyAny>> {
         no_out(out)?;
         Self::reduction(slf, ReduceOp::Max, axis, None, keepdims.0)
     }
 
+    /// The smallest element over ``axis`` (None: all); ``keepdims`` keeps the reduced axes.
     #[pyo3(signature = (axis = None, out = None, keepdims = Flag(false)))]
     fn min(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, keepdims: Flag) -> PyResult<Py<PyAny>> {
         no_out(out)?;
         Self::reduction(slf, ReduceOp::Min, axis, None, keepdims.0)
     }
 
+    /// Whether every element over ``axis`` (None: all) is true, a bool array.
     #[pyo3(signature = (axis = None, out = None, keepdims = Flag(false)))]
     fn all(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, keepdims: Flag) -> PyResult<Py<PyAny>> {
         no_out(out)?;
         Self::reduction(slf, ReduceOp::All, axis, None, keepdims.0)
     }
 
+    /// Whether any element over ``axis`` (None: all) is true, a bool array.
     #[pyo3(signature = (axis = None, out = None, keepdims = Flag(false)))]
     fn any(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, keepdims: Flag) -> PyResult<Py<PyAny>> {
         no_out(out)?;
         Self::reduction(slf, ReduceOp::Any, axis, None, keepdims.0)
     }
 
+    /// The arithmetic mean over ``axis`` (None: all), computed in floating point and
+    /// converted to ``dtype`` when given; ``keepdims`` keeps the reduced axes.
+    ///
+    /// >>> from deepblocks import np
+    /// >>> np.array([[1.0, 5.0], [3.0, 2.0]]).mean(axis=1)
+    /// array([3. , 2.5])
     #[pyo3(signature = (axis = None, dtype = None, out = None, keepdims = Flag(false)))]
     fn mean(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, dtype: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, keepdims: Flag) -> PyResult<Py<PyAny>> {
         Self::statistic(slf, axis, dtype, out, |t, axes| t.mean(axes, keepdims.0))
     }
 
+    /// The variance over ``axis`` (None: all), with ``ddof`` delta degrees of freedom (the
+    /// divisor is ``n - ddof``); ``dtype`` and ``keepdims`` as in ``mean``.
     #[pyo3(signature = (axis = None, dtype = None, out = None, ddof = 0, keepdims = Flag(false)))]
     fn var(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, dtype: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, ddof: usize, keepdims: Flag) -> PyResult<Py<PyAny>> {
         Self::statistic(slf, axis, dtype, out, |t, axes| t.var(axes, ddof, keepdims.0))
     }
 
+    /// The standard deviation over ``axis`` (None: all): the square root of ``var`` with the
+    /// same ``ddof``, ``dtype`` and ``keepdims``.
     #[pyo3(signature = (axis = None, dtype = None, out = None, ddof = 0, keepdims = Flag(false)))]
     fn std(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, dtype: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, ddof: usize, keepdims: Flag) -> PyResult<Py<PyAny>> {
         Self::statistic(slf, axis, dtype, out, |t, axes| t.std(axes, ddof, keepdims.0))
     }
 
+    /// The index of the largest element along ``axis`` (of the flattened array for None), as
+    /// int64; the first one when several are equal.
+    ///
+    /// >>> from deepblocks import np
+    /// >>> np.array([[1.0, 5.0], [3.0, 2.0]]).argmax(axis=1)
+    /// array([1, 0], dtype=int64)
     #[pyo3(signature = (axis = None, out = None, keepdims = Flag(false)))]
     fn argmax(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, keepdims: Flag) -> PyResult<Py<PyAny>> {
         no_out(out)?;
@@ -922,6 +1002,8 @@ impl PyArray {
         wrap(slf.py(), Some(slf.as_any()), r)
     }
 
+    /// The index of the smallest element along ``axis`` (of the flattened array for None), as
+    /// int64; the first one when several are equal.
     #[pyo3(signature = (axis = None, out = None, keepdims = Flag(false)))]
     fn argmin(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>, keepdims: Flag) -> PyResult<Py<PyAny>> {
         no_out(out)?;
@@ -931,6 +1013,12 @@ impl PyArray {
         wrap(slf.py(), Some(slf.as_any()), r)
     }
 
+    /// The running sum along ``axis`` (of the flattened array for None), in ``dtype`` when
+    /// given.
+    ///
+    /// >>> from deepblocks import np
+    /// >>> np.array([[1.0, 5.0], [3.0, 2.0]]).cumsum()
+    /// array([ 1.,  6.,  9., 11.])
     #[pyo3(signature = (axis = None, dtype = None, out = None))]
     fn cumsum(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, dtype: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
         no_out(out)?;
@@ -950,6 +1038,12 @@ impl PyArray {
 
     // ---- elementwise methods NumPy arrays have ----------------------------------------
 
+    /// The elements limited to ``[min, max]`` (either bound may be None, not both; a bound
+    /// may be an array that broadcasts), as ``np.clip``.
+    ///
+    /// >>> from deepblocks import np
+    /// >>> np.array([1.0, 5.0, 3.0]).clip(2, 4)
+    /// array([2., 4., 3.])
     #[pyo3(signature = (min = None, max = None))]
     fn clip(slf: &Bound<'_, Self>, min: Option<&Bound<'_, PyAny>>, max: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
         let t = &slf.get().t;
@@ -997,6 +1091,11 @@ impl PyArray {
         wrap(slf.py(), Some(slf.as_any()), r)
     }
 
+    /// The elements rounded to ``decimals`` decimal places, halves to even, as ``np.round``.
+    ///
+    /// >>> from deepblocks import np
+    /// >>> np.array([0.5, 1.5, 2.5]).round()
+    /// array([0., 2., 2.])
     #[pyo3(signature = (decimals = 0))]
     fn round(slf: &Bound<'_, Self>, decimals: i32) -> PyResult<Py<PyAny>> {
         let t = &slf.get().t;
@@ -1004,6 +1103,7 @@ impl PyArray {
         wrap(slf.py(), Some(slf.as_any()), r)
     }
 
+    /// The dot product with ``b``, as ``np.dot(self, b)`` (a matrix product for 2-d arrays).
     fn dot(slf: &Bound<'_, Self>, b: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         let t = &slf.get().t;
         let o = to_tensor(b, None, Some(t.device()))?;
@@ -1011,6 +1111,11 @@ impl PyArray {
         wrap(slf.py(), Some(slf.as_any()), r)
     }
 
+    /// The indices of the non-zero elements, one int64 array per dimension, as ``np.nonzero``.
+    ///
+    /// >>> from deepblocks import np
+    /// >>> np.array([1, 0, 2]).nonzero()
+    /// (array([0, 2], dtype=int64),)
     fn nonzero<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
         let py = slf.py();
         let parts = slf.get().t.nonzero()?;
@@ -1075,13 +1180,42 @@ fn c_order_only(what: &str, order: &str) -> PyResult<()> {
     Ok(())
 }
 
-/// `pickle`'s constructor of an array: `cls` holding `data` (a NumPy array) on the device
-/// `kind`/`id` ("cpu"/"gpu").
+/// `pickle`'s constructor of an array (see `ndarray.__reduce__`): `cls` (`ndarray` or a
+/// subclass of it) holding `data` (the elements' bytes, row-major, little-endian) of dtype
+/// `dtype` (a name) and shape `shape`, on the device `kind`/`id` ("cpu"/"gpu"). Every
+/// argument is checked; a mismatch is a TypeError or ValueError.
 #[pyfunction]
 #[pyo3(name = "_rebuild_array")]
-pub fn rebuild_array(py: Python<'_>, cls: &Bound<'_, pyo3::types::PyType>, data: &Bound<'_, PyAny>, kind: &str, id: usize) -> PyResult<Py<PyAny>> {
-    let device = super::context::Context::parse(&format!("{kind}({id})"))?.device;
-    let t = to_tensor(data, None, Some(device))?;
+pub fn rebuild_array(
+    py: Python<'_>,
+    cls: &Bound<'_, pyo3::types::PyType>,
+    data: &Bound<'_, pyo3::types::PyBytes>,
+    dtype: &str,
+    shape: Vec<usize>,
+    kind: &str,
+    id: usize,
+) -> PyResult<Py<PyAny>> {
+    if !cls.is_subclass(&py.get_type::<PyArray>())? {
+        return Err(PyTypeError::new_err(format!("_rebuild_array: {} is not an array class", cls.name()?)));
+    }
+    let dt = DType::parse(dtype)?;
+    let numel = shape.iter().try_fold(1usize, |n, &d| n.checked_mul(d));
+    let bytes = data.as_bytes();
+    if numel.and_then(|n| n.checked_mul(dt.size())) != Some(bytes.len()) {
+        return Err(PyValueError::new_err(format!(
+            "_rebuild_array: {} bytes do not hold a {dtype} array of shape {}",
+            bytes.len(),
+            fmt_shape(&shape)
+        )));
+    }
+    let device = match kind {
+        "cpu" | "gpu" => super::context::Context::parse(&format!("{kind}({id})"))?.device,
+        _ => return Err(PyValueError::new_err(format!("_rebuild_array: unknown device type '{kind}'"))),
+    };
+    let np = numpy(py)?;
+    let host = np.getattr("frombuffer")?.call1((data, numpy_dtype(py, dt)?.call_method1("newbyteorder", ("<",))?))?;
+    let host = host.call_method1("reshape", (PyTuple::new(py, &shape)?,))?;
+    let t = to_tensor(&host, Some(dt), Some(device))?;
     if cls.is(&py.get_type::<PyArray>()) {
         return wrap(py, None, t);
     }

@@ -109,6 +109,24 @@ impl Context {
 
     /// Waits for pending work on this device (the CPU engine is synchronous).
     fn empty_cache(&self) {}
+
+    /// Pickling: the device type and id (a Context is a value; it is rebuilt by calling
+    /// ``Context(device_type, device_id)``).
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, pyo3::types::PyTuple>> {
+        let py = slf.py();
+        let d = slf.get().device;
+        let args = (d.device_type(), d.id()).into_pyobject(py)?.into_any();
+        pyo3::types::PyTuple::new(py, [slf.get_type().into_any(), args])
+    }
+
+    /// A Context is immutable: copies are the object itself.
+    fn __copy__(slf: Bound<'_, Self>) -> Bound<'_, Self> {
+        slf
+    }
+
+    fn __deepcopy__<'py>(slf: Bound<'py, Self>, _memo: &Bound<'py, PyAny>) -> Bound<'py, Self> {
+        slf
+    }
 }
 
 /// The default device as a Context.

@@ -351,21 +351,33 @@ impl PyArray {
         Self::legacy_reduce(slf, Some(ReduceOp::Sum), axis, keepdims.0, exclude.0)
     }
 
+    /// Product over ``axis`` (every axis by default: shape ``(1,)``); ``keepdims`` keeps the
+    /// reduced axes; ``exclude=True`` multiplies over the axes *not* listed.
     #[pyo3(signature = (axis = None, keepdims = Flag(false), exclude = Flag(false)))]
     fn _legacy_prod(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, keepdims: Flag, exclude: Flag) -> PyResult<Py<PyAny>> {
         Self::legacy_reduce(slf, Some(ReduceOp::Prod), axis, keepdims.0, exclude.0)
     }
 
+    /// Mean over ``axis`` (every axis by default: shape ``(1,)``); ``keepdims`` keeps the
+    /// reduced axes; ``exclude=True`` averages over the axes *not* listed.
+    ///
+    /// >>> from deepblocks import nd
+    /// >>> nd.array([[1, 5], [3, 2]]).mean(axis=0).asnumpy()
+    /// array([2. , 3.5], dtype=float32)
     #[pyo3(signature = (axis = None, keepdims = Flag(false), exclude = Flag(false)))]
     fn _legacy_mean(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, keepdims: Flag, exclude: Flag) -> PyResult<Py<PyAny>> {
         Self::legacy_reduce(slf, None, axis, keepdims.0, exclude.0)
     }
 
+    /// Maximum over ``axis`` (every axis by default: shape ``(1,)``); ``keepdims`` keeps the
+    /// reduced axes; ``exclude=True`` reduces over the axes *not* listed.
     #[pyo3(signature = (axis = None, keepdims = Flag(false), exclude = Flag(false)))]
     fn _legacy_max(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, keepdims: Flag, exclude: Flag) -> PyResult<Py<PyAny>> {
         Self::legacy_reduce(slf, Some(ReduceOp::Max), axis, keepdims.0, exclude.0)
     }
 
+    /// Minimum over ``axis`` (every axis by default: shape ``(1,)``); ``keepdims`` keeps the
+    /// reduced axes; ``exclude=True`` reduces over the axes *not* listed.
     #[pyo3(signature = (axis = None, keepdims = Flag(false), exclude = Flag(false)))]
     fn _legacy_min(slf: &Bound<'_, Self>, axis: Option<&Bound<'_, PyAny>>, keepdims: Flag, exclude: Flag) -> PyResult<Py<PyAny>> {
         Self::legacy_reduce(slf, Some(ReduceOp::Min), axis, keepdims.0, exclude.0)

@@ -36,7 +36,7 @@ from .parameter import (DeferredInitializationError, Parameter, ParameterDict, P
 __all__ = ["Block", "HybridBlock", "SymbolBlock", "HookHandle"]
 
 # Display-name counters: global per class-name hint outside any name_scope (MXNet's NameManager).
-_global_counter = {}
+_global_counter: dict[str, int] = {}
 _scope = threading.local()
 
 
@@ -162,6 +162,14 @@ class Block:
     ...
     deepblocks.ndarray.ops.OperatorError: Sequential.0 (Dense): linear: input shape (2, 5) does not fit weight shape (4, 3) (expected (batch, 3))
     """
+
+    # Set through __dict__ in __init__ (bypassing __setattr__'s registration); declared here
+    # for type checkers.
+    _children: "OrderedDict[str, Block]"
+    _reg_params: "OrderedDict[str, Parameter]"
+    _reg_containers: "OrderedDict[str, ParameterDict | ParameterList]"
+    _forward_hooks: OrderedDict
+    _forward_pre_hooks: OrderedDict
 
     def __init__(self, prefix=None, params=None):
         d = self.__dict__
@@ -653,6 +661,14 @@ class HybridBlock(Block):
     """A Block that can also be written in MXNet 1.x's ``hybrid_forward(self, F, x, **params)``
     style: ``F`` is the operator namespace and the Block's own parameters arrive as keyword
     arguments. ``hybridize()`` is accepted and changes nothing in the results.
+
+    Parameters
+    ----------
+    prefix
+        Display-name prefix of the parameters (default: the class name and a counter, e.g.
+        ``hybridblock0_``).
+    params
+        A ``ParameterDict`` whose Parameters this Block shares (``params=other.params``).
     """
 
     def __init__(self, prefix=None, params=None):

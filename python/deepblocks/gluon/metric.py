@@ -196,7 +196,7 @@ def _pairs(name, value):
 
 # ---- registry ------------------------------------------------------------------------------
 
-_REGISTRY = {}
+_REGISTRY: dict[str, type] = {}
 
 
 def register(klass, name=None):

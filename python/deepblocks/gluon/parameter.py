@@ -94,6 +94,10 @@ class Parameter:
     ``shape`` may contain unknown dimensions (0 or -1), filled in at the first forward pass.
     ``grad_req`` is 'write' (each backward overwrites the gradient), 'add' (accumulates) or
     'null' (no gradient).
+
+    ``copy.deepcopy`` and ``pickle`` give a Parameter with its own copy of the data and of the
+    gradient buffer (a deferred initialization stays deferred); ``copy.copy`` shares the data,
+    as in MXNet.
     """
 
     def __init__(self, name="weight", grad_req="write", shape=None, dtype=_onp.float32, lr_mult=1.0,
@@ -399,6 +403,58 @@ class Parameter:
             total = total + a.copyto(cpu())
         return (total / len(arrs)).astype(arrs[0].dtype)
 
+    # ---- copying and pickling --------------------------------------------------------------
+    # ``copy.deepcopy`` and ``pickle`` go through __getstate__/__setstate__: the arrays are
+    # copied (deepcopy) or rebuilt from their numbers (pickle) and then made gradient leaves
+    # again, with the gradient values and the "not refreshed since zero_grad" marks carried
+    # over. ``copy.copy`` shares the arrays, as MXNet's does.
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["_single"] = None
+        data = state.pop("_data")
+        zeroed = state.pop("_zeroed")
+        if data is None:
+            state["_arrays"] = None
+        else:
+            arrays = []
+            for ctx, arr in data.items():
+                grad = arr.grad if self._grad_req != "null" else None
+                version = grad._version if grad is not None else 0
+                # A never-written gradient stays unwritten in the copy (a Trainer treats it
+                # as stale), so its zeros are not carried.
+                arrays.append((ctx, arr, grad if version else None, zeroed.get(id(arr)) == version))
+            state["_arrays"] = arrays
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        arrays = state.pop("_arrays", None)
+        self.__dict__.update(state)
+        self._zeroed = {}
+        self._data = None
+        if arrays is not None:
+            self._data = OrderedDict()
+            for ctx, arr, grad, zeroed in arrays:
+                if self._grad_req != "null":
+                    arr.attach_grad(self._grad_req)
+                    if grad is not None:
+                        with autograd.pause():
+                            arr.grad[...] = grad
+                    if zeroed:
+                        self._zeroed[id(arr)] = arr.grad._version
+                self._data[ctx] = arr
+        self._sync_single()
+        if self._deferred_init:
+            _pending[0] += 1
+
+    def __copy__(self):
+        new = self.__class__.__new__(self.__class__)
+        new.__dict__.update(self.__dict__)
+        if new._deferred_init:
+            _pending[0] += 1
+        return new
+
     def _check_and_get_all(self):
         if self._data is None:
             self._check_and_get(None)
@@ -440,7 +496,7 @@ class Constant(Parameter):
     def __repr__(self):
         return f"Constant {self.name} (shape={self.shape}, dtype={self.dtype})"
 
-    @Parameter.grad_req.setter
+    @Parameter.grad_req.setter  # type: ignore[attr-defined]  # a property redefined in a subclass
     def grad_req(self, req):
         if req != "null":
             warnings.warn(f'Constant parameter "{self.name}" does not support grad_req other than "null", '

@@ -105,6 +105,10 @@ class Trainer:
     here, not at the first step: a string is a TypeError, NaN or infinity a ValueError, and so
     is a negative learning rate (MXNet 1.9.1 accepts one and ascends the loss).
 
+    ``copy.deepcopy`` and ``pickle`` carry the optimizer and its state. Copy a Trainer together
+    with its network, ``copy.deepcopy((net, trainer))``, so that the copied Trainer updates the
+    copied network (a Trainer copied alone brings copies of its Parameters with it).
+
     >>> from deepblocks import gluon
     >>> gluon.Trainer([gluon.Parameter('w', shape=(1,))], 'sgd', {'learning_rate': '0.1'})
     Traceback (most recent call last):
@@ -135,6 +139,36 @@ class Trainer:
         self._states = {}        # (index, device position) -> optimizer state
         self._seen = {}          # (index, device position) -> gradient version after the last step
         self._kvstore = kvstore
+
+    # ---- copying and pickling --------------------------------------------------------------
+    # The optimizer, its states and the parameters travel as they are (deepcopy copies them,
+    # pickle rebuilds them). Gradient versions are per storage, so the record of which
+    # gradients were already used by a step is carried as the set of (parameter, device)
+    # slots that are stale now, re-read from the new parameters' gradients on arrival.
+    # Copy a Trainer together with its network (``copy.deepcopy((net, trainer))``) so that
+    # the copy updates the copied network's parameters.
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        seen = state.pop("_seen")
+        stale = []
+        for (i, j), version in seen.items():
+            arrays = self._params[i]._data
+            if arrays is not None and j < len(arrays):
+                grad = list(arrays.values())[j].grad
+                if grad is not None and grad._version == version:
+                    stale.append((i, j))
+        state["_stale"] = stale
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        stale = state.pop("_stale", ())
+        self.__dict__.update(state)
+        self._seen = {}
+        for i, j in stale:
+            grad = list(self._params[i]._data.values())[j].grad
+            self._seen[(i, j)] = grad._version
 
     # ---- optimizer ---------------------------------------------------------------------
 

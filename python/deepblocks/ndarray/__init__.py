@@ -71,3 +71,13 @@ __all__ += list(_optimizer_ops_all)
 # ``F.npx`` (MXNet 1.9 passes this module as ``F``).
 from .. import numpy as np  # noqa: E402
 from .. import numpy_extension as npx  # noqa: E402
+
+from typing import TYPE_CHECKING as _TYPE_CHECKING  # noqa: E402
+
+if _TYPE_CHECKING:
+    # Most functions arrive through star imports with computed ``__all__`` lists, out of a
+    # type checker's sight: this tells it that other names exist (typed Any). Never defined
+    # at run time.
+    from typing import Any as _Any
+
+    def __getattr__(name: str) -> _Any: ...

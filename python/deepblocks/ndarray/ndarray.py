@@ -173,6 +173,7 @@ class NDArray(_base, metaclass=_LegacyMeta):
         return _base(self)
 
     def as_nd_ndarray(self):
+        """This array itself (already a legacy ``NDArray``)."""
         return self
 
     def tostype(self, stype):
@@ -215,26 +216,34 @@ class NDArray(_base, metaclass=_LegacyMeta):
         return _base.broadcast_to(self, shape)
 
     def broadcast_like(self, other):
+        """A broadcast view of this array to ``other``'s shape."""
         return _base.broadcast_to(self, other.shape)
 
     def expand_dims(self, axis):
+        """A view with a length-1 axis inserted at ``axis``."""
         return _base.expand_dims(self, axis)
 
     def split(self, num_outputs, axis=1, squeeze_axis=False):
+        """``num_outputs`` equal parts along ``axis`` (a list); ``squeeze_axis`` drops that axis
+        when each part has length 1, as ``nd.split``."""
         from .ops import split
 
         return split(self, num_outputs, axis, squeeze_axis)
 
     def tile(self, reps):
+        """The array repeated ``reps`` times along each axis, as ``nd.tile``."""
         return _nd(_core.tile(self, reps))
 
     def flip(self, axis):
+        """The array reversed along ``axis``, as ``nd.flip``."""
         return _nd(_core.flip(self, axis))
 
     def zeros_like(self):
+        """A new array of zeros of this shape, dtype and device."""
         return _core.full(self.shape, 0, _base_dtype(self), self.ctx, None, legacy=True)
 
     def ones_like(self):
+        """A new array of ones of this shape, dtype and device."""
         return _core.full(self.shape, 1, _base_dtype(self), self.ctx, None, legacy=True)
 
     # ---- reductions (all-axes results are shape (1,), int32/int64 kept, ``exclude=``) -------
@@ -258,6 +267,7 @@ class NDArray(_base, metaclass=_LegacyMeta):
         return r if out is None else _into(out, r)
 
     def nansum(self, axis=None, keepdims=False, exclude=False):
+        """The sum over ``axis`` with NaNs counted as zero (``keepdims`` and ``exclude`` as in ``sum``)."""
         clean = _nd(_core.where_(_core.unary(self, "isnan"), 0, self))
         return clean.sum(axis, keepdims, exclude)
 
@@ -281,6 +291,7 @@ class NDArray(_base, metaclass=_LegacyMeta):
     # ---- elementwise methods the legacy class has (more are generated from the op table below)
 
     def rsqrt(self):
+        """``1 / sqrt(x)`` elementwise."""
         return _base.__rtruediv__(_core.unary(self, "sqrt"), 1.0)
 
     def round(self):
@@ -290,41 +301,53 @@ class NDArray(_base, metaclass=_LegacyMeta):
         return _round(self)
 
     def softmax(self, axis=-1, temperature=None):
+        """Softmax along ``axis`` (``temperature`` divides the input first), as ``nd.softmax``."""
         return _nd(_npx.softmax(self, axis=axis, temperature=temperature))
 
     def log_softmax(self, axis=-1, temperature=None):
+        """Log-softmax along ``axis`` (``temperature`` divides the input first), as ``nd.log_softmax``."""
         return _nd(_npx.log_softmax(self, axis=axis, temperature=temperature))
 
     def clip(self, a_min, a_max):
+        """The elements limited to ``[a_min, a_max]``."""
         return _base.clip(self, a_min, a_max)
 
     def take(self, indices, axis=0, mode="clip"):
+        """Slices at ``indices`` along ``axis``; out-of-range indices are clipped (``mode='clip'``)
+        or wrapped (``'wrap'``), as ``nd.take``."""
         from .ops import take
 
         return take(self, indices, axis, mode)
 
     def pick(self, index, axis=-1, keepdims=False, mode="clip"):
+        """The element at ``index`` along ``axis`` for each position of the other axes, as ``nd.pick``."""
         from .ops import pick
 
         return pick(self, index, axis, keepdims, mode)
 
     def one_hot(self, depth, on_value=1.0, off_value=0.0, dtype="float32"):
+        """One-hot rows of length ``depth`` for these indices (``on_value`` where the index
+        points, ``off_value`` elsewhere), in ``dtype``, as ``nd.one_hot``."""
         from .ops import one_hot
 
         return one_hot(self, depth, on_value, off_value, dtype)
 
     # MXNet 1.x's sorting methods return new arrays (NumPy's ``ndarray.sort`` sorts in place).
     def sort(self, axis=-1, is_ascend=True):
+        """A sorted copy along ``axis`` (ascending unless ``is_ascend=False``), as ``nd.sort``."""
         from .sort import sort
 
         return sort(self, axis, is_ascend)
 
     def argsort(self, axis=-1, is_ascend=True, dtype="float32"):
+        """The indices that sort along ``axis`` (as ``dtype``), as ``nd.argsort``."""
         from .sort import argsort
 
         return argsort(self, axis, is_ascend, dtype)
 
     def topk(self, axis=-1, k=1, ret_typ="indices", is_ascend=False, dtype="float32"):
+        """The ``k`` largest (``is_ascend=True``: smallest) along ``axis``: their indices, values
+        or both (``ret_typ``), as ``nd.topk``."""
         from .sort import topk
 
         return topk(self, axis, k, ret_typ, is_ascend, dtype)

@@ -15,6 +15,7 @@ array([[0., 0.],
 """
 
 import builtins as _builtins
+from typing import TYPE_CHECKING as _TYPE_CHECKING
 
 import numpy as _onp
 
@@ -637,3 +638,11 @@ def genfromtxt(*args, **kwargs):
     on the current context (MXNet's default float32 for float data)."""
     host = _onp.genfromtxt(*args, **kwargs)
     return _core.array(host, "float32" if host.dtype == _onp.float64 else None, None, None, True)
+
+
+if _TYPE_CHECKING:
+    # The ufuncs are made from the op table at import time, out of a type checker's sight:
+    # this tells it that other names exist (typed Any). Never defined at run time.
+    from typing import Any as _Any
+
+    def __getattr__(name: str) -> _Any: ...

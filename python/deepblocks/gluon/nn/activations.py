@@ -58,7 +58,15 @@ class LeakyReLU(HybridBlock):
 
 
 class PReLU(HybridBlock):
-    """Leaky ReLU with a learned slope ``alpha`` (one value, or one per ``in_channels``)."""
+    """Leaky ReLU with a learned slope ``alpha`` (one value, or one per ``in_channels``).
+
+    Parameters
+    ----------
+    alpha_initializer
+        Initializer of the learned negative slope ``alpha`` (0.25 by default).
+    in_channels
+        The number of learned slopes: 1 (the default) shares one across channels.
+    """
 
     def __init__(self, alpha_initializer=initializer.Constant(0.25), in_channels=1, **kwargs):
         in_channels = check_count("PReLU", "in_channels", in_channels)
@@ -90,14 +98,32 @@ class ELU(HybridBlock):
 
 
 class SELU(HybridBlock):
-    """Scaled ELU with the self-normalizing constants."""
+    """Scaled ELU with the self-normalizing constants.
+
+    Parameters
+    ----------
+    prefix
+        Display-name prefix of the parameters (default: the class name and a counter, e.g.
+        ``selu0_``).
+    params
+        A ``ParameterDict`` whose Parameters this Block shares (``params=other.params``).
+    """
 
     def forward(self, x):
         return _npx.leaky_relu(x, "selu")
 
 
 class GELU(HybridBlock):
-    """Gaussian error linear unit (tanh approximation)."""
+    """Gaussian error linear unit (tanh approximation).
+
+    Parameters
+    ----------
+    prefix
+        Display-name prefix of the parameters (default: the class name and a counter, e.g.
+        ``gelu0_``).
+    params
+        A ``ParameterDict`` whose Parameters this Block shares (``params=other.params``).
+    """
 
     def forward(self, x):
         return _npx.leaky_relu(x, "gelu")

@@ -37,6 +37,27 @@ class Dense(HybridBlock):
 
     ``in_units=0`` leaves the input width to the first forward pass. With ``flatten`` (the
     default) inputs of more than two dimensions are reshaped to ``(batch, -1)``.
+
+    Parameters
+    ----------
+    units
+        Output width: the number of rows of ``weight``.
+    activation
+        Name of the activation applied to the output (``'relu'``, ``'sigmoid'``, ``'tanh'``,
+        ``'softrelu'``, ``'softsign'``), or None for none.
+    use_bias
+        Whether the layer adds a learned bias.
+    flatten
+        Reshape inputs of more than two dimensions to ``(batch, -1)`` (else the product is over the
+        last axis).
+    dtype
+        Data type of the parameters (``'float32'`` by default).
+    weight_initializer
+        Initializer of ``weight`` (None: the one passed to ``initialize``).
+    bias_initializer
+        Initializer of ``bias`` (zeros by default).
+    in_units
+        Input width; 0 (the default) leaves it to the first forward pass.
     """
 
     def __init__(self, units, activation=None, use_bias=True, flatten=True, dtype="float32",
@@ -90,7 +111,16 @@ class Dense(HybridBlock):
 
 class Dropout(HybridBlock):
     """Zeros inputs with probability ``rate`` during training (inside ``autograd.record()``)
-    and scales the kept ones by ``1/(1-rate)``; the identity in prediction."""
+    and scales the kept ones by ``1/(1-rate)``; the identity in prediction.
+
+    Parameters
+    ----------
+    rate
+        The probability that an element is set to zero during training.
+    axes
+        Axes along which the same dropout mask is shared (broadcast); empty for an independent mask
+        per element.
+    """
 
     def __init__(self, rate, axes=(), **kwargs):
         check_rate("Dropout", "rate", rate)
@@ -106,7 +136,16 @@ class Dropout(HybridBlock):
 
 
 class Flatten(HybridBlock):
-    """Reshapes ``(batch, ...)`` to ``(batch, -1)``."""
+    """Reshapes ``(batch, ...)`` to ``(batch, -1)``.
+
+    Parameters
+    ----------
+    prefix
+        Display-name prefix of the parameters (default: the class name and a counter, e.g.
+        ``flatten0_``).
+    params
+        A ``ParameterDict`` whose Parameters this Block shares (``params=other.params``).
+    """
 
     def forward(self, x):
         return _npx.nn._flat2d(x)
@@ -116,7 +155,21 @@ class Flatten(HybridBlock):
 
 
 class Embedding(HybridBlock):
-    """Maps integer indices to rows of a ``(input_dim, output_dim)`` weight."""
+    """Maps integer indices to rows of a ``(input_dim, output_dim)`` weight.
+
+    Parameters
+    ----------
+    input_dim
+        The number of distinct indices (rows of ``weight``).
+    output_dim
+        The width of each embedding vector.
+    dtype
+        Data type of the parameters (``'float32'`` by default).
+    weight_initializer
+        Initializer of ``weight`` (None: the one passed to ``initialize``).
+    sparse_grad
+        Accepted for MXNet compatibility; the gradient is always dense here.
+    """
 
     def __init__(self, input_dim, output_dim, dtype="float32", weight_initializer=None, sparse_grad=False, **kwargs):
         input_dim = check_count("Embedding", "input_dim", input_dim)
@@ -153,7 +206,17 @@ def _resolve(function, what):
 
 
 class Lambda(Block):
-    """Wraps a function (or the name of an ``np``/``nd`` operator) as a Block."""
+    """Wraps a function (or the name of an ``np``/``nd`` operator) as a Block.
+
+    Parameters
+    ----------
+    function
+        The function to apply: a callable, or the name of an ``F``/``npx`` operator such as
+        ``'tanh'``.
+    prefix
+        Display-name prefix of the parameters (default: the class name and a counter, e.g.
+        ``lambda0_``).
+    """
 
     def __init__(self, function, prefix=None):
         super().__init__(prefix=prefix)
@@ -167,7 +230,17 @@ class Lambda(Block):
 
 
 class HybridLambda(HybridBlock):
-    """Wraps ``function(F, *args)`` (or an operator name) as a HybridBlock."""
+    """Wraps ``function(F, *args)`` (or an operator name) as a HybridBlock.
+
+    Parameters
+    ----------
+    function
+        The function to apply: a callable, or the name of an ``F``/``npx`` operator such as
+        ``'tanh'``.
+    prefix
+        Display-name prefix of the parameters (default: the class name and a counter, e.g.
+        ``hybridlambda0_``).
+    """
 
     def __init__(self, function, prefix=None):
         super().__init__(prefix=prefix)
@@ -190,7 +263,16 @@ class HybridLambda(HybridBlock):
 
 
 class Identity(HybridBlock):
-    """Returns its input."""
+    """Returns its input.
+
+    Parameters
+    ----------
+    prefix
+        Display-name prefix of the parameters (default: the class name and a counter, e.g.
+        ``identity0_``).
+    params
+        A ``ParameterDict`` whose Parameters this Block shares (``params=other.params``).
+    """
 
     def forward(self, x):
         return x

@@ -65,7 +65,16 @@ class _SequentialMixin:
 
 
 class Sequential(_SequentialMixin, Block):
-    """Chains Blocks: the output of each is the input of the next."""
+    """Chains Blocks: the output of each is the input of the next.
+
+    Parameters
+    ----------
+    prefix
+        Display-name prefix of the parameters (default: the class name and a counter, e.g.
+        ``sequential0_``).
+    params
+        A ``ParameterDict`` whose Parameters this Block shares (``params=other.params``).
+    """
 
     def __init__(self, *blocks, prefix=None, params=None):
         # MXNet 1.9's signature is Sequential(prefix=None, params=None); blocks given
@@ -83,7 +92,16 @@ class Sequential(_SequentialMixin, Block):
 
 
 class HybridSequential(_SequentialMixin, HybridBlock):
-    """``Sequential`` as a HybridBlock (any Block may be a child in deepblocks)."""
+    """``Sequential`` as a HybridBlock (any Block may be a child in deepblocks).
+
+    Parameters
+    ----------
+    prefix
+        Display-name prefix of the parameters (default: the class name and a counter, e.g.
+        ``hybridsequential0_``).
+    params
+        A ``ParameterDict`` whose Parameters this Block shares (``params=other.params``).
+    """
 
     def __init__(self, *blocks, prefix=None, params=None):
         if blocks and isinstance(blocks[0], str) and prefix is None:
@@ -94,7 +112,18 @@ class HybridSequential(_SequentialMixin, HybridBlock):
 
 class BlockList(Block):
     """A registered list of Blocks (PyTorch's ModuleList): index, iterate, ``append``,
-    ``extend``, ``insert``; call the members yourself in ``forward``."""
+    ``extend``, ``insert``; call the members yourself in ``forward``.
+
+    Parameters
+    ----------
+    blocks
+        Child Blocks to register at once (more can be added later).
+    prefix
+        Display-name prefix of the parameters (default: the class name and a counter, e.g.
+        ``blocklist0_``).
+    params
+        A ``ParameterDict`` whose Parameters this Block shares (``params=other.params``).
+    """
 
     def __init__(self, blocks=(), prefix=None, params=None):
         super().__init__(prefix=prefix, params=params)
@@ -150,7 +179,18 @@ class BlockList(Block):
 
 
 class BlockDict(Block):
-    """A registered dict of Blocks (PyTorch's ModuleDict), keyed by str."""
+    """A registered dict of Blocks (PyTorch's ModuleDict), keyed by str.
+
+    Parameters
+    ----------
+    blocks
+        Child Blocks to register at once (more can be added later).
+    prefix
+        Display-name prefix of the parameters (default: the class name and a counter, e.g.
+        ``blockdict0_``).
+    params
+        A ``ParameterDict`` whose Parameters this Block shares (``params=other.params``).
+    """
 
     def __init__(self, blocks=None, prefix=None, params=None):
         super().__init__(prefix=prefix, params=params)

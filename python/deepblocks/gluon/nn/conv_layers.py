@@ -162,6 +162,35 @@ class Conv1D(_Conv):
     """1-D convolution over ``(batch, channels, width)`` input (layout 'NCW', or 'NWC').
 
     The output width is ``floor((width + 2*padding - dilation*(kernel_size-1) - 1) / strides) + 1``.
+
+    Parameters
+    ----------
+    channels
+        The number of output channels (filters).
+    kernel_size
+        Size of the convolution window: an int or a tuple with one entry per spatial axis.
+    strides
+        Step of the window: an int or one entry per spatial axis.
+    padding
+        Zeros added on both sides of each spatial axis: an int or one entry per spatial axis.
+    dilation
+        Spacing between the window's elements: an int or one entry per spatial axis.
+    groups
+        The number of groups the input and output channels are split into (each group convolved
+        separately).
+    layout
+        Axis order of the data: ``'NCW'`` (batch, channels, width; the default) or ``'NWC'``.
+    activation
+        Name of the activation applied to the output (``'relu'``, ``'sigmoid'``, ``'tanh'``,
+        ``'softrelu'``, ``'softsign'``), or None for none.
+    use_bias
+        Whether the layer adds a learned bias.
+    weight_initializer
+        Initializer of ``weight`` (None: the one passed to ``initialize``).
+    bias_initializer
+        Initializer of ``bias`` (zeros by default).
+    in_channels
+        The number of input channels; 0 (the default) leaves it to the first forward pass.
     """
 
     def __init__(self, channels, kernel_size, strides=1, padding=0, dilation=1, groups=1, layout="NCW",
@@ -179,6 +208,18 @@ class Conv2D(_Conv):
     >>> npx.set_np()
     >>> nn.Conv2D(16, kernel_size=3, strides=2, padding=1, groups=2, use_bias=False, in_channels=4)
     Conv2D(2 -> 16, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), groups=2, bias=False)
+
+    Parameters
+    ----------
+    dilation
+        Spacing between the window's elements: an int or one entry per spatial axis.
+    activation
+        Name of the activation applied to the output (``'relu'``, ``'sigmoid'``, ``'tanh'``,
+        ``'softrelu'``, ``'softsign'``), or None for none.
+    weight_initializer
+        Initializer of ``weight`` (None: the one passed to ``initialize``).
+    bias_initializer
+        Initializer of ``bias`` (zeros by default).
     """
 
     def __init__(self, channels, kernel_size, strides=(1, 1), padding=(0, 0), dilation=(1, 1), groups=1,
@@ -190,7 +231,38 @@ class Conv2D(_Conv):
 
 class Conv3D(_Conv):
     """3-D convolution over ``(batch, channels, depth, height, width)`` input (layout 'NCDHW',
-    or 'NDHWC')."""
+    or 'NDHWC').
+
+    Parameters
+    ----------
+    channels
+        The number of output channels (filters).
+    kernel_size
+        Size of the convolution window: an int or a tuple with one entry per spatial axis.
+    strides
+        Step of the window: an int or one entry per spatial axis.
+    padding
+        Zeros added on both sides of each spatial axis: an int or one entry per spatial axis.
+    dilation
+        Spacing between the window's elements: an int or one entry per spatial axis.
+    groups
+        The number of groups the input and output channels are split into (each group convolved
+        separately).
+    layout
+        Axis order of the data: ``'NCDHW'`` (batch, channels, depth, height, width; the default) or
+        ``'NDHWC'``.
+    activation
+        Name of the activation applied to the output (``'relu'``, ``'sigmoid'``, ``'tanh'``,
+        ``'softrelu'``, ``'softsign'``), or None for none.
+    use_bias
+        Whether the layer adds a learned bias.
+    weight_initializer
+        Initializer of ``weight`` (None: the one passed to ``initialize``).
+    bias_initializer
+        Initializer of ``bias`` (zeros by default).
+    in_channels
+        The number of input channels; 0 (the default) leaves it to the first forward pass.
+    """
 
     def __init__(self, channels, kernel_size, strides=(1, 1, 1), padding=(0, 0, 0), dilation=(1, 1, 1), groups=1,
                  layout="NCDHW", activation=None, use_bias=True, weight_initializer=None, bias_initializer="zeros",
@@ -201,7 +273,40 @@ class Conv3D(_Conv):
 
 class Conv1DTranspose(_Conv):
     """1-D transposed convolution (the gradient of a convolution; upsampling). The output width
-    is ``(width-1)*strides - 2*padding + dilation*(kernel_size-1) + 1 + output_padding``."""
+    is ``(width-1)*strides - 2*padding + dilation*(kernel_size-1) + 1 + output_padding``.
+
+    Parameters
+    ----------
+    channels
+        The number of output channels (filters).
+    kernel_size
+        Size of the convolution window: an int or a tuple with one entry per spatial axis.
+    strides
+        Step of the window: an int or one entry per spatial axis.
+    padding
+        Zeros added on both sides of each spatial axis: an int or one entry per spatial axis.
+    output_padding
+        Extra size added to one side of each spatial output axis (to choose among the output sizes
+        that the same input size maps back from).
+    dilation
+        Spacing between the window's elements: an int or one entry per spatial axis.
+    groups
+        The number of groups the input and output channels are split into (each group convolved
+        separately).
+    layout
+        Axis order of the data: ``'NCW'`` (batch, channels, width; the default) or ``'NWC'``.
+    activation
+        Name of the activation applied to the output (``'relu'``, ``'sigmoid'``, ``'tanh'``,
+        ``'softrelu'``, ``'softsign'``), or None for none.
+    use_bias
+        Whether the layer adds a learned bias.
+    weight_initializer
+        Initializer of ``weight`` (None: the one passed to ``initialize``).
+    bias_initializer
+        Initializer of ``bias`` (zeros by default).
+    in_channels
+        The number of input channels; 0 (the default) leaves it to the first forward pass.
+    """
 
     def __init__(self, channels, kernel_size, strides=1, padding=0, output_padding=0, dilation=1, groups=1,
                  layout="NCW", activation=None, use_bias=True, weight_initializer=None, bias_initializer="zeros",
@@ -222,6 +327,39 @@ class Conv2DTranspose(_Conv):
     >>> up.initialize()
     >>> up(np.ones((1, 5, 4, 4))).shape
     (1, 3, 8, 8)
+
+    Parameters
+    ----------
+    channels
+        The number of output channels (filters).
+    kernel_size
+        Size of the convolution window: an int or a tuple with one entry per spatial axis.
+    strides
+        Step of the window: an int or one entry per spatial axis.
+    padding
+        Zeros added on both sides of each spatial axis: an int or one entry per spatial axis.
+    output_padding
+        Extra size added to one side of each spatial output axis (to choose among the output sizes
+        that the same input size maps back from).
+    dilation
+        Spacing between the window's elements: an int or one entry per spatial axis.
+    groups
+        The number of groups the input and output channels are split into (each group convolved
+        separately).
+    layout
+        Axis order of the data: ``'NCHW'`` (batch, channels, height, width; the default) or
+        ``'NHWC'``.
+    activation
+        Name of the activation applied to the output (``'relu'``, ``'sigmoid'``, ``'tanh'``,
+        ``'softrelu'``, ``'softsign'``), or None for none.
+    use_bias
+        Whether the layer adds a learned bias.
+    weight_initializer
+        Initializer of ``weight`` (None: the one passed to ``initialize``).
+    bias_initializer
+        Initializer of ``bias`` (zeros by default).
+    in_channels
+        The number of input channels; 0 (the default) leaves it to the first forward pass.
     """
 
     def __init__(self, channels, kernel_size, strides=(1, 1), padding=(0, 0), output_padding=(0, 0),
@@ -234,7 +372,41 @@ class Conv2DTranspose(_Conv):
 
 
 class Conv3DTranspose(_Conv):
-    """3-D transposed convolution."""
+    """3-D transposed convolution.
+
+    Parameters
+    ----------
+    channels
+        The number of output channels (filters).
+    kernel_size
+        Size of the convolution window: an int or a tuple with one entry per spatial axis.
+    strides
+        Step of the window: an int or one entry per spatial axis.
+    padding
+        Zeros added on both sides of each spatial axis: an int or one entry per spatial axis.
+    output_padding
+        Extra size added to one side of each spatial output axis (to choose among the output sizes
+        that the same input size maps back from).
+    dilation
+        Spacing between the window's elements: an int or one entry per spatial axis.
+    groups
+        The number of groups the input and output channels are split into (each group convolved
+        separately).
+    layout
+        Axis order of the data: ``'NCDHW'`` (batch, channels, depth, height, width; the default) or
+        ``'NDHWC'``.
+    activation
+        Name of the activation applied to the output (``'relu'``, ``'sigmoid'``, ``'tanh'``,
+        ``'softrelu'``, ``'softsign'``), or None for none.
+    use_bias
+        Whether the layer adds a learned bias.
+    weight_initializer
+        Initializer of ``weight`` (None: the one passed to ``initialize``).
+    bias_initializer
+        Initializer of ``bias`` (zeros by default).
+    in_channels
+        The number of input channels; 0 (the default) leaves it to the first forward pass.
+    """
 
     def __init__(self, channels, kernel_size, strides=(1, 1, 1), padding=(0, 0, 0), output_padding=(0, 0, 0),
                  dilation=(1, 1, 1), groups=1, layout="NCDHW", activation=None, use_bias=True,
@@ -280,7 +452,21 @@ class _Pooling(HybridBlock):
 
 
 class MaxPool1D(_Pooling):
-    """Max pooling over windows of ``pool_size`` moved by ``strides`` (default: ``pool_size``)."""
+    """Max pooling over windows of ``pool_size`` moved by ``strides`` (default: ``pool_size``).
+
+    Parameters
+    ----------
+    pool_size
+        Size of the pooling window: an int or one entry per spatial axis.
+    strides
+        Step of the window: an int or one entry per spatial axis (None: ``pool_size``).
+    padding
+        Zeros added on both sides of each spatial axis: an int or one entry per spatial axis.
+    layout
+        Axis order of the data: ``'NCW'`` (batch, channels, width; the default) or ``'NWC'``.
+    ceil_mode
+        Round the output size up rather than down (a partial last window counts).
+    """
 
     def __init__(self, pool_size=2, strides=None, padding=0, layout="NCW", ceil_mode=False, **kwargs):
         super().__init__(_size("MaxPool1D: pool_size", pool_size, 1, 1), strides, padding, ceil_mode, False, "max",
@@ -295,6 +481,12 @@ class MaxPool2D(_Pooling):
     >>> npx.set_np()
     >>> nn.MaxPool2D(pool_size=3, strides=2, padding=1)(np.ones((1, 2, 8, 8))).shape
     (1, 2, 4, 4)
+
+    Parameters
+    ----------
+    layout
+        Axis order of the data: ``'NCHW'`` (batch, channels, height, width; the default) or
+        ``'NHWC'``.
     """
 
     def __init__(self, pool_size=(2, 2), strides=None, padding=0, layout="NCHW", ceil_mode=False, **kwargs):
@@ -303,7 +495,22 @@ class MaxPool2D(_Pooling):
 
 
 class MaxPool3D(_Pooling):
-    """3-D max pooling."""
+    """3-D max pooling.
+
+    Parameters
+    ----------
+    pool_size
+        Size of the pooling window: an int or one entry per spatial axis.
+    strides
+        Step of the window: an int or one entry per spatial axis (None: ``pool_size``).
+    padding
+        Zeros added on both sides of each spatial axis: an int or one entry per spatial axis.
+    layout
+        Axis order of the data: ``'NCDHW'`` (batch, channels, depth, height, width; the default) or
+        ``'NDHWC'``.
+    ceil_mode
+        Round the output size up rather than down (a partial last window counts).
+    """
 
     def __init__(self, pool_size=(2, 2, 2), strides=None, padding=0, layout="NCDHW", ceil_mode=False, **kwargs):
         super().__init__(_size("MaxPool3D: pool_size", pool_size, 3, 1), strides, padding, ceil_mode, False, "max",
@@ -311,7 +518,23 @@ class MaxPool3D(_Pooling):
 
 
 class AvgPool1D(_Pooling):
-    """Average pooling; ``count_include_pad`` counts padded positions in each window's size."""
+    """Average pooling; ``count_include_pad`` counts padded positions in each window's size.
+
+    Parameters
+    ----------
+    pool_size
+        Size of the pooling window: an int or one entry per spatial axis.
+    strides
+        Step of the window: an int or one entry per spatial axis (None: ``pool_size``).
+    padding
+        Zeros added on both sides of each spatial axis: an int or one entry per spatial axis.
+    layout
+        Axis order of the data: ``'NCW'`` (batch, channels, width; the default) or ``'NWC'``.
+    ceil_mode
+        Round the output size up rather than down (a partial last window counts).
+    count_include_pad
+        Whether the padded zeros count in the average's divisor.
+    """
 
     def __init__(self, pool_size=2, strides=None, padding=0, layout="NCW", ceil_mode=False, count_include_pad=True,
                  **kwargs):
@@ -320,7 +543,24 @@ class AvgPool1D(_Pooling):
 
 
 class AvgPool2D(_Pooling):
-    """2-D average pooling."""
+    """2-D average pooling.
+
+    Parameters
+    ----------
+    pool_size
+        Size of the pooling window: an int or one entry per spatial axis.
+    strides
+        Step of the window: an int or one entry per spatial axis (None: ``pool_size``).
+    padding
+        Zeros added on both sides of each spatial axis: an int or one entry per spatial axis.
+    ceil_mode
+        Round the output size up rather than down (a partial last window counts).
+    layout
+        Axis order of the data: ``'NCHW'`` (batch, channels, height, width; the default) or
+        ``'NHWC'``.
+    count_include_pad
+        Whether the padded zeros count in the average's divisor.
+    """
 
     def __init__(self, pool_size=(2, 2), strides=None, padding=0, ceil_mode=False, layout="NCHW",
                  count_include_pad=True, **kwargs):
@@ -329,7 +569,24 @@ class AvgPool2D(_Pooling):
 
 
 class AvgPool3D(_Pooling):
-    """3-D average pooling."""
+    """3-D average pooling.
+
+    Parameters
+    ----------
+    pool_size
+        Size of the pooling window: an int or one entry per spatial axis.
+    strides
+        Step of the window: an int or one entry per spatial axis (None: ``pool_size``).
+    padding
+        Zeros added on both sides of each spatial axis: an int or one entry per spatial axis.
+    ceil_mode
+        Round the output size up rather than down (a partial last window counts).
+    layout
+        Axis order of the data: ``'NCDHW'`` (batch, channels, depth, height, width; the default) or
+        ``'NDHWC'``.
+    count_include_pad
+        Whether the padded zeros count in the average's divisor.
+    """
 
     def __init__(self, pool_size=(2, 2, 2), strides=None, padding=0, ceil_mode=False, layout="NCDHW",
                  count_include_pad=True, **kwargs):
@@ -338,26 +595,60 @@ class AvgPool3D(_Pooling):
 
 
 class GlobalMaxPool1D(_Pooling):
-    """The maximum over the whole width: ``(N, C, W)`` to ``(N, C, 1)``."""
+    """The maximum over the whole width: ``(N, C, W)`` to ``(N, C, 1)``.
+
+    Parameters
+    ----------
+    layout
+        Axis order of the data: ``'NCW'`` (batch, channels, width; the default) or ``'NWC'``.
+    """
 
     def __init__(self, layout="NCW", **kwargs):
         super().__init__((1,), None, 0, True, True, "max", layout, **kwargs)
 
 
 class GlobalMaxPool2D(_Pooling):
-    """The maximum over each channel's whole image: ``(N, C, H, W)`` to ``(N, C, 1, 1)``."""
+    """The maximum over each channel's whole image: ``(N, C, H, W)`` to ``(N, C, 1, 1)``.
+
+    Parameters
+    ----------
+    layout
+        Axis order of the data: ``'NCHW'`` (batch, channels, height, width; the default) or
+        ``'NHWC'``.
+    """
 
     def __init__(self, layout="NCHW", **kwargs):
         super().__init__((1, 1), None, 0, True, True, "max", layout, **kwargs)
 
 
 class GlobalMaxPool3D(_Pooling):
+    """The maximum over each channel's whole volume: ``(N, C, D, H, W)`` to ``(N, C, 1, 1, 1)``.
+
+    Parameters
+    ----------
+    layout
+        Axis order of the data: ``'NCDHW'`` (batch, channels, depth, height, width; the default)
+        or ``'NDHWC'``.
+    """
+
     def __init__(self, layout="NCDHW", **kwargs):
         super().__init__((1, 1, 1), None, 0, True, True, "max", layout, **kwargs)
 
 
 class GlobalAvgPool1D(_Pooling):
-    """The mean over the whole width: ``(N, C, W)`` to ``(N, C, 1)``."""
+    """The mean over the whole width: ``(N, C, W)`` to ``(N, C, 1)``.
+
+    Parameters
+    ----------
+    layout
+        Axis order of the data: ``'NCW'`` (batch, channels, width; the default) or ``'NWC'``.
+
+    Parameters
+    ----------
+    layout
+        Axis order of the data: ``'NCDHW'`` (batch, channels, depth, height, width; the default) or
+        ``'NDHWC'``.
+    """
 
     def __init__(self, layout="NCW", **kwargs):
         super().__init__((1,), None, 0, True, True, "avg", layout, **kwargs)
@@ -373,6 +664,12 @@ class GlobalAvgPool2D(_Pooling):
     array([[[[1.5]],
     <BLANKLINE>
             [[5.5]]]])
+
+    Parameters
+    ----------
+    layout
+        Axis order of the data: ``'NCHW'`` (batch, channels, height, width; the default) or
+        ``'NHWC'``.
     """
 
     def __init__(self, layout="NCHW", **kwargs):
@@ -380,6 +677,15 @@ class GlobalAvgPool2D(_Pooling):
 
 
 class GlobalAvgPool3D(_Pooling):
+    """The mean over each channel's whole volume: ``(N, C, D, H, W)`` to ``(N, C, 1, 1, 1)``.
+
+    Parameters
+    ----------
+    layout
+        Axis order of the data: ``'NCDHW'`` (batch, channels, depth, height, width; the default)
+        or ``'NDHWC'``.
+    """
+
     def __init__(self, layout="NCDHW", **kwargs):
         super().__init__((1, 1, 1), None, 0, True, True, "avg", layout, **kwargs)
 
@@ -396,6 +702,12 @@ class ReflectionPad2D(HybridBlock):
              [1., 0., 1., 0.],
              [3., 2., 3., 2.],
              [1., 0., 1., 0.]]]])
+
+    Parameters
+    ----------
+    layout
+        Axis order of the data: ``'NCDHW'`` (batch, channels, depth, height, width; the default) or
+        ``'NDHWC'``.
     """
 
     def __init__(self, padding=0, **kwargs):

@@ -26,7 +26,36 @@ class BatchNorm(HybridBlock):
     """Batch normalization over every axis but ``axis`` (channels): batch statistics while
     training, running statistics (updated with ``momentum``) in prediction. Any input of two
     or more dimensions: ``(N, C)`` after a Dense layer, ``(N, C, H, W)`` or
-    ``(N, C, D, H, W)`` after a convolution. One engine operation, forward and backward."""
+    ``(N, C, D, H, W)`` after a convolution. One engine operation, forward and backward.
+
+    Parameters
+    ----------
+    axis
+        The channel axis: statistics are taken over every other axis (1, channels first, by
+        default).
+    momentum
+        Weight of the old value in the running mean and variance updates (``running = momentum *
+        running + (1 - momentum) * batch``).
+    epsilon
+        Small number added to the variance to avoid division by zero.
+    center
+        Whether to add the learned offset ``beta``.
+    scale
+        Whether to multiply by the learned factor ``gamma``.
+    use_global_stats
+        Normalize with the running statistics in training too (as in prediction).
+    beta_initializer
+        Initializer of ``beta`` (zeros by default).
+    gamma_initializer
+        Initializer of ``gamma`` (ones by default).
+    running_mean_initializer
+        Initializer of the running mean (zeros by default).
+    running_variance_initializer
+        Initializer of the running variance (ones by default).
+    in_channels
+        The size of the normalized channel axis; 0 (the default) leaves it to the first forward
+        pass.
+    """
 
     def __init__(self, axis=1, momentum=0.9, epsilon=1e-5, center=True, scale=True, use_global_stats=False,
                  beta_initializer="zeros", gamma_initializer="ones", running_mean_initializer="zeros",
@@ -80,6 +109,34 @@ class BatchNormReLU(BatchNorm):
     >>> layer.initialize()
     >>> layer(nd.array([[-1.0, 2.0], [3.0, -4.0]])).asnumpy().round(3).tolist()   # running statistics 0, 1
     [[0.0, 2.0], [3.0, 0.0]]
+
+    Parameters
+    ----------
+    axis
+        The channel axis: statistics are taken over every other axis (1, channels first, by
+        default).
+    momentum
+        Weight of the old value in the running mean and variance updates (``running = momentum *
+        running + (1 - momentum) * batch``).
+    epsilon
+        Small number added to the variance to avoid division by zero.
+    center
+        Whether to add the learned offset ``beta``.
+    scale
+        Whether to multiply by the learned factor ``gamma``.
+    use_global_stats
+        Normalize with the running statistics in training too (as in prediction).
+    beta_initializer
+        Initializer of ``beta`` (zeros by default).
+    gamma_initializer
+        Initializer of ``gamma`` (ones by default).
+    running_mean_initializer
+        Initializer of the running mean (zeros by default).
+    running_variance_initializer
+        Initializer of the running variance (ones by default).
+    in_channels
+        The size of the normalized channel axis; 0 (the default) leaves it to the first forward
+        pass.
     """
 
     def forward(self, x):
@@ -109,7 +166,26 @@ def _infer_channels(block, x):
 
 
 class LayerNorm(HybridBlock):
-    """Normalizes each sample over ``axis``, then applies a learned scale and shift."""
+    """Normalizes each sample over ``axis``, then applies a learned scale and shift.
+
+    Parameters
+    ----------
+    axis
+        The axis normalized over (the last by default).
+    epsilon
+        Small number added to the variance to avoid division by zero.
+    center
+        Whether to add the learned offset ``beta``.
+    scale
+        Whether to multiply by the learned factor ``gamma``.
+    beta_initializer
+        Initializer of ``beta`` (zeros by default).
+    gamma_initializer
+        Initializer of ``gamma`` (ones by default).
+    in_channels
+        The size of the normalized channel axis; 0 (the default) leaves it to the first forward
+        pass.
+    """
 
     def __init__(self, axis=-1, epsilon=1e-5, center=True, scale=True, beta_initializer="zeros",
                  gamma_initializer="ones", in_channels=0, **kwargs):
@@ -151,6 +227,25 @@ class InstanceNorm(HybridBlock):
     array([[[-1.,  1.]],
     <BLANKLINE>
            [[-1.,  1.]]])
+
+    Parameters
+    ----------
+    axis
+        The channel axis: statistics are taken over every other axis (1, channels first, by
+        default).
+    epsilon
+        Small number added to the variance to avoid division by zero.
+    center
+        Whether to add the learned offset ``beta``.
+    scale
+        Whether to multiply by the learned factor ``gamma``.
+    beta_initializer
+        Initializer of ``beta`` (zeros by default).
+    gamma_initializer
+        Initializer of ``gamma`` (ones by default).
+    in_channels
+        The size of the normalized channel axis; 0 (the default) leaves it to the first forward
+        pass.
     """
 
     def __init__(self, axis=1, epsilon=1e-5, center=True, scale=False, beta_initializer="zeros",
@@ -190,6 +285,26 @@ class GroupNorm(HybridBlock):
             [ 0.447,  1.342],
             [-1.342, -0.447],
             [ 0.447,  1.342]]])
+
+    Parameters
+    ----------
+    num_groups
+        The number of groups the channels are split into; each is normalized on its own.
+    epsilon
+        Small number added to the variance to avoid division by zero.
+    center
+        Whether to add the learned offset ``beta``.
+    scale
+        Whether to multiply by the learned factor ``gamma``.
+    beta_initializer
+        Initializer of ``beta`` (zeros by default).
+    gamma_initializer
+        Initializer of ``gamma`` (ones by default).
+    prefix
+        Display-name prefix of the parameters (default: the class name and a counter, e.g.
+        ``groupnorm0_``).
+    params
+        A ``ParameterDict`` whose Parameters this Block shares (``params=other.params``).
     """
 
     def __init__(self, num_groups=1, epsilon=1e-5, center=True, scale=True, beta_initializer="zeros",

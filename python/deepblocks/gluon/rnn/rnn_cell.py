@@ -288,7 +288,16 @@ class RecurrentCell(Block):
 
 
 class HybridRecurrentCell(RecurrentCell, HybridBlock):
-    """A recurrent cell that can be hybridized (deepblocks runs it eagerly either way)."""
+    """A recurrent cell that can be hybridized (deepblocks runs it eagerly either way).
+
+    Parameters
+    ----------
+    prefix
+        Display-name prefix of the parameters (default: the class name and a counter, e.g.
+        ``hybridrecurrentcell0_``).
+    params
+        A ``ParameterDict`` whose Parameters this Block shares (``params=other.params``).
+    """
 
     def __init__(self, prefix=None, params=None):
         super().__init__(prefix=prefix, params=params)
@@ -384,6 +393,28 @@ class RNNCell(_GatedCell):
     >>> out, [h] = cell(np.ones((1, 2)), [np.ones((1, 3))])
     >>> out
     array([[5., 5., 5.]])
+
+    Parameters
+    ----------
+    hidden_size
+        The number of features in the hidden state.
+    activation
+        Nonlinearity of the hidden state: ``'relu'`` or ``'tanh'``.
+    i2h_weight_initializer
+        Initializer of the input-to-hidden weights.
+    h2h_weight_initializer
+        Initializer of the hidden-to-hidden weights.
+    i2h_bias_initializer
+        Initializer of the input-to-hidden biases (zeros by default).
+    h2h_bias_initializer
+        Initializer of the hidden-to-hidden biases (zeros by default).
+    input_size
+        The number of input features; 0 (the default) leaves it to the first forward pass.
+    prefix
+        Display-name prefix of the parameters (default: the class name and a counter, e.g.
+        ``rnncell0_``).
+    params
+        A ``ParameterDict`` whose Parameters this Block shares (``params=other.params``).
     """
 
     def __init__(self, hidden_size, activation="tanh", i2h_weight_initializer=None, h2h_weight_initializer=None,
@@ -425,6 +456,30 @@ class LSTMCell(_GatedCell):
     >>> out, [h, c] = cell(np.ones((1, 3)), [np.zeros((1, 2)), np.ones((1, 2))])
     >>> c
     array([[0.5, 0.5]])
+
+    Parameters
+    ----------
+    hidden_size
+        The number of features in the hidden state.
+    i2h_weight_initializer
+        Initializer of the input-to-hidden weights.
+    h2h_weight_initializer
+        Initializer of the hidden-to-hidden weights.
+    i2h_bias_initializer
+        Initializer of the input-to-hidden biases (zeros by default).
+    h2h_bias_initializer
+        Initializer of the hidden-to-hidden biases (zeros by default).
+    input_size
+        The number of input features; 0 (the default) leaves it to the first forward pass.
+    prefix
+        Display-name prefix of the parameters (default: the class name and a counter, e.g.
+        ``lstmcell0_``).
+    params
+        A ``ParameterDict`` whose Parameters this Block shares (``params=other.params``).
+    activation
+        Activation of the cell input and output (``'tanh'`` by default).
+    recurrent_activation
+        Activation of the gates (``'sigmoid'`` by default).
     """
 
     _num_gates = 4
@@ -473,6 +528,26 @@ class GRUCell(_GatedCell):
     >>> cell.initialize(init='zeros')
     >>> cell(np.ones((1, 3)), [np.full((1, 2), 4.0)])[0]
     array([[2., 2.]])
+
+    Parameters
+    ----------
+    hidden_size
+        The number of features in the hidden state.
+    i2h_weight_initializer
+        Initializer of the input-to-hidden weights.
+    h2h_weight_initializer
+        Initializer of the hidden-to-hidden weights.
+    i2h_bias_initializer
+        Initializer of the input-to-hidden biases (zeros by default).
+    h2h_bias_initializer
+        Initializer of the hidden-to-hidden biases (zeros by default).
+    input_size
+        The number of input features; 0 (the default) leaves it to the first forward pass.
+    prefix
+        Display-name prefix of the parameters (default: the class name and a counter, e.g.
+        ``grucell0_``).
+    params
+        A ``ParameterDict`` whose Parameters this Block shares (``params=other.params``).
     """
 
     _num_gates = 3
@@ -552,7 +627,7 @@ class _Stack:
         return len(self._children)
 
 
-class SequentialRNNCell(_Stack, RecurrentCell):
+class SequentialRNNCell(_Stack, RecurrentCell):  # type: ignore[misc]  # _Stack's begin_state wins
     """Stacks cells: each step runs them in order, the states of all concatenated.
 
     >>> from deepblocks import np, npx
@@ -566,14 +641,31 @@ class SequentialRNNCell(_Stack, RecurrentCell):
     >>> outputs, states = stack.unroll(6, np.ones((2, 6, 5)), merge_outputs=True)
     >>> outputs.shape, [s.shape for s in states]
     ((2, 6, 3), [(2, 4), (2, 4), (2, 3)])
+
+    Parameters
+    ----------
+    prefix
+        Display-name prefix of the parameters (default: the class name and a counter, e.g.
+        ``sequentialrnncell0_``).
+    params
+        A ``ParameterDict`` whose Parameters this Block shares (``params=other.params``).
     """
 
     def __init__(self, prefix=None, params=None):
         super().__init__(prefix=prefix, params=params)
 
 
-class HybridSequentialRNNCell(_Stack, HybridRecurrentCell):
-    """``SequentialRNNCell`` for hybrid cells."""
+class HybridSequentialRNNCell(_Stack, HybridRecurrentCell):  # type: ignore[misc]  # as above
+    """``SequentialRNNCell`` for hybrid cells.
+
+    Parameters
+    ----------
+    prefix
+        Display-name prefix of the parameters (default: the class name and a counter, e.g.
+        ``hybridsequentialrnncell0_``).
+    params
+        A ``ParameterDict`` whose Parameters this Block shares (``params=other.params``).
+    """
 
     def __init__(self, prefix=None, params=None):
         super().__init__(prefix=prefix, params=params)
@@ -581,7 +673,21 @@ class HybridSequentialRNNCell(_Stack, HybridRecurrentCell):
 
 class DropoutCell(HybridRecurrentCell):
     """Drops inputs out with probability ``rate`` in training (the states pass through);
-    ``axes`` share one mask along those axes."""
+    ``axes`` share one mask along those axes.
+
+    Parameters
+    ----------
+    rate
+        The probability that an element of the step's output is set to zero during training.
+    axes
+        Axes along which the same dropout mask is shared (broadcast); empty for an independent mask
+        per element.
+    prefix
+        Display-name prefix of the parameters (default: the class name and a counter, e.g.
+        ``dropoutcell0_``).
+    params
+        A ``ParameterDict`` whose Parameters this Block shares (``params=other.params``).
+    """
 
     def __init__(self, rate, axes=(), prefix=None, params=None):
         super().__init__(prefix, params)
@@ -618,7 +724,13 @@ class DropoutCell(HybridRecurrentCell):
 
 class ModifierCell(HybridRecurrentCell):
     """Base class of the cells that wrap a cell and change what it does (``ZoneoutCell``,
-    ``ResidualCell``). The wrapped cell must then be used only through the modifier."""
+    ``ResidualCell``). The wrapped cell must then be used only through the modifier.
+
+    Parameters
+    ----------
+    base_cell
+        The cell this one wraps.
+    """
 
     def __init__(self, base_cell):
         if base_cell._modified:
@@ -651,7 +763,13 @@ class ModifierCell(HybridRecurrentCell):
 
 class ZoneoutCell(ModifierCell):
     """Zoneout (Krueger et al., 2016): in training each output and state element keeps its
-    previous value with probability ``zoneout_outputs`` / ``zoneout_states``."""
+    previous value with probability ``zoneout_outputs`` / ``zoneout_states``.
+
+    Parameters
+    ----------
+    base_cell
+        The cell this one wraps.
+    """
 
     def __init__(self, base_cell, zoneout_outputs=0.0, zoneout_states=0.0):
         if isinstance(base_cell, BidirectionalCell):
@@ -701,7 +819,13 @@ class ZoneoutCell(ModifierCell):
 
 
 class ResidualCell(ModifierCell):
-    """Adds the input to the wrapped cell's output (Wu et al., 2016)."""
+    """Adds the input to the wrapped cell's output (Wu et al., 2016).
+
+    Parameters
+    ----------
+    base_cell
+        The cell this one wraps.
+    """
 
     def __init__(self, base_cell):
         super().__init__(base_cell)
@@ -744,6 +868,11 @@ class BidirectionalCell(HybridRecurrentCell):
     >>> outputs, states = bi.unroll(4, np.ones((4, 2, 5)), layout='TNC', merge_outputs=True)
     >>> outputs.shape, len(states)
     ((4, 2, 6), 2)
+
+    Parameters
+    ----------
+    output_prefix
+        Prefix of the output names (MXNet's symbolic naming; kept for compatibility).
     """
 
     def __init__(self, l_cell, r_cell, output_prefix="bi_"):

@@ -298,6 +298,34 @@ class RNN(_RNNLayer):
     >>> out, hn = layer(np.random.uniform(size=(5, 3, 10)), np.zeros((3, 3, 100)))
     >>> out.shape, hn[0].shape
     ((5, 3, 100), (3, 3, 100))
+
+    Parameters
+    ----------
+    hidden_size
+        The number of features in the hidden state.
+    num_layers
+        The number of stacked recurrent layers.
+    activation
+        Nonlinearity of the hidden state: ``'relu'`` or ``'tanh'``.
+    layout
+        Axis order of the input and output: ``'TNC'`` (time, batch, features; the default) or
+        ``'NTC'``.
+    dropout
+        Dropout rate applied to the outputs of each layer but the last (training only).
+    bidirectional
+        Whether to run a second, reversed-time direction and concatenate both outputs.
+    i2h_weight_initializer
+        Initializer of the input-to-hidden weights.
+    h2h_weight_initializer
+        Initializer of the hidden-to-hidden weights.
+    i2h_bias_initializer
+        Initializer of the input-to-hidden biases (zeros by default).
+    h2h_bias_initializer
+        Initializer of the hidden-to-hidden biases (zeros by default).
+    input_size
+        The number of input features; 0 (the default) leaves it to the first forward pass.
+    dtype
+        Data type of the parameters (``'float32'`` by default).
     """
 
     def __init__(self, hidden_size, num_layers=1, activation="relu", layout="TNC", dropout=0, bidirectional=False,
@@ -329,6 +357,42 @@ class LSTM(_RNNLayer):
     [(24, 4), (24, 3), (24,), (24,), (3, 6)]
     >>> [info['shape'] for info in layer.state_info(2)]
     [(1, 2, 3), (1, 2, 6)]
+
+    Parameters
+    ----------
+    hidden_size
+        The number of features in the hidden state.
+    num_layers
+        The number of stacked recurrent layers.
+    layout
+        Axis order of the input and output: ``'TNC'`` (time, batch, features; the default) or
+        ``'NTC'``.
+    dropout
+        Dropout rate applied to the outputs of each layer but the last (training only).
+    bidirectional
+        Whether to run a second, reversed-time direction and concatenate both outputs.
+    input_size
+        The number of input features; 0 (the default) leaves it to the first forward pass.
+    i2h_weight_initializer
+        Initializer of the input-to-hidden weights.
+    h2h_weight_initializer
+        Initializer of the hidden-to-hidden weights.
+    i2h_bias_initializer
+        Initializer of the input-to-hidden biases (zeros by default).
+    h2h_bias_initializer
+        Initializer of the hidden-to-hidden biases (zeros by default).
+    projection_size
+        Width of a learned projection of the hidden state (LSTMP); None for no projection.
+    h2r_weight_initializer
+        Initializer of the projection weights (with ``projection_size``).
+    state_clip_min
+        Lower bound the cell state is clipped to after each step (None: no clipping).
+    state_clip_max
+        Upper bound the cell state is clipped to after each step (None: no clipping).
+    state_clip_nan
+        Whether NaN cell-state values are replaced by the clipping bounds.
+    dtype
+        Data type of the parameters (``'float32'`` by default).
     """
 
     def __init__(self, hidden_size, num_layers=1, layout="TNC", dropout=0, bidirectional=False, input_size=0,
@@ -352,6 +416,32 @@ class GRU(_RNNLayer):
     >>> layer.initialize()
     >>> layer(np.ones((2, 7, 3))).shape
     (2, 7, 10)
+
+    Parameters
+    ----------
+    hidden_size
+        The number of features in the hidden state.
+    num_layers
+        The number of stacked recurrent layers.
+    layout
+        Axis order of the input and output: ``'TNC'`` (time, batch, features; the default) or
+        ``'NTC'``.
+    dropout
+        Dropout rate applied to the outputs of each layer but the last (training only).
+    bidirectional
+        Whether to run a second, reversed-time direction and concatenate both outputs.
+    input_size
+        The number of input features; 0 (the default) leaves it to the first forward pass.
+    i2h_weight_initializer
+        Initializer of the input-to-hidden weights.
+    h2h_weight_initializer
+        Initializer of the hidden-to-hidden weights.
+    i2h_bias_initializer
+        Initializer of the input-to-hidden biases (zeros by default).
+    h2h_bias_initializer
+        Initializer of the hidden-to-hidden biases (zeros by default).
+    dtype
+        Data type of the parameters (``'float32'`` by default).
     """
 
     def __init__(self, hidden_size, num_layers=1, layout="TNC", dropout=0, bidirectional=False, input_size=0,
