@@ -91,13 +91,13 @@ STILL_MISSING = {
         while_loop""",
     "mxnet.np": """
         NAN NINF NZERO NaN PINF PZERO append arctan2 arrayprint atleast_1d atleast_2d atleast_3d
-        average bincount blackman column_stack copysign deg2rad degrees delete diag
-        diag_indices_from diagflat diagonal diff divmod dsplit dstack ediff1d fallback
+        blackman column_stack copysign deg2rad degrees delete diag
+        diag_indices_from diagflat diagonal divmod dsplit dstack fallback
         fallback_linalg float_power frexp function_base genfromtxt hamming hanning heaviside
-        histogram hsplit hypot indices insert io isneginf isposinf lcm ldexp logspace
-        may_share_memory modf multiarray nan_to_num percentile polyval product quantile rad2deg
+        hsplit hypot indices insert io isneginf isposinf lcm ldexp logspace
+        may_share_memory modf multiarray polyval product rad2deg
         radians resize roll rot90 round_ row_stack set_printoptions shares_memory signbit sometrue
-        spacing stride_tricks trace unique unravel_index utils vsplit""",
+        spacing stride_tricks trace unravel_index utils vsplit""",
     "mxnet.np.random": """
         beta chisquare exponential gamma gumbel logistic lognormal multinomial multivariate_normal
         pareto power rayleigh weibull""",

@@ -130,6 +130,6 @@ def ediff1d(ary, to_end=None, to_begin=None):
         if not _onp.can_cast(v.dtype, a.dtype, casting="same_kind"):
             raise TypeError(f"dtype of `{name}` must be compatible with input `ary` under the `same_kind` rule.")
         parts.append(v.reshape(-1).astype(a.dtype))
-    if parts == [None, None]:
+    if parts[0] is None and parts[1] is None:
         return d
     return _core.concatenate([p for p in (parts[0], d, parts[1]) if p is not None], 0)

@@ -137,7 +137,10 @@ def unique(ar, return_index=False, return_inverse=False, return_counts=False, ax
     else:
         axis = _axis_index(axis, a.ndim)
         moved = moveaxis(a, axis, 0)
-        rows = moved.reshape(moved.shape[0], -1)
+        width = 1
+        for d in moved.shape[1:]:
+            width *= d
+        rows = moved.reshape(moved.shape[0], width)
         perm = _lexsort_rows(rows)
         srt = moved[perm]
         sr = rows[perm]
@@ -227,9 +230,9 @@ def bincount(x, weights=None, minlength=0):
     else:
         hi = -1
     length = max(hi + 1, minlength)
+    if n == 0:  # NumPy: int64 zeros, weights or not
+        return _core.full((length,), 0, "int64", x.ctx, None)
     if weights is None:
-        if n == 0:
-            return _core.full((length,), 0, "int64", x.ctx, None)
         srt = sort(x)
         bins = _arange(length, x.ctx)
         return _search(srt, bins, "right") - _search(srt, bins, "left")
@@ -237,8 +240,6 @@ def bincount(x, weights=None, minlength=0):
     if w.shape != x.shape:
         raise ValueError("The weights and list don't have the same length.")
     w = w.astype("float64")
-    if n == 0:
-        return _core.full((length,), 0, "float64", x.ctx, None)
     return _ScatterAdd(length, x)(w)
 
 

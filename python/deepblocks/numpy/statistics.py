@@ -141,7 +141,8 @@ def _quantile(a, q, axis, method, keepdims, weak, skip_nan):
         vi = _onp.asanyarray(virtual(n, qq))
     lead = q.shape
     per_slice = count if (skip_nan and can_nan) else None
-    if fix_gamma is None or vi.dtype.kind in "iu":  # the discrete methods, or an integer linear index
+    if fix_gamma is None or (virtual is _METHODS["linear"][0] and vi.dtype.kind in "iu"):
+        # the discrete methods, or 'linear' at integer positions: a plain gather, in a's dtype
         result = _gather(srt, vi, rest, per_slice)
     else:
         prev = _onp.array(_onp.floor(vi))
