@@ -29,7 +29,7 @@ def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     ``b`` compares in float64.
 
     >>> from deepblocks import np
-    >>> np.isclose(np.array([1e10, 1e-8]), np.array([1.00001e10, 1e-9]))
+    >>> np.isclose(np.array([1.0, 1e-8]), np.array([1.000001, 1e-9]))
     array([ True,  True])
     """
     x, y = _operand(a), _operand(b)

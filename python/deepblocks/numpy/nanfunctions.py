@@ -273,7 +273,7 @@ def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None, **kwargs):
 
     >>> from deepblocks import np
     >>> np.nan_to_num(np.array([np.nan, -np.inf, 2.0], dtype='float32'))
-    array([ 0.0000000e+00, -3.4028235e+38,  2.0000000e+00], dtype=float32)
+    array([ 0.0000000e+00, -3.4028235e+38,  2.0000000e+00])
     """
     for k, v in kwargs.items():
         if k != "out":

@@ -287,17 +287,19 @@ def take(a, indices, axis=None, mode="raise", out=None):
         raise TypeError("the out= argument is not supported; assign the result instead")
     if mode not in ("raise", "wrap", "clip"):
         raise ValueError(f"clipmode must be one of 'clip', 'raise', or 'wrap' (got {mode!r})")
-    if mode == "raise":
-        return _core.take(a, indices, axis)
     a = asarray(a)
     idx = _numpy_like(indices, a.ctx)
+    ax = None if axis is None else _axis_index(axis, a.ndim)
+    shape = idx.shape if ax is None else a.shape[:ax] + idx.shape + a.shape[ax + 1:]
+    if 0 in shape:  # nothing is read, so no index is checked (NumPy's rule)
+        return _core.full(shape, 0, a.dtype, a.ctx, None)
+    if mode == "raise":
+        return _core.take(a, idx, axis)
     if idx.dtype.kind not in "iub":
         raise TypeError(f"take: indices must be integers, got dtype {idx.dtype}")
-    n = a.size if axis is None else a.shape[_axis_index(axis, a.ndim)]
+    n = a.size if ax is None else a.shape[ax]
     if n == 0:
-        if idx.size:
-            raise IndexError("cannot do a non-empty take from an empty axes.")
-        return _core.take(a, idx, axis)
+        raise IndexError("cannot do a non-empty take from an empty axes.")
     idx = _int64(idx)
     idx = idx % n if mode == "wrap" else idx.clip(0, n - 1)
     return _core.take(a, idx, axis)

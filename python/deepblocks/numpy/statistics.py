@@ -13,7 +13,7 @@ weights (and therefore the results) are NumPy's to the last bit.
 array([7., 2.])
 >>> np.quantile(a, [0.25, 0.5], axis=0)
 array([[4.75, 3.25, 1.75],
-       [6.5 , 4.5 , 2.5 ]])
+       [6.5 , 4.5 , 2.5 ]], dtype=float64)
 >>> np.percentile(a, 50, method='lower')
 array(3.)
 """
@@ -239,7 +239,7 @@ def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
 
     >>> from deepblocks import np
     >>> np.median(np.array([[1, 4, 2], [3, 7, 9]], dtype='int32'), axis=1)
-    array([2., 7.])
+    array([2., 7.], dtype=float64)
     """
     if out is not None:
         raise TypeError("the out= argument is not supported; assign the result instead")
