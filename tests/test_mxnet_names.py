@@ -90,9 +90,8 @@ STILL_MISSING = {
         quantized_pooling quantized_rnn rand_zipfian requantize round_ste sign_ste uniform
         while_loop""",
     "mxnet.np": """
-        arctan2 arrayprint average bincount copysign deg2rad degrees diff ediff1d fallback
-        fallback_linalg function_base histogram hypot io lcm multiarray nan_to_num percentile
-        quantile rad2deg radians stride_tricks unique utils""",
+        arctan2 arrayprint copysign deg2rad degrees fallback fallback_linalg function_base hypot io
+        lcm multiarray rad2deg radians stride_tricks utils""",
     "mxnet.npx": """
         check_call classproperty erf erfinv gamma gammaln image multibox_detection
         multibox_prior multibox_target roi_pooling utils with_metaclass""",

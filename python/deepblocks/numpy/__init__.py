@@ -561,13 +561,6 @@ def _pad_widths(pad_width, ndim):
     return tuple((int(b), int(e)) for b, e in w)
 
 
-def take(a, indices, axis=None, mode="raise", out=None):
-    _no_out(out)
-    if mode != "raise":
-        raise ValueError("take: only mode='raise' is supported")
-    return _core.take(a, indices, axis)
-
-
 def nonzero(a):
     return asarray(a).nonzero()
 
@@ -588,16 +581,6 @@ def size(a, axis=None):
 
 def ndim(a):
     return asarray(a).ndim
-
-
-def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
-    """True when ``|a - b| <= atol + rtol * |b|`` everywhere (computed on the host)."""
-    return _builtins.bool(_onp.allclose(asarray(a).asnumpy(), asarray(b).asnumpy(), rtol, atol, equal_nan))
-
-
-def array_equal(a1, a2):
-    a1, a2 = asarray(a1), asarray(a2)
-    return a1.shape == a2.shape and _builtins.bool((a1 == a2).all())
 
 
 # ---- NumPy 1.x aliases MXNet 1.9.1 keeps -------------------------------------------------------
@@ -638,6 +621,14 @@ def genfromtxt(*args, **kwargs):
     on the current context (MXNet's default float32 for float data)."""
     host = _onp.genfromtxt(*args, **kwargs)
     return _core.array(host, "float32" if host.dtype == _onp.float64 else None, None, None, True)
+
+
+# ---- function families in their own files (they use the definitions above) ---------------------
+from .search import *  # noqa: E402,F401,F403  (unique, searchsorted, bincount, take, ...)
+from .statistics import *  # noqa: E402,F401,F403  (median, quantile, average, histogram, interp, ...)
+from .cumulative import *  # noqa: E402,F401,F403  (cumprod, diff, ediff1d)
+from .compare import *  # noqa: E402,F401,F403  (isclose, allclose, array_equal)
+from .nanfunctions import *  # noqa: E402,F401,F403  (nansum, nanmean, ..., nan_to_num)
 
 
 if _TYPE_CHECKING:

@@ -163,7 +163,8 @@ def modf(x, out=None, **kwargs):
     whole = _core.unary(x, "trunc")
     # inf - inf would be NaN; NumPy gives a fraction of +-0 (the sign of x) for infinite input.
     # Both parts carry x's sign, -0.0 included (x - trunc(x) would give +0.0 for -2.0).
-    size = _core.where_(_core.unary(x, "isinf"), x * 0, _core.unary(x - whole, "absolute"))
+    size = _core.where_(_core.unary(x, "isinf"), _core.full((), 0.0, x.dtype, x.ctx, None),
+                        _core.unary(x - whole, "absolute"))
     size = _core.where_(_core.unary(x, "isnan"), x, size)
     frac = _core.where_(signbit(x), -size, size)
     return frac, whole
