@@ -64,8 +64,8 @@ STILL_MISSING = {
         ndarray numeric_types registry string_types""",
     "mxnet.nd": """
         BatchNorm_v1 BilinearSampler CachedOp Correlation Custom GridGenerator
-        IdentityAttachKLSparseReg ROIPooling SVMOutput SpatialTransformer col2im erf erfinv
-        from_dlpack gamma gammaln gen__internal gen_contrib gen_image gen_linalg gen_op gen_sparse
+        IdentityAttachKLSparseReg ROIPooling SVMOutput SpatialTransformer col2im
+        from_dlpack gen__internal gen_contrib gen_image gen_linalg gen_op gen_sparse
         get_indexing_dispatch_code get_oshape_of_gather_nd_op im2col image imdecode
         indexing_key_expand_implicit_axes linalg_det linalg_extracttrian linalg_gelqf linalg_inverse
         linalg_maketrian linalg_potrf linalg_potri linalg_slogdet linalg_trsm numpy numpy_extension
@@ -90,19 +90,19 @@ STILL_MISSING = {
         quantized_pooling quantized_rnn rand_zipfian requantize round_ste sign_ste uniform
         while_loop""",
     "mxnet.np": """
-        NAN NINF NZERO NaN PINF PZERO append arctan2 arrayprint atleast_1d atleast_2d atleast_3d
-        average bincount blackman column_stack copysign deg2rad degrees delete diag
+        NAN NINF NZERO NaN PINF PZERO append arrayprint atleast_1d atleast_2d atleast_3d
+        average bincount blackman column_stack delete diag
         diag_indices_from diagflat diagonal diff divmod dsplit dstack ediff1d fallback
         fallback_linalg float_power frexp function_base genfromtxt hamming hanning heaviside
-        histogram hsplit hypot indices insert io isneginf isposinf lcm ldexp logspace
-        may_share_memory modf multiarray nan_to_num percentile polyval product quantile rad2deg
-        radians resize roll rot90 round_ row_stack set_printoptions shares_memory signbit sometrue
+        histogram hsplit indices insert io isneginf isposinf ldexp logspace
+        may_share_memory modf multiarray nan_to_num percentile polyval product quantile
+        resize roll rot90 round_ row_stack set_printoptions shares_memory signbit sometrue
         spacing stride_tricks trace unique unravel_index utils vsplit""",
     "mxnet.np.random": """
         beta chisquare exponential gamma gumbel logistic lognormal multinomial multivariate_normal
         pareto power rayleigh weibull""",
     "mxnet.npx": """
-        check_call classproperty constraint_check erf erfinv gamma gammaln image multibox_detection
+        check_call classproperty constraint_check image multibox_detection
         multibox_prior multibox_target nonzero reshape roi_pooling utils with_metaclass""",
     "mxnet.optimizer": """
         NDabs""",
