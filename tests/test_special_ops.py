@@ -9,6 +9,7 @@ float16, uint8 where it gives int8), and ``gammaln(-inf)`` is +inf (C's lgamma) 
 gives -inf.
 """
 
+import mpmath
 import numpy as onp
 import pytest
 import scipy.special as sc
@@ -122,6 +123,12 @@ def reference(name, host):
         r = SPECIAL[name](host.astype("float64"))
     if name == "gammaln":
         r = onp.where(host == -onp.inf, onp.inf, r)  # C's lgamma(-inf); scipy says -inf
+    if name == "digamma":
+        # scipy loses digits within ~1e-2 of the poles (6e-10 relative at -0.9999999): mpmath
+        x = host.astype("float64")
+        near = onp.flatnonzero((x < 0) & (onp.abs(x - onp.round(x)) < 1e-2) & (x != onp.round(x)))
+        r = r.copy()
+        r.flat[near] = [float(mpmath.digamma(v)) for v in x.flat[near]]
     return r.astype(host.dtype)
 
 
@@ -132,7 +139,7 @@ def tolerances(name, dtype):
         return 3e-7, (1e-7 if name in ("gammaln", "digamma") else 0.0)
     # gamma: scipy flushes subnormal results to 0 (gamma(-171.5) is 1.93e-310)
     return {"erf": (4e-16, 0), "erfinv": (5e-16, 0), "gamma": (2e-14, 1e-300),
-            "gammaln": (2e-14, 1e-15), "digamma": (1e-14, 1e-15)}[name], None
+            "gammaln": (2e-14, 1e-15), "digamma": (1e-14, 5e-15)}[name], None
 
 
 def check_special(name, host, dev, fn=None):

@@ -14,8 +14,9 @@
 //! - `digamma`: the reflection `ψ(x) = ψ(1-x) - π/tan(πx)` for x < 0, the recurrence
 //!   `ψ(x) = ψ(x+1) - 1/x` up to x >= 10, then the asymptotic series
 //!   `ln x - 1/(2x) - Σ B_2k / (2k x^2k)` to k = 7 (truncation error below 1e-17 at x = 10;
-//!   Abramowitz & Stegun 6.3.5, 6.3.7, 6.3.18). Relative error about 1e-15, except within
-//!   ~1e-3 of a root of ψ, where the absolute error (a few 1e-16) is what is bounded.
+//!   Abramowitz & Stegun 6.3.5, 6.3.7, 6.3.18). Relative error about 1e-15, except near a
+//!   root of ψ, where the absolute error is what is bounded: a few ulps of the terms that
+//!   cancel (below 5e-15 against scipy over [-20, 20] in the tests).
 //! - `trigamma`: the same scheme, `ψ'(x) = π²/sin²(πx) - ψ'(1-x)`, `ψ'(x) = ψ'(x+1) + 1/x²`,
 //!   and `1/x + 1/(2x²) + Σ B_2k / x^(2k+1)` (A&S 6.4.7, 6.4.6, 6.4.12).
 //!
@@ -101,9 +102,10 @@ pub fn erfinv(x: f64) -> f64 {
     y.copysign(x)
 }
 
-/// `π / tan(πx)`, with the argument reduced exactly (tan(πx) has period 1).
+/// `π / tan(πx)`, with the argument reduced exactly to |r| <= 1/2 (tan(πx) has period 1;
+/// near the integers `π·r` then carries no rounding error of its own).
 fn pi_cot_pi(x: f64) -> f64 {
-    let r = x - x.trunc();
+    let r = x - x.round();
     PI / (PI * r).tan()
 }
 
@@ -150,7 +152,7 @@ pub fn trigamma(x: f64) -> f64 {
         return f64::INFINITY; // 0, the negative integers and -inf
     }
     if x < 0.0 {
-        let s = (PI * (x - x.trunc())).sin();
+        let s = (PI * (x - x.round())).sin(); // sin² has period 1
         return PI * PI / (s * s) - trigamma(1.0 - x);
     }
     let (mut x, mut acc) = (x, 0.0);

@@ -265,7 +265,7 @@ template <class T> DB_DEVICE T db_digamma(T x) {
     T acc = T(0);
     if (x < T(0)) {
         if (x == db_floor(x)) return db_nan<T>();
-        acc = -T(DB_PI) / db_tan(T(DB_PI) * (x - db_trunc(x)));
+        acc = -T(DB_PI) / db_tan(T(DB_PI) * (x - db_rint(x)));  // exact reduction to |r| <= 1/2
         x = T(1) - x;
     }
     while (x < T(10)) {
@@ -291,7 +291,7 @@ template <class T> DB_DEVICE T db_trigamma(T x) {
     if (x <= T(0) && x == db_floor(x)) return db_inf<T>();
     T acc = T(0), sign = T(1);
     if (x < T(0)) {
-        const T sn = db_sin(T(DB_PI) * (x - db_trunc(x)));
+        const T sn = db_sin(T(DB_PI) * (x - db_rint(x)));
         acc = T(DB_PI * DB_PI) / (sn * sn);
         sign = T(-1);
         x = T(1) - x;
