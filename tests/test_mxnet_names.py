@@ -64,8 +64,8 @@ STILL_MISSING = {
         ndarray numeric_types registry string_types""",
     "mxnet.nd": """
         BatchNorm_v1 BilinearSampler CachedOp Correlation Custom GridGenerator
-        IdentityAttachKLSparseReg ROIPooling SVMOutput SpatialTransformer col2im erf erfinv
-        from_dlpack gamma gammaln gen__internal gen_contrib gen_image gen_linalg gen_op gen_sparse
+        IdentityAttachKLSparseReg ROIPooling SVMOutput SpatialTransformer col2im
+        from_dlpack gen__internal gen_contrib gen_image gen_linalg gen_op gen_sparse
         get_indexing_dispatch_code get_oshape_of_gather_nd_op im2col image imdecode
         indexing_key_expand_implicit_axes linalg_det linalg_extracttrian linalg_gelqf linalg_inverse
         linalg_maketrian linalg_potrf linalg_potri linalg_slogdet linalg_trsm numpy numpy_extension
@@ -90,11 +90,10 @@ STILL_MISSING = {
         quantized_pooling quantized_rnn rand_zipfian requantize round_ste sign_ste uniform
         while_loop""",
     "mxnet.np": """
-        arctan2 arrayprint copysign deg2rad degrees fallback fallback_linalg function_base hypot io
-        lcm multiarray rad2deg radians stride_tricks utils""",
+        arrayprint fallback fallback_linalg function_base io multiarray stride_tricks utils""",
     "mxnet.npx": """
-        check_call classproperty erf erfinv gamma gammaln image multibox_detection
-        multibox_prior multibox_target roi_pooling utils with_metaclass""",
+        check_call classproperty image multibox_detection multibox_prior multibox_target roi_pooling
+        utils with_metaclass""",
     "mxnet.optimizer": """
         NDabs""",
     "mxnet.random": """

@@ -602,7 +602,7 @@ def _samples():
                  "sort", "argsort", "transpose", "Flatten", "flatten", "shape_array", "size_array", "all_finite",
                  "cumsum", "diag", "argmax_channel", "Dropout"):
         s[name] = ((p,), {})
-    for name in ("arcsin", "arccos", "arctanh"):
+    for name in ("arcsin", "arccos", "arctanh", "erf", "erfinv", "gamma", "gammaln"):
         s[name] = ((u,), {})
     s["arccosh"] = ((p + 1,), {})
     binary = ["add", "subtract", "multiply", "divide", "true_divide", "modulo", "power", "maximum", "minimum",

@@ -41,6 +41,10 @@ class Op(NamedTuple):
     methods: tuple = ()  # NDArray methods
     compare: bool = False  # legacy arrays get 0/1 in the operands' dtype, not bools
     scalar: Optional[Callable] = None  # nd with two plain numbers: this Python result
+    npx: tuple = ()  # npx names (MXNet's ``npx`` special functions)
+    # nd/npx compute in float but give an integer input's dtype back, truncated (MXNet's rule
+    # for its special functions; ``np`` has no such function), and refuse bool
+    int_kept: bool = False
 
 
 def _u(engine, doc, np=None, nd=None, **kw):
@@ -93,6 +97,19 @@ _ROWS = [
     _u("arctanh", "Inverse hyperbolic tangent."),
     _u("relu", "``max(x, 0)``, elementwise.", np=(), methods=("relu",)),
     _u("sigmoid", "``1 / (1 + exp(-x))``, elementwise.", np=(), methods=("sigmoid",)),
+    _u("deg2rad", "Degrees to radians, ``x * pi / 180``.", np=("deg2rad", "radians"), nd=()),
+    _u("rad2deg", "Radians to degrees, ``x * 180 / pi``.", np=("rad2deg", "degrees"), nd=()),
+    # ---- special functions (npx/nd only: NumPy has none; scipy.special's definitions) ---------
+    _u("erf", "The error function, ``2/sqrt(pi) * integral of exp(-t**2) from 0 to x``.",
+       np=(), npx=("erf",), int_kept=True),
+    _u("erfinv", "The inverse error function: ``erf(erfinv(x)) == x``; +-inf at +-1, NaN outside [-1, 1].",
+       np=(), npx=("erfinv",), int_kept=True),
+    _u("gamma", "The gamma function; +-inf at +-0, NaN at the negative integers.",
+       np=(), npx=("gamma",), int_kept=True),
+    _u("gammaln", "``log(abs(gamma(x)))``; inf at the poles.", np=(), npx=("gammaln",), int_kept=True),
+    # MXNet 1.9.1 has no digamma: npx.digamma is deepblocks' (gammaln's derivative).
+    _u("digamma", "The digamma function, ``d/dx gammaln(x)``; NaN at the negative integers.",
+       np=(), nd=(), npx=("digamma",), int_kept=True),
     _u("logical_not", "``not x``, elementwise, as bool.", nd=()),
     _u("invert", "Bitwise not (logical not for bool).", np=("invert", "bitwise_not"), nd=()),
     _u("isnan", "True where x is NaN.", nd=()),
@@ -142,6 +159,14 @@ _ROWS = [
     _b("bitwise_and", "``x1 & x2`` for integers and bool.", None, nd=()),
     _b("bitwise_or", "``x1 | x2`` for integers and bool.", None, nd=()),
     _b("bitwise_xor", "``x1 ^ x2`` for integers and bool.", None, nd=()),
+    # ---- binary: NumPy's float functions (integers compute in float) and gcd/lcm ----------------
+    _b("copysign", "x1 with the sign of x2 (``-0.0`` counts as negative).", None, nd=()),
+    _b("hypot", "``sqrt(x1**2 + x2**2)`` without overflow; inf if either is infinite.", None, nd=()),
+    _b("logaddexp", "``log(exp(x1) + exp(x2))`` without overflow.", None, nd=()),
+    _b("logaddexp2", "``log2(2**x1 + 2**x2)`` without overflow.", None, nd=()),
+    _b("arctan2", "The angle of the point (x2, x1), in radians, in [-pi, pi].", None, nd=()),
+    _b("gcd", "Greatest common divisor of integers (``gcd(0, 0) == 0``).", None, nd=()),
+    _b("lcm", "Least common multiple of integers, non-negative (``lcm(0, x) == 0``).", None, nd=()),
 ]
 
 OPS = {op.engine: op for op in _ROWS}

@@ -24,6 +24,12 @@ pub enum Kind {
     Logical,
     /// Bool and integers only.
     Bitwise,
+    /// A float function (`hypot`, `logaddexp`, ...): integer operands are converted to float
+    /// first, float64 for int32/int64 and float32 for bool/uint8 (NumPy: float16), as the
+    /// float functions of one array.
+    Float,
+    /// Integers only (`gcd`, `lcm`): floats and bool with bool are refused, as NumPy does.
+    Integer,
 }
 
 /// One row of the binary table.
@@ -69,6 +75,14 @@ crate::declare_ops! {
         BitAnd { name: "bitwise_and", kind: Kind::Bitwise, gpu: DTypes::BITS },
         BitOr { name: "bitwise_or", kind: Kind::Bitwise, gpu: DTypes::BITS },
         BitXor { name: "bitwise_xor", kind: Kind::Bitwise, gpu: DTypes::BITS },
+        // copysign is differentiable in x1 only (x2 gives its sign, a step function).
+        Copysign { name: "copysign", kind: Kind::Float, gpu: DTypes::FLOAT, differentiable: true },
+        Hypot { name: "hypot", kind: Kind::Float, gpu: DTypes::FLOAT, differentiable: true },
+        Logaddexp { name: "logaddexp", kind: Kind::Float, gpu: DTypes::FLOAT, differentiable: true },
+        Logaddexp2 { name: "logaddexp2", kind: Kind::Float, gpu: DTypes::FLOAT, differentiable: true },
+        Arctan2 { name: "arctan2", kind: Kind::Float, gpu: DTypes::FLOAT, differentiable: true },
+        Gcd { name: "gcd", kind: Kind::Integer, gpu: DTypes::INT },
+        Lcm { name: "lcm", kind: Kind::Integer, gpu: DTypes::INT },
     }
 }
 
@@ -123,6 +137,14 @@ impl BinaryOp {
             _ if self.is_logical() => (DType::Bool, DType::Bool),
             _ if self.is_bitwise() => {
                 if p.is_float() {
+                    return Err(err());
+                }
+                (p, p)
+            }
+            _ if self.spec().kind == Kind::Float => (p.to_float(), p.to_float()),
+            // NumPy has no bool loop (bool with an integer promotes to the integer).
+            _ if self.spec().kind == Kind::Integer => {
+                if p.is_float() || p == DType::Bool {
                     return Err(err());
                 }
                 (p, p)
@@ -425,9 +447,8 @@ fn apply<T: Arith>(op: BinaryOp, a: &Tensor, b: &Tensor, shape: &[usize]) -> Res
         Minimum => zip_new(a, b, shape, |x: T, y: T| T::min(x, y)),
         FloorDiv | Mod | Pow => zip_new(a, b, shape, arith_fn::<T>(op)),
         Eq | Ne | Lt | Le | Gt | Ge => compare::<T, bool>(op, a, b, shape),
-        LogicalAnd | LogicalOr | LogicalXor | BitAnd | BitOr | BitXor => {
-            Err(Error::DType(format!("internal: {} dispatched as arithmetic", op.name())))
-        }
+        LogicalAnd | LogicalOr | LogicalXor | BitAnd | BitOr | BitXor | Copysign | Hypot | Logaddexp | Logaddexp2 | Arctan2
+        | Gcd | Lcm => Err(Error::DType(format!("internal: {} dispatched as arithmetic", op.name()))),
     }
 }
 
@@ -479,6 +500,119 @@ fn inplace_arith<T: Arith>(op: BinaryOp, a: &Tensor, b: &Tensor) -> Result<()> {
     }
 }
 
+/// The float functions of two arrays, for f32 and f64 (NumPy's definitions).
+pub trait FloatPair: StorageElement {
+    fn copysign(a: Self, b: Self) -> Self;
+    fn hypot(a: Self, b: Self) -> Self;
+    /// `ln(e^a + e^b)` without overflow: the larger operand plus `ln(1 + e^-|a-b|)`; equal
+    /// operands (infinities of one sign included) give `a + ln 2`, a NaN operand NaN.
+    fn logaddexp(a: Self, b: Self) -> Self;
+    /// `log2(2^a + 2^b)`, likewise.
+    fn logaddexp2(a: Self, b: Self) -> Self;
+    fn arctan2(a: Self, b: Self) -> Self;
+}
+
+macro_rules! float_pair {
+    ($t:ty) => {
+        impl FloatPair for $t {
+            #[inline(always)]
+            fn copysign(a: Self, b: Self) -> Self {
+                a.copysign(b)
+            }
+            #[inline(always)]
+            fn hypot(a: Self, b: Self) -> Self {
+                a.hypot(b)
+            }
+            fn logaddexp(a: Self, b: Self) -> Self {
+                if a == b {
+                    return a + std::f64::consts::LN_2 as $t;
+                }
+                let d = a - b;
+                if d > 0.0 {
+                    a + (-d).exp().ln_1p()
+                } else if d <= 0.0 {
+                    b + d.exp().ln_1p()
+                } else {
+                    d // NaN
+                }
+            }
+            fn logaddexp2(a: Self, b: Self) -> Self {
+                if a == b {
+                    return a + 1.0;
+                }
+                let d = a - b;
+                let log2_1p = |v: $t| v.ln_1p() * std::f64::consts::LOG2_E as $t;
+                if d > 0.0 {
+                    a + log2_1p((-d).exp2())
+                } else if d <= 0.0 {
+                    b + log2_1p(d.exp2())
+                } else {
+                    d
+                }
+            }
+            #[inline(always)]
+            fn arctan2(a: Self, b: Self) -> Self {
+                a.atan2(b)
+            }
+        }
+    };
+}
+float_pair!(f32);
+float_pair!(f64);
+
+fn apply_float<T: FloatPair>(op: BinaryOp, a: &Tensor, b: &Tensor, shape: &[usize]) -> Result<Tensor> {
+    use BinaryOp::*;
+    match op {
+        Copysign => zip_new(a, b, shape, |x: T, y: T| T::copysign(x, y)),
+        Hypot => zip_new(a, b, shape, |x: T, y: T| T::hypot(x, y)),
+        Logaddexp => zip_new(a, b, shape, |x: T, y: T| T::logaddexp(x, y)),
+        Logaddexp2 => zip_new(a, b, shape, |x: T, y: T| T::logaddexp2(x, y)),
+        Arctan2 => zip_new(a, b, shape, |x: T, y: T| T::arctan2(x, y)),
+        _ => Err(Error::DType(format!("internal: {} dispatched as a float function", op.name()))),
+    }
+}
+
+/// `gcd` and `lcm` of integers as NumPy computes them: on the magnitudes (|MIN| wraps to
+/// MIN's bit pattern, read as unsigned), `gcd(0, 0) = 0`, `lcm = |a| / gcd * |b|` with
+/// wrapping multiplication, so both are non-negative unless they overflow.
+pub trait IntPair: StorageElement {
+    fn gcd(a: Self, b: Self) -> Self;
+    fn lcm(a: Self, b: Self) -> Self;
+}
+
+macro_rules! int_pair {
+    ($t:ty, $u:ty, $abs:expr) => {
+        impl IntPair for $t {
+            fn gcd(a: Self, b: Self) -> Self {
+                let (mut x, mut y): ($u, $u) = ($abs(a), $abs(b));
+                while x != 0 {
+                    (x, y) = (y % x, x);
+                }
+                y as $t
+            }
+            fn lcm(a: Self, b: Self) -> Self {
+                let g = Self::gcd(a, b) as $u;
+                if g == 0 {
+                    0
+                } else {
+                    ($abs(a) / g).wrapping_mul($abs(b)) as $t
+                }
+            }
+        }
+    };
+}
+int_pair!(u8, u8, |v: u8| v);
+int_pair!(i32, u32, |v: i32| v.unsigned_abs());
+int_pair!(i64, u64, |v: i64| v.unsigned_abs());
+
+fn apply_int<T: IntPair>(op: BinaryOp, a: &Tensor, b: &Tensor, shape: &[usize]) -> Result<Tensor> {
+    match op {
+        BinaryOp::Gcd => zip_new(a, b, shape, |x: T, y: T| T::gcd(x, y)),
+        BinaryOp::Lcm => zip_new(a, b, shape, |x: T, y: T| T::lcm(x, y)),
+        _ => Err(Error::DType(format!("internal: {} dispatched as an integer function", op.name()))),
+    }
+}
+
 fn apply_bits<T: Bits>(op: BinaryOp, a: &Tensor, b: &Tensor, shape: &[usize]) -> Result<Tensor> {
     match op {
         BinaryOp::BitAnd | BinaryOp::LogicalAnd => zip_new(a, b, shape, |x: T, y: T| x & y),
@@ -527,6 +661,17 @@ impl BinaryKernels for Cpu {
                 DType::I32 => apply_bits::<i32>(op, a, b, shape),
                 DType::I64 => apply_bits::<i64>(op, a, b, shape),
                 _ => Err(Error::DType(format!("ufunc '{}' not supported for {compute}", op.name()))),
+            }
+        } else if op.spec().kind == Kind::Float {
+            match compute {
+                DType::F32 => apply_float::<f32>(op, a, b, shape),
+                _ => apply_float::<f64>(op, a, b, shape),
+            }
+        } else if op.spec().kind == Kind::Integer {
+            match compute {
+                DType::U8 => apply_int::<u8>(op, a, b, shape),
+                DType::I32 => apply_int::<i32>(op, a, b, shape),
+                _ => apply_int::<i64>(op, a, b, shape),
             }
         } else if op.is_comparison() && out == DType::F32 {
             // Legacy float32 comparisons write their 0/1 numbers in the same pass.
@@ -619,7 +764,8 @@ impl Tensor {
             let r = old.binary(&other, op)?;
             return crate::autograd::graph::commit_inplace(self, &r);
         }
-        let fast = compute == self.dtype() && !op.is_comparison() && !op.is_logical() && !op.is_bitwise();
+        // The arithmetic operations have in-place kernels; the others write a new result.
+        let fast = compute == self.dtype() && op.spec().kind == Kind::Arith;
         if fast {
             // A right operand that overlaps the destination is read from a private copy.
             let b = other.to_dtype(compute)?;

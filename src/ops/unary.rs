@@ -6,6 +6,7 @@ use super::backend;
 use super::registry::{DTypes, Family};
 use super::{binary::Arith, build, with_ptr};
 use crate::cpu::strided::{map1, map2, Plan};
+use crate::cpu::special;
 use crate::cpu::Cpu;
 use crate::dtype::DType;
 use crate::error::{Error, Result};
@@ -97,6 +98,16 @@ crate::declare_ops! {
         Arccosh { name: "arccosh", rule: Rule::Float, gpu: DTypes::FLOAT, differentiable: true },
         Arctanh { name: "arctanh", rule: Rule::Float, gpu: DTypes::FLOAT, differentiable: true },
         Sigmoid { name: "sigmoid", rule: Rule::Float, gpu: DTypes::FLOAT, grad_gpu: DTypes::FLOAT, differentiable: true, grad_from_output: true },
+        Deg2rad { name: "deg2rad", aliases: &["radians"], rule: Rule::Float, gpu: DTypes::FLOAT, differentiable: true },
+        Rad2deg { name: "rad2deg", aliases: &["degrees"], rule: Rule::Float, gpu: DTypes::FLOAT, differentiable: true },
+        // Special functions (cpu/special.rs). trigamma is digamma's derivative; it has no
+        // derivative of its own here (a third derivative of gammaln is not supported).
+        Erf { name: "erf", rule: Rule::Float, gpu: DTypes::FLOAT, differentiable: true },
+        Erfinv { name: "erfinv", rule: Rule::Float, gpu: DTypes::FLOAT, differentiable: true },
+        Gamma { name: "gamma", rule: Rule::Float, gpu: DTypes::FLOAT, differentiable: true },
+        Gammaln { name: "gammaln", rule: Rule::Float, gpu: DTypes::FLOAT, differentiable: true },
+        Digamma { name: "digamma", rule: Rule::Float, gpu: DTypes::FLOAT, differentiable: true },
+        Trigamma { name: "trigamma", rule: Rule::Float, gpu: DTypes::FLOAT },
         LogicalNot { name: "logical_not", rule: Rule::Logical, gpu: DTypes::ALL },
         Invert { name: "invert", aliases: &["bitwise_not"], rule: Rule::Bitwise, gpu: DTypes::BITS },
         IsNan { name: "isnan", rule: Rule::Test, gpu: DTypes::ALL },
@@ -201,6 +212,16 @@ macro_rules! float_math {
                     Arccosh => map_new(x, |v: $t| v.acosh()),
                     Arctanh => map_new(x, |v: $t| v.atanh()),
                     Sigmoid => map_new(x, |v: $t| 1.0 / (1.0 + (-v).exp())),
+                    // NumPy multiplies by the constant rounded to the dtype.
+                    Deg2rad => map_new(x, |v: $t| v * (std::f64::consts::PI / 180.0) as $t),
+                    Rad2deg => map_new(x, |v: $t| v * (180.0 / std::f64::consts::PI) as $t),
+                    // In float64, rounded once for float32 (see cpu/special.rs).
+                    Erf => map_new(x, |v: $t| special::erf(v as f64) as $t),
+                    Erfinv => map_new(x, |v: $t| special::erfinv(v as f64) as $t),
+                    Gamma => map_new(x, |v: $t| special::gamma(v as f64) as $t),
+                    Gammaln => map_new(x, |v: $t| special::gammaln(v as f64) as $t),
+                    Digamma => map_new(x, |v: $t| special::digamma(v as f64) as $t),
+                    Trigamma => map_new(x, |v: $t| special::trigamma(v as f64) as $t),
                     Floor => map_new(x, |v: $t| v.floor()),
                     Ceil => map_new(x, |v: $t| v.ceil()),
                     Trunc => map_new(x, |v: $t| v.trunc()),

@@ -186,9 +186,9 @@ def _named(f, name, doc):
     return f
 
 
-def _nd_unary(name, engine, doc):
+def _nd_unary(name, engine, doc, int_kept=False):
     def f(data, out=None, **kwargs):
-        r = _unary(data, engine, True)
+        r = _npx.special.keeping_int(data, engine, name, True) if int_kept else _unary(data, engine, True)
         return r if out is None else _write(r, out)
 
     return _named(f, name, doc)
@@ -221,7 +221,7 @@ def _nd_elemwise(name, engine, doc):
 
 for _op in _UNARY_OPS:
     for _fname in _op.nd:
-        globals()[_fname] = _nd_unary(_fname, _op.engine, _op.nd_doc or _op.doc)
+        globals()[_fname] = _nd_unary(_fname, _op.engine, _op.nd_doc or _op.doc, _op.int_kept)
 for _op in _BINARY_OPS:
     for _fname in _op.nd:
         globals()[_fname] = _nd_binary(_fname, _op.engine, _op.scalar, _op.nd_doc or _op.doc)

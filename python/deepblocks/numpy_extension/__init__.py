@@ -23,6 +23,8 @@ from .sequence import arange_like, sequence_last, sequence_mask, sequence_revers
 from .rnn import gru_cell, lstm_cell, rnn, rnn_cell
 from .sort import topk
 from .shaping import constraint_check, nonzero, reshape
+from . import special
+from .special import digamma, erf, erfinv, gamma, gammaln
 from .legacy_ops import (Context, batch_flatten, cast, cpu_pinned, gather_nd, get_cuda_compute_capability,
                          gpu_memory_info, reshape_like, shape_array, slice, smooth_l1)
 

@@ -83,6 +83,56 @@ pub(crate) fn rule(op: BinaryOp, s: &mut Saver, a: &Tensor, b: &Tensor) -> Backw
                 Ok(vec![Some(Tensor::where_(&first, g, &zero)?), Some(Tensor::where_(&first, &zero, g)?)])
             })
         }
+        Copysign => {
+            // d/da |a|·sign(b) = sign(a)·sign(b), the signs of zeros included; nothing flows
+            // to b (its sign is a step function).
+            let (a, b) = (keep_a(s), keep_b(s));
+            Box::new(move |g, n| {
+                let ga = if n[0] {
+                    let sa = scalar_like(1.0, &a)?.binary(&a, Copysign)?;
+                    let sb = scalar_like(1.0, &b)?.binary(&b, Copysign)?;
+                    Some(g.mul(&sa.mul(&sb)?)?)
+                } else {
+                    None
+                };
+                Ok(vec![ga, None])
+            })
+        }
+        Hypot => {
+            // a / hypot(a, b), b / hypot(a, b)
+            let (a, b) = (keep_a(s), keep_b(s));
+            Box::new(move |g, n| {
+                let h = a.binary(&b, Hypot)?;
+                Ok(vec![
+                    n[0].then(|| g.mul(&a.div(&h)?)).transpose()?,
+                    n[1].then(|| g.mul(&b.div(&h)?)).transpose()?,
+                ])
+            })
+        }
+        Logaddexp | Logaddexp2 => {
+            // e^(a - y), e^(b - y) for y = logaddexp(a, b) (base 2 for logaddexp2)
+            let (a, b) = (keep_a(s), keep_b(s));
+            let exp = if op == Logaddexp { crate::UnaryOp::Exp } else { crate::UnaryOp::Exp2 };
+            Box::new(move |g, n| {
+                let y = a.binary(&b, op)?;
+                Ok(vec![
+                    n[0].then(|| g.mul(&a.sub(&y)?.unary(exp)?)).transpose()?,
+                    n[1].then(|| g.mul(&b.sub(&y)?.unary(exp)?)).transpose()?,
+                ])
+            })
+        }
+        Arctan2 => {
+            // d atan2(a, b) = (b da - a db) / (a² + b²)
+            let (a, b) = (keep_a(s), keep_b(s));
+            Box::new(move |g, n| {
+                let r2 = a.mul(&a)?.add(&b.mul(&b)?)?;
+                let gr = g.div(&r2)?;
+                Ok(vec![
+                    n[0].then(|| gr.mul(&b)).transpose()?,
+                    n[1].then(|| gr.mul(&a)?.unary(crate::UnaryOp::Neg)).transpose()?,
+                ])
+            })
+        }
         _ => Box::new(move |_, n| Ok(vec![None; n.len()])),
     }
 }

@@ -54,14 +54,23 @@ fn derivative(op: UnaryOp, x: &Tensor, y: &Tensor) -> Result<Tensor> {
         Arccosh => u(Reciprocal, &u(Sqrt, &x.binary_scalar(Scalar::Float(1.0), BinaryOp::Sub, false)?.mul(&add1(x)?)?)?)?,
         Arctanh => u(Reciprocal, &rsub1(&u(Square, x)?)?)?,
         Sigmoid => y.mul(&rsub1(y)?)?,
-        Sign | Floor | Ceil | Trunc | Round | LogicalNot | Invert | IsNan | IsInf | IsFinite => scalar_like(0.0, x)?,
+        Deg2rad => scalar_like(std::f64::consts::PI / 180.0, x)?,
+        Rad2deg => scalar_like(180.0 / std::f64::consts::PI, x)?,
+        // 2/√π · exp(-x²)
+        Erf => scale(&u(Exp, &u(Neg, &u(Square, x)?)?)?, std::f64::consts::FRAC_2_SQRT_PI)?,
+        // √π/2 · exp(erfinv(x)²)
+        Erfinv => scale(&u(Exp, &u(Square, y)?)?, std::f64::consts::PI.sqrt() / 2.0)?,
+        Gamma => y.mul(&u(Digamma, x)?)?,
+        Gammaln => u(Digamma, x)?,
+        Digamma => u(Trigamma, x)?,
+        Trigamma | Sign | Floor | Ceil | Trunc | Round | LogicalNot | Invert | IsNan | IsInf | IsFinite => scalar_like(0.0, x)?,
     })
 }
 
 /// Whether the derivative reads the output.
 fn uses_output(op: UnaryOp) -> bool {
     use UnaryOp::*;
-    matches!(op, Exp | Exp2 | Expm1 | Sqrt | Cbrt | Reciprocal | Tan | Tanh | Sigmoid)
+    matches!(op, Exp | Exp2 | Expm1 | Sqrt | Cbrt | Reciprocal | Tan | Tanh | Sigmoid | Erfinv | Gamma)
 }
 
 pub(crate) fn rule(op: UnaryOp, s: &mut Saver, x: &Tensor) -> BackwardFn {

@@ -39,6 +39,13 @@ DB_BINARY_FN(LogicalXor, bool, db_truth(a) != db_truth(b))
 DB_BINARY_FN(BitwiseAnd, T, (T)(a & b))
 DB_BINARY_FN(BitwiseOr, T, (T)(a | b))
 DB_BINARY_FN(BitwiseXor, T, (T)(a ^ b))
+DB_BINARY_FN(Copysign, T, db_copysign(a, b))
+DB_BINARY_FN(Hypot, T, db_hypot(a, b))
+DB_BINARY_FN(Logaddexp, T, db_logaddexp(a, b))
+DB_BINARY_FN(Logaddexp2, T, db_logaddexp2(a, b))
+DB_BINARY_FN(Arctan2, T, db_atan2(a, b))
+DB_BINARY_FN(Gcd, T, db_gcd(a, b))
+DB_BINARY_FN(Lcm, T, db_lcm(a, b))
 
 template <class T, class O, class F>
 DB_DEVICE void binary_map(u64 numel, u64 ndim, const i64* info, const T* a, i64 a_off, const T* b, i64 b_off, O* out,
@@ -192,6 +199,24 @@ extern "C" __global__ void binary_bitwise_xor_i32(BINARY_PARAMS(i32, i32)) { BIN
 extern "C" __global__ void binary_bitwise_xor_i64(BINARY_PARAMS(i64, i64)) { BINARY(BitwiseXor); }
 
 // In place: a op= b.
+
+// Float functions (integers are converted to float first) and integer gcd/lcm.
+extern "C" __global__ void binary_copysign_f32(BINARY_PARAMS(f32, f32)) { BINARY(Copysign); }
+extern "C" __global__ void binary_copysign_f64(BINARY_PARAMS(f64, f64)) { BINARY(Copysign); }
+extern "C" __global__ void binary_hypot_f32(BINARY_PARAMS(f32, f32)) { BINARY(Hypot); }
+extern "C" __global__ void binary_hypot_f64(BINARY_PARAMS(f64, f64)) { BINARY(Hypot); }
+extern "C" __global__ void binary_logaddexp_f32(BINARY_PARAMS(f32, f32)) { BINARY(Logaddexp); }
+extern "C" __global__ void binary_logaddexp_f64(BINARY_PARAMS(f64, f64)) { BINARY(Logaddexp); }
+extern "C" __global__ void binary_logaddexp2_f32(BINARY_PARAMS(f32, f32)) { BINARY(Logaddexp2); }
+extern "C" __global__ void binary_logaddexp2_f64(BINARY_PARAMS(f64, f64)) { BINARY(Logaddexp2); }
+extern "C" __global__ void binary_arctan2_f32(BINARY_PARAMS(f32, f32)) { BINARY(Arctan2); }
+extern "C" __global__ void binary_arctan2_f64(BINARY_PARAMS(f64, f64)) { BINARY(Arctan2); }
+extern "C" __global__ void binary_gcd_u8(BINARY_PARAMS(u8, u8)) { BINARY(Gcd); }
+extern "C" __global__ void binary_gcd_i32(BINARY_PARAMS(i32, i32)) { BINARY(Gcd); }
+extern "C" __global__ void binary_gcd_i64(BINARY_PARAMS(i64, i64)) { BINARY(Gcd); }
+extern "C" __global__ void binary_lcm_u8(BINARY_PARAMS(u8, u8)) { BINARY(Lcm); }
+extern "C" __global__ void binary_lcm_i32(BINARY_PARAMS(i32, i32)) { BINARY(Lcm); }
+extern "C" __global__ void binary_lcm_i64(BINARY_PARAMS(i64, i64)) { BINARY(Lcm); }
 
 extern "C" __global__ void binary_inplace_add_bool(INPLACE_PARAMS(bool)) { INPLACE(Add); }
 extern "C" __global__ void binary_inplace_add_u8(INPLACE_PARAMS(u8)) { INPLACE(Add); }

@@ -195,6 +195,167 @@ template <class T> DB_DEVICE bool db_isfinite(T v) {
 
 template <class T> DB_DEVICE bool db_isinf(T v) { return !db_isnan(v) && !db_isfinite(v); }
 
+// ---- Special functions (the CPU's cpu/special.rs: see there for the methods and sources) -----
+// CUDA's erf/erfc/tgamma/lgamma; erfinv, digamma and trigamma are ours, the CPU's algorithms
+// in the element type (the CPU computes float32 in float64; here float32 stays float32).
+
+DB_MATH1(db_erf, erff, erf)
+DB_MATH1(db_erfc, erfcf, erfc)
+DB_MATH1(db_tgamma, tgammaf, tgamma)
+DB_MATH1(db_lgamma, lgammaf, lgamma)
+DB_MATH2(db_hypot, hypotf, hypot)
+DB_MATH2(db_atan2, atan2f, atan2)
+
+template <class T> DB_DEVICE T db_nan() { return db_inf<T>() - db_inf<T>(); }
+#define DB_PI 3.141592653589793
+
+// Giles (2010)'s float32 approximation, then Halley steps on erf(y) - |x| (|x| <= 0.5) or
+// Newton steps on ln erfc(y) - ln(1 - |x|) (above), until the step is below an ulp.
+template <class T> DB_DEVICE T db_erfinv(T x) {
+    const T a = db_fabs(x);
+    if (!(a < T(1))) return a == T(1) ? db_copysign(db_inf<T>(), x) : db_nan<T>();
+    if (a == T(0)) return x;
+    const T w = -db_log((T(1) - a) * (T(1) + a));
+    T p, t;
+    if (w < T(5)) {
+        t = w - T(2.5);
+        p = T(2.81022636e-08);
+        p = p * t + T(3.43273939e-07);
+        p = p * t + T(-3.5233877e-06);
+        p = p * t + T(-4.39150654e-06);
+        p = p * t + T(0.00021858087);
+        p = p * t + T(-0.00125372503);
+        p = p * t + T(-0.00417768164);
+        p = p * t + T(0.246640727);
+        p = p * t + T(1.50140941);
+    } else {
+        t = db_sqrt(w) - T(3);
+        p = T(-0.000200214257);
+        p = p * t + T(0.000100950558);
+        p = p * t + T(0.00134934322);
+        p = p * t + T(-0.00367342844);
+        p = p * t + T(0.00573950773);
+        p = p * t + T(-0.0076224613);
+        p = p * t + T(0.00943887047);
+        p = p * t + T(1.00167406);
+        p = p * t + T(2.83297682);
+    }
+    T y = p * a;
+    const T ulp = db_same<T, f32> ? T(6e-8) : T(1e-16);
+    for (int k = 0; k < 6; ++k) {
+        const T d = T(1.1283791670955126) * db_exp(-y * y);  // erf'(y)
+        T step;
+        if (a <= T(0.5)) {
+            const T u = (db_erf(y) - a) / d;
+            step = u / (T(1) + y * u);
+        } else {
+            const T c = db_erfc(y);
+            step = (db_log(c) - db_log(T(1) - a)) * c / -d;
+        }
+        y -= step;
+        if (db_fabs(step) <= ulp * y) break;
+    }
+    return db_copysign(y, x);
+}
+
+// ψ: reflection below 0, recurrence up to 10, asymptotic series (7 Bernoulli terms).
+template <class T> DB_DEVICE T db_digamma(T x) {
+    if (db_isnan(x) || x == -db_inf<T>()) return db_nan<T>();
+    if (x == T(0)) return db_copysign(T(1), x) < T(0) ? db_inf<T>() : -db_inf<T>();
+    T acc = T(0);
+    if (x < T(0)) {
+        if (x == db_floor(x)) return db_nan<T>();
+        acc = -T(DB_PI) / db_tan(T(DB_PI) * (x - db_rint(x)));  // exact reduction to |r| <= 1/2
+        x = T(1) - x;
+    }
+    while (x < T(10)) {
+        acc -= T(1) / x;
+        x += T(1);
+    }
+    if (x == db_inf<T>()) return x;
+    const T z = T(1) / (x * x);
+    T s = T(1.0 / 12.0);
+    s = s * z + T(-691.0 / 32760.0);
+    s = s * z + T(1.0 / 132.0);
+    s = s * z + T(-1.0 / 240.0);
+    s = s * z + T(1.0 / 252.0);
+    s = s * z + T(-1.0 / 120.0);
+    s = s * z + T(1.0 / 12.0);
+    return acc + db_log(x) - T(0.5) / x - s * z;
+}
+
+// ψ': the same scheme; +inf at 0, the negative integers and -inf.
+template <class T> DB_DEVICE T db_trigamma(T x) {
+    if (db_isnan(x)) return x;
+    if (x == db_inf<T>()) return T(0);
+    if (x <= T(0) && x == db_floor(x)) return db_inf<T>();
+    T acc = T(0), sign = T(1);
+    if (x < T(0)) {
+        const T sn = db_sin(T(DB_PI) * (x - db_rint(x)));
+        acc = T(DB_PI * DB_PI) / (sn * sn);
+        sign = T(-1);
+        x = T(1) - x;
+    }
+    T r = T(0);
+    while (x < T(10)) {
+        r += T(1) / (x * x);
+        x += T(1);
+    }
+    const T z = T(1) / (x * x);
+    T s = T(7.0 / 6.0);
+    s = s * z + T(-691.0 / 2730.0);
+    s = s * z + T(5.0 / 66.0);
+    s = s * z + T(-1.0 / 30.0);
+    s = s * z + T(1.0 / 42.0);
+    s = s * z + T(-1.0 / 30.0);
+    s = s * z + T(1.0 / 6.0);
+    r += T(1) / x + T(0.5) * z + s * z / x;
+    return acc + sign * r;
+}
+
+// NumPy's logaddexp/logaddexp2: equal operands (same-signed infinities) give a + ln 2
+// (a + 1), a NaN operand NaN, else the larger plus log(1 + e^-|a-b|).
+template <class T> DB_DEVICE T db_logaddexp(T a, T b) {
+    if (a == b) return a + T(0.6931471805599453);
+    const T d = a - b;
+    if (d > T(0)) return a + db_log1p(db_exp(-d));
+    if (d <= T(0)) return b + db_log1p(db_exp(d));
+    return d;
+}
+
+template <class T> DB_DEVICE T db_logaddexp2(T a, T b) {
+    if (a == b) return a + T(1);
+    const T d = a - b;
+    if (d > T(0)) return a + db_log1p(db_exp2(-d)) * T(1.4426950408889634);
+    if (d <= T(0)) return b + db_log1p(db_exp2(d)) * T(1.4426950408889634);
+    return d;
+}
+
+// NumPy's gcd/lcm on the magnitudes (|MIN| read as unsigned); lcm = |a| / gcd * |b|, wrapping.
+template <class T> DB_DEVICE typename DbUnsigned<T>::type db_magnitude(T v) {
+    typedef typename DbUnsigned<T>::type U;
+    if constexpr (db_is_signed<T>) return v < T(0) ? (U)(U(0) - (U)v) : (U)v;
+    else return (U)v;
+}
+
+template <class T> DB_DEVICE T db_gcd(T a, T b) {
+    typedef typename DbUnsigned<T>::type U;
+    U x = db_magnitude(a), y = db_magnitude(b);
+    while (x != U(0)) {
+        const U r = (U)(y % x);
+        y = x;
+        x = r;
+    }
+    return (T)y;
+}
+
+template <class T> DB_DEVICE T db_lcm(T a, T b) {
+    typedef typename DbUnsigned<T>::type U;
+    const U g = (U)db_gcd(a, b);
+    if (g == U(0)) return T(0);
+    return (T)(U)((U)(db_magnitude(a) / g) * db_magnitude(b));
+}
+
 // ---- Arithmetic with the CPU engine's semantics (ops::binary::Arith) ---------------------------
 // Integers wrap, integer division and remainder by zero give 0, floor division and remainder
 // follow Python (the remainder takes the divisor's sign). bool: add = or, subtract = xor,

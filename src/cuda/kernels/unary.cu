@@ -3,7 +3,7 @@
 //   unary_<op>_<T>(u64 numel, u64 ndim, const i64* info, const T* x, i64 x_off, O* out)
 //   info = [dims, strides of x]; O = bool for isnan/isinf/isfinite/logical_not, else T.
 //
-// Float math (exp ... sigmoid) exists for f32/f64 only: like the CPU engine, the launcher
+// Float math (exp ... sigmoid, deg2rad, the special functions) exists for f32/f64 only: like the CPU engine, the launcher
 // converts integer input first (int32/int64 to f64, bool/uint8 to f32). floor/ceil/trunc/
 // round are the identity and isnan/isinf false, isfinite true, on integers; negative and
 // sign of bool are errors on the CPU (no kernel); square of bool runs on uint8.
@@ -82,6 +82,14 @@ DB_FLOAT_FN(Arcsinh, db_asinh(x))
 DB_FLOAT_FN(Arccosh, db_acosh(x))
 DB_FLOAT_FN(Arctanh, db_atanh(x))
 DB_FLOAT_FN(Sigmoid, T(1) / (T(1) + db_exp(-x)))
+DB_FLOAT_FN(Deg2rad, x * T(DB_PI / 180.0))
+DB_FLOAT_FN(Rad2deg, x * T(180.0 / DB_PI))
+DB_FLOAT_FN(Erf, db_erf(x))
+DB_FLOAT_FN(Erfinv, db_erfinv(x))
+DB_FLOAT_FN(Gamma, db_tgamma(x))
+DB_FLOAT_FN(Gammaln, db_lgamma(x))
+DB_FLOAT_FN(Digamma, db_digamma(x))
+DB_FLOAT_FN(Trigamma, db_trigamma(x))
 
 template <class T, class O, class F>
 DB_DEVICE void unary_map(u64 numel, u64 ndim, const i64* info, const T* x, i64 x_off, O* out, F f) {
@@ -160,6 +168,30 @@ extern "C" __global__ void unary_arctanh_f64(UNARY_PARAMS(f64, f64)) { UNARY(Arc
 
 extern "C" __global__ void unary_sigmoid_f32(UNARY_PARAMS(f32, f32)) { UNARY(Sigmoid); }
 extern "C" __global__ void unary_sigmoid_f64(UNARY_PARAMS(f64, f64)) { UNARY(Sigmoid); }
+
+extern "C" __global__ void unary_deg2rad_f32(UNARY_PARAMS(f32, f32)) { UNARY(Deg2rad); }
+extern "C" __global__ void unary_deg2rad_f64(UNARY_PARAMS(f64, f64)) { UNARY(Deg2rad); }
+
+extern "C" __global__ void unary_rad2deg_f32(UNARY_PARAMS(f32, f32)) { UNARY(Rad2deg); }
+extern "C" __global__ void unary_rad2deg_f64(UNARY_PARAMS(f64, f64)) { UNARY(Rad2deg); }
+
+extern "C" __global__ void unary_erf_f32(UNARY_PARAMS(f32, f32)) { UNARY(Erf); }
+extern "C" __global__ void unary_erf_f64(UNARY_PARAMS(f64, f64)) { UNARY(Erf); }
+
+extern "C" __global__ void unary_erfinv_f32(UNARY_PARAMS(f32, f32)) { UNARY(Erfinv); }
+extern "C" __global__ void unary_erfinv_f64(UNARY_PARAMS(f64, f64)) { UNARY(Erfinv); }
+
+extern "C" __global__ void unary_gamma_f32(UNARY_PARAMS(f32, f32)) { UNARY(Gamma); }
+extern "C" __global__ void unary_gamma_f64(UNARY_PARAMS(f64, f64)) { UNARY(Gamma); }
+
+extern "C" __global__ void unary_gammaln_f32(UNARY_PARAMS(f32, f32)) { UNARY(Gammaln); }
+extern "C" __global__ void unary_gammaln_f64(UNARY_PARAMS(f64, f64)) { UNARY(Gammaln); }
+
+extern "C" __global__ void unary_digamma_f32(UNARY_PARAMS(f32, f32)) { UNARY(Digamma); }
+extern "C" __global__ void unary_digamma_f64(UNARY_PARAMS(f64, f64)) { UNARY(Digamma); }
+
+extern "C" __global__ void unary_trigamma_f32(UNARY_PARAMS(f32, f32)) { UNARY(Trigamma); }
+extern "C" __global__ void unary_trigamma_f64(UNARY_PARAMS(f64, f64)) { UNARY(Trigamma); }
 
 extern "C" __global__ void unary_floor_bool(UNARY_PARAMS(bool, bool)) { UNARY(Floor); }
 extern "C" __global__ void unary_floor_u8(UNARY_PARAMS(u8, u8)) { UNARY(Floor); }
