@@ -319,6 +319,30 @@ pub struct Storage {
     data: RwLock<Memory>,
     /// Bumped by every write, so autograd can tell that a value it saved has changed.
     version: AtomicU64,
+    /// For memory lent by another library (DLPack import): what keeps it alive. The vector
+    /// in `data` then points into that memory, so it is never freed by Rust; dropping the
+    /// owner hands the memory back.
+    owner: Option<ForeignOwner>,
+}
+
+/// Whoever lent a storage its memory; dropped (after the storage's last use) to release it.
+pub struct ForeignOwner(pub Box<dyn Send + Sync>);
+
+impl std::fmt::Debug for ForeignOwner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ForeignOwner")
+    }
+}
+
+impl Drop for Storage {
+    fn drop(&mut self) {
+        if let Some(owner) = self.owner.take() {
+            // The vector's buffer belongs to the lender: forget it rather than free it.
+            let lent = std::mem::replace(self.data.get_mut(), Memory::Host(CpuStorage::U8(Vec::new())));
+            std::mem::forget(lent);
+            drop(owner);
+        }
+    }
 }
 
 impl Storage {
@@ -327,7 +351,22 @@ impl Storage {
     }
 
     pub fn from_memory(data: Memory) -> Storage {
-        Storage { data: RwLock::new(data), version: AtomicU64::new(0) }
+        Storage { data: RwLock::new(data), version: AtomicU64::new(0), owner: None }
+    }
+
+    /// Host memory that another library lent: `data`'s vector points into it (it must
+    /// never grow or be freed), and `owner` is dropped once the storage is gone.
+    ///
+    /// # Safety
+    /// `data`'s buffer must stay valid, and readable and writable as its elements, until
+    /// `owner` is dropped; its bool elements must be 0 or 1.
+    pub unsafe fn foreign(data: CpuStorage, owner: ForeignOwner) -> Storage {
+        Storage { data: RwLock::new(Memory::Host(data)), version: AtomicU64::new(0), owner: Some(owner) }
+    }
+
+    /// Whether this storage's memory was lent by another library.
+    pub fn is_foreign(&self) -> bool {
+        self.owner.is_some()
     }
 
     pub fn dtype(&self) -> DType {

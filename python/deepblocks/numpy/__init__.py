@@ -25,6 +25,7 @@ from ..op_table import UNARY as _UNARY_OPS
 from . import linalg, random
 from .einsum import einsum, tensordot
 from .grids import meshgrid
+from .dlpack import from_dlpack
 
 __all__ = ["ndarray", "linalg", "random"]
 
