@@ -432,6 +432,31 @@ mod tests {
     }
 
     #[test]
+    fn lent_memory_is_handed_back_not_freed() {
+        use std::sync::atomic::AtomicBool;
+        use std::sync::Arc;
+        // The lender: it owns the buffer and notes when it gets it back.
+        struct Lender(Vec<f32>, Arc<AtomicBool>);
+        impl Drop for Lender {
+            fn drop(&mut self) {
+                self.1.store(true, Ordering::SeqCst);
+            }
+        }
+        let mut mem = vec![1.0f32, 2.0, 3.0];
+        let ptr = mem.as_mut_ptr(); // moving the vector below keeps its buffer where it is
+        let returned = Arc::new(AtomicBool::new(false));
+        let lender = Lender(mem, returned.clone());
+        // SAFETY: the lender keeps the buffer alive until it is dropped, after the storage.
+        let s = unsafe { Storage::foreign(CpuStorage::F32(Vec::from_raw_parts(ptr, 3, 3)), ForeignOwner(Box::new(lender))) };
+        assert!(s.is_foreign());
+        typed_mut::<f32>(&mut s.write()).unwrap()[1] = 5.0;
+        assert_eq!(typed::<f32>(&s.read()).unwrap(), [1.0, 5.0, 3.0]);
+        assert!(!returned.load(Ordering::SeqCst));
+        drop(s);
+        assert!(returned.load(Ordering::SeqCst));
+    }
+
+    #[test]
     fn ordinary_requests_pass() {
         assert!(memory_limit() >= UNCHECKED_BYTES);
         check_alloc(1 << 20, 8, "elements").unwrap();

@@ -25,8 +25,9 @@ def from_dlpack(x, /, *, device=None, copy=None):
 
     >>> import numpy
     >>> from deepblocks import np
-    >>> np.from_dlpack(numpy.array([[1, 2], [3, 4]], dtype="int32")).sum()
-    array(10, dtype=int32)
+    >>> x = np.from_dlpack(numpy.array([[1, 2], [3, 4]], dtype="int32"))
+    >>> x.dtype, x.shape
+    (dtype('int32'), (2, 2))
     """
     r = _core._from_dlpack(x)
     if copy:

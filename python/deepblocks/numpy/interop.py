@@ -18,8 +18,8 @@ such a fallback is refused while autograd records (it would cut the graph). Lega
 >>> y.backward()
 >>> x.grad
 array([1.       , 2.7182817])
->>> numpy.median(np.array([3.0, 1.0, 2.0]))      # NumPy's median, a deepblocks result
-array(2.)
+>>> numpy.median(np.array([[3.0, 1.0], [2.0, 5.0]]), axis=0)  # NumPy's median, a deepblocks result
+array([2.5, 3. ])
 
 The engine's methods ``ndarray.__array_ufunc__`` / ``__array_function__`` call
 :func:`array_ufunc` and :func:`array_function` here; ordinary operators (``x + y``) never
