@@ -135,6 +135,20 @@ def test_fallback_results():
     onp.testing.assert_allclose(d.asnumpy(), onp.exp(h, where=h > 1, out=onp.ones_like(h)))
 
 
+def test_fallbacks_see_the_arrays_memory():
+    x = dnp.zeros(3)
+    onp.copyto(x, [1.0, 2.0, 3.0])  # NumPy's in-place functions write into deepblocks arrays
+    onp.testing.assert_array_equal(x.asnumpy(), [1.0, 2.0, 3.0])
+    m = dnp.zeros((3, 3), dtype="int32")
+    onp.fill_diagonal(m, 5)
+    onp.testing.assert_array_equal(m.asnumpy(), 5 * onp.eye(3, dtype="int32"))
+    onp.put(x, [0], [-1.0])
+    assert float(x[0]) == -1.0
+    assert onp.shares_memory(x, x[1:]) and not onp.shares_memory(x, x.copy())
+    r = onp.partition(m[0], 1)
+    assert not onp.shares_memory(r, m)  # fallback results are copies, as in MXNet
+
+
 def test_fallback_refused_while_recording():
     x = dnp.array([1.0, 2.0])
     x.attach_grad()
@@ -165,6 +179,13 @@ def test_legacy_arrays_give_legacy_results():
                         (onp.sum(x, axis=0), h.sum(axis=0)), (onp.median(x, axis=1), onp.median(h, axis=1))):
         assert isinstance(r, nd.NDArray) and type(r) is not dnp.ndarray
         onp.testing.assert_allclose(r.asnumpy(), expected, rtol=1e-6)
+    # NumPy operands first: the legacy operators, as before (comparisons give float 0/1).
+    eq = onp.array([0.0, 1.0, 2.0]) == x
+    assert type(eq) is nd.NDArray and eq.dtype == onp.float32
+    onp.testing.assert_array_equal(eq.asnumpy(), [[1, 1, 1], [0, 0, 0]])
+    d = onp.ones(3) - x
+    assert type(d) is nd.NDArray
+    onp.testing.assert_array_equal(d.asnumpy(), 1 - h)
     total = onp.sum(x)
     assert type(total) is nd.NDArray and total.shape == (1,)  # no 0-d legacy arrays, as x.sum()
     assert float(total.asscalar()) == 15.0

@@ -5,7 +5,8 @@
 on deepblocks arrays run deepblocks' function of the same name, so the result is a deepblocks
 array on the same device and autograd records it exactly like ``np.exp(x)``. A function
 deepblocks does not have (or a call using options it does not support) falls back to NumPy
-on host copies of the arrays, and the result comes back as a deepblocks array; as in MXNet,
+on the arrays' host memory (copies for GPU arrays), and the result comes back as a deepblocks
+array (a copy); as in MXNet,
 such a fallback is refused while autograd records (it would cut the graph). Legacy
 ``nd.NDArray`` inputs give legacy results.
 
@@ -54,6 +55,10 @@ _UFUNC_METHODS = {
     ("logical_or", "reduce"): "any",
     ("add", "accumulate"): "cumsum",
 }
+
+# NumPy functions that write into their first argument (host arrays are written in place
+# through a view; a GPU array gets the host copy's new values).
+_WRITES_FIRST = frozenset(["copyto", "place", "put", "putmask", "fill_diagonal", "put_along_axis"])
 
 _local = threading.local()
 
@@ -153,12 +158,15 @@ def _to_base(obj):
 
 
 def _to_host(obj):
-    """deepblocks arrays (also inside lists, tuples and dicts) as NumPy copies; the first
-    array's device is remembered for the results."""
+    """deepblocks arrays (also inside lists, tuples and dicts) as NumPy arrays: views of the
+    same memory for host arrays (so ``numpy.copyto(x, ...)`` writes into ``x`` and
+    ``numpy.shares_memory`` tells the truth), copies for GPU arrays. The first array's device
+    is remembered for the results."""
     if isinstance(obj, _base):
+        ctx = obj.ctx
         if getattr(_local, "ctx", None) is None:
-            _local.ctx = obj.ctx
-        return obj.asnumpy()
+            _local.ctx = ctx
+        return _onp.asarray(obj) if ctx.device_type == "cpu" else obj.asnumpy()
     if isinstance(obj, (list, tuple)):
         return type(obj)(_to_host(o) for o in obj)
     if isinstance(obj, dict):
@@ -280,6 +288,31 @@ def _ufunc_function(ufunc):
         return f
 
 
+# The ufuncs behind Python's operators: (operator, reflected operator).
+_OPERATORS = {
+    "add": ("__add__", "__radd__"), "subtract": ("__sub__", "__rsub__"), "multiply": ("__mul__", "__rmul__"),
+    "divide": ("__truediv__", "__rtruediv__"), "true_divide": ("__truediv__", "__rtruediv__"),
+    "floor_divide": ("__floordiv__", "__rfloordiv__"), "remainder": ("__mod__", "__rmod__"),
+    "power": ("__pow__", "__rpow__"), "matmul": ("__matmul__", "__rmatmul__"),
+    "bitwise_and": ("__and__", "__rand__"), "bitwise_or": ("__or__", "__ror__"), "bitwise_xor": ("__xor__", "__rxor__"),
+    "equal": ("__eq__", "__eq__"), "not_equal": ("__ne__", "__ne__"), "less": ("__lt__", "__gt__"),
+    "less_equal": ("__le__", "__ge__"), "greater": ("__gt__", "__lt__"), "greater_equal": ("__ge__", "__le__"),
+    "negative": ("__neg__", None), "positive": ("__pos__", None), "absolute": ("__abs__", None),
+}
+
+
+def _legacy_operator(name, inputs):
+    fwd, rev = _OPERATORS[name]
+    if len(inputs) == 1:
+        return getattr(inputs[0], fwd)() if rev is None else NotImplemented
+    if len(inputs) != 2 or rev is None:
+        return NotImplemented
+    a, b = inputs
+    if isinstance(a, _base) and _is_legacy(a):
+        return getattr(a, fwd)(b)
+    return getattr(b, rev)(a)
+
+
 def array_ufunc(self, ufunc, method, inputs, kwargs):
     """``ndarray.__array_ufunc__``: ``ufunc.method(*inputs, **kwargs)`` with deepblocks'
     function where it has one (see the module docstring)."""
@@ -297,6 +330,12 @@ def array_ufunc(self, ufunc, method, inputs, kwargs):
                         raise
                 finally:
                     active.discard(ufunc)
+    if method == "__call__" and not kwargs and ufunc.__name__ in _OPERATORS and _any_legacy(inputs):
+        # ``numpy_array == legacy_array``: the legacy array's operator, as before NumPy
+        # dispatched (legacy comparisons give float 0/1, not bools).
+        r = _legacy_operator(ufunc.__name__, inputs)
+        if r is not NotImplemented:
+            return r
     kwargs = dict(kwargs) if kwargs else {}
     out = kwargs.pop("out", None)
     if out is not None:
@@ -377,6 +416,13 @@ def array_function(self, func, types, args, kwargs):
 
     def fallback():
         name = getattr(func, "__name__", None) or repr(func)
+        target = args[0] if args and name in _WRITES_FIRST else None
+        if isinstance(target, _base) and target.ctx.device_type != "cpu":
+            # A GPU array's host copy is what NumPy writes: copy it back.
+            host = target.asnumpy()
+            _fallback(f"numpy.{name}", func, (host,) + tuple(args[1:]), kwargs, legacy)
+            target[...] = host
+            return None
         return _fallback_out(f"numpy.{name}", func, args, kwargs, legacy, out)
 
     if f is None:
