@@ -319,6 +319,30 @@ pub struct Storage {
     data: RwLock<Memory>,
     /// Bumped by every write, so autograd can tell that a value it saved has changed.
     version: AtomicU64,
+    /// For memory lent by another library (DLPack import): what keeps it alive. The vector
+    /// in `data` then points into that memory, so it is never freed by Rust; dropping the
+    /// owner hands the memory back.
+    owner: Option<ForeignOwner>,
+}
+
+/// Whoever lent a storage its memory; dropped (after the storage's last use) to release it.
+pub struct ForeignOwner(pub Box<dyn Send + Sync>);
+
+impl std::fmt::Debug for ForeignOwner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ForeignOwner")
+    }
+}
+
+impl Drop for Storage {
+    fn drop(&mut self) {
+        if let Some(owner) = self.owner.take() {
+            // The vector's buffer belongs to the lender: forget it rather than free it.
+            let lent = std::mem::replace(self.data.get_mut(), Memory::Host(CpuStorage::U8(Vec::new())));
+            std::mem::forget(lent);
+            drop(owner);
+        }
+    }
 }
 
 impl Storage {
@@ -327,7 +351,22 @@ impl Storage {
     }
 
     pub fn from_memory(data: Memory) -> Storage {
-        Storage { data: RwLock::new(data), version: AtomicU64::new(0) }
+        Storage { data: RwLock::new(data), version: AtomicU64::new(0), owner: None }
+    }
+
+    /// Host memory that another library lent: `data`'s vector points into it (it must
+    /// never grow or be freed), and `owner` is dropped once the storage is gone.
+    ///
+    /// # Safety
+    /// `data`'s buffer must stay valid, and readable and writable as its elements, until
+    /// `owner` is dropped; its bool elements must be 0 or 1.
+    pub unsafe fn foreign(data: CpuStorage, owner: ForeignOwner) -> Storage {
+        Storage { data: RwLock::new(Memory::Host(data)), version: AtomicU64::new(0), owner: Some(owner) }
+    }
+
+    /// Whether this storage's memory was lent by another library.
+    pub fn is_foreign(&self) -> bool {
+        self.owner.is_some()
     }
 
     pub fn dtype(&self) -> DType {
@@ -390,6 +429,31 @@ mod tests {
         // Overflowing byte counts are refused the same way.
         assert!(matches!(alloc_vec::<f64>(usize::MAX / 4), Err(Error::Memory(_))));
         assert!(matches!(check_alloc(usize::MAX, usize::MAX, "things"), Err(Error::Memory(m)) if m.contains("things")));
+    }
+
+    #[test]
+    fn lent_memory_is_handed_back_not_freed() {
+        use std::sync::atomic::AtomicBool;
+        use std::sync::Arc;
+        // The lender: it owns the buffer and notes when it gets it back.
+        struct Lender(Vec<f32>, Arc<AtomicBool>);
+        impl Drop for Lender {
+            fn drop(&mut self) {
+                self.1.store(true, Ordering::SeqCst);
+            }
+        }
+        let mut mem = vec![1.0f32, 2.0, 3.0];
+        let ptr = mem.as_mut_ptr(); // moving the vector below keeps its buffer where it is
+        let returned = Arc::new(AtomicBool::new(false));
+        let lender = Lender(mem, returned.clone());
+        // SAFETY: the lender keeps the buffer alive until it is dropped, after the storage.
+        let s = unsafe { Storage::foreign(CpuStorage::F32(Vec::from_raw_parts(ptr, 3, 3)), ForeignOwner(Box::new(lender))) };
+        assert!(s.is_foreign());
+        typed_mut::<f32>(&mut s.write()).unwrap()[1] = 5.0;
+        assert_eq!(typed::<f32>(&s.read()).unwrap(), [1.0, 5.0, 3.0]);
+        assert!(!returned.load(Ordering::SeqCst));
+        drop(s);
+        assert!(returned.load(Ordering::SeqCst));
     }
 
     #[test]

@@ -108,6 +108,14 @@ impl Tensor {
         })))
     }
 
+    /// A host tensor seeing `storage` through `layout` (checked against the storage's length):
+    /// how memory lent by another library (DLPack) becomes an array.
+    pub fn from_shared_storage(storage: Arc<Storage>, shape: &[usize], strides: &[isize], offset: usize) -> Result<Tensor> {
+        let layout = Layout::new(shape, strides, offset, storage.len())?;
+        let dtype = storage.dtype();
+        Ok(Tensor(Arc::new(TensorInner { storage, layout, dtype, device: Device::Cpu(0), autograd: MetaCell::default() })))
+    }
+
     /// A CPU tensor owning `data`, laid out densely as `shape`.
     pub fn from_vec<T: StorageElement>(data: Vec<T>, shape: &[usize]) -> Result<Tensor> {
         Tensor::from_storage(T::wrap(data), shape, Device::Cpu(0))

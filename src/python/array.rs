@@ -20,6 +20,13 @@ use pyo3::prelude::*;
 use pyo3::pyclass::CompareOp;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
+static INTEROP: pyo3::sync::PyOnceLock<Py<PyModule>> = pyo3::sync::PyOnceLock::new();
+
+/// A function of the Python module that implements NumPy's dispatch protocols.
+fn interop<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+    INTEROP.get_or_try_init(py, || Ok::<_, PyErr>(py.import("deepblocks.numpy.interop")?.unbind()))?.bind(py).getattr(name)
+}
+
 /// Work above this many elements releases the GIL.
 const DETACH_ABOVE: usize = 1 << 17;
 
@@ -273,10 +280,29 @@ impl PyArray {
 
     // ---- NumPy interop --------------------------------------------------------------
 
-    /// Makes NumPy defer to our reflected operators (`numpy_array + x` gives a deepblocks array).
-    #[classattr]
-    fn __array_ufunc__(py: Python<'_>) -> Py<PyAny> {
-        py.None()
+    /// NumPy's ufuncs on deepblocks arrays (`numpy.exp(x)`, `numpy_array + x`) run deepblocks'
+    /// function of the same name, else NumPy's on host copies: see deepblocks/numpy/interop.py.
+    #[pyo3(signature = (ufunc, method, *inputs, **kwargs))]
+    fn __array_ufunc__<'py>(
+        slf: &Bound<'py, Self>,
+        ufunc: &Bound<'py, PyAny>,
+        method: &Bound<'py, PyAny>,
+        inputs: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        interop(slf.py(), "array_ufunc")?.call1((slf, ufunc, method, inputs, kwargs))
+    }
+
+    /// NumPy's functions on deepblocks arrays (`numpy.concatenate([x, y])`, `numpy.sum(x)`),
+    /// dispatched as `__array_ufunc__` is.
+    fn __array_function__<'py>(
+        slf: &Bound<'py, Self>,
+        func: &Bound<'py, PyAny>,
+        types: &Bound<'py, PyAny>,
+        args: &Bound<'py, PyAny>,
+        kwargs: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        interop(slf.py(), "array_function")?.call1((slf, func, types, args, kwargs))
     }
 
     #[classattr]

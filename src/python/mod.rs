@@ -8,6 +8,7 @@ mod conv;
 mod rnn;
 mod convert;
 mod cuda;
+mod dlpack;
 mod errors;
 mod functions;
 mod index;
@@ -38,6 +39,7 @@ fn core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     optim::register(m)?;
     sort::register(m)?;
     cuda::register(m)?;
+    dlpack::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

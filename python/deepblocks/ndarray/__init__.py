@@ -63,6 +63,8 @@ __all__ = (["NDArray", "random", "contrib", "RNN", "uniform", "normal", "random_
            + list(_legacy_math_all) + list(_legacy_index_all) + ["from_numpy", "load_frombuffer"]
            + list(_legacy_loss_all) + list(_legacy_nn_all) + list(_samplers_all) + ["linalg"] + list(_linalg_all))
 __all__ += ["CTCLoss", "ctc_loss"]
+from .dlpack import from_dlpack, to_dlpack_for_read, to_dlpack_for_write  # noqa: E402
+__all__ += ["from_dlpack", "to_dlpack_for_read", "to_dlpack_for_write"]
 from .optimizer_ops import *  # noqa: F401,F403,E402  (nd.sgd_update, nd.adam_update, ...)
 from .optimizer_ops import __all__ as _optimizer_ops_all  # noqa: E402
 __all__ += list(_optimizer_ops_all)

@@ -35,6 +35,7 @@ from .ranges import geomspace, logspace
 from .shaping import (append, atleast_1d, atleast_2d, atleast_3d, column_stack, delete, dsplit, dstack, hsplit,
                       insert, roll, rot90, row_stack, vsplit)
 from .windows import blackman, hamming, hanning
+from .dlpack import from_dlpack
 
 __all__ = ["ndarray", "linalg", "random"]
 
