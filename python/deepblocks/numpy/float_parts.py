@@ -117,7 +117,8 @@ def float_power(x1, x2, out=None, **kwargs):
 
 
 def ldexp(x1, x2, out=None, **kwargs):
-    """``x1 * 2 ** x2`` with integer exponents ``x2`` (differentiable in ``x1``).
+    """``x1 * 2 ** x2`` (differentiable in ``x1``). Float exponents are accepted, as MXNet
+    accepts them (its arrays are float32 by default); NumPy takes integers only.
 
     >>> from deepblocks import np
     >>> np.ldexp(np.array([3.0]), np.array([-1]))
@@ -126,8 +127,6 @@ def ldexp(x1, x2, out=None, **kwargs):
     _no_out("ldexp", out)
     a = _arr(x1)
     e = _arr(x2)
-    if e.dtype.kind == "f":
-        raise TypeError(f"ldexp: the exponents must be integers, got {e.dtype}")
     if a.dtype.kind != "f":
         a = a.astype("float64" if a.dtype.itemsize > 1 else "float32")
     scale = _core.unary(e.astype(a.dtype, copy=False), "exp2")
