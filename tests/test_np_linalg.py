@@ -174,7 +174,9 @@ def test_pinv_matrix_rank(batch, m, n, dtype, low_rank):
         host = host[..., :, :1] @ host[..., :1, :]
     host = host.astype(dtype)
     dev = np.array(host)
-    check(np.linalg.pinv(dev), onp.linalg.pinv(host), dtype)
+    if not low_rank:
+        # (NumPy's default rcond, 1e-15, keeps the rounding noise of a rank-deficient matrix.)
+        check(np.linalg.pinv(dev), onp.linalg.pinv(host), dtype)
     check(np.linalg.pinv(dev, rtol=None), onp.linalg.pinv(host, rtol=None), dtype)
     if m and n:
         assert (np.linalg.matrix_rank(dev).asnumpy() == onp.linalg.matrix_rank(host)).all()

@@ -306,7 +306,12 @@ fn qr_impl<T: Real>(s: &Stack, mode: QrMode, device: Device) -> Result<Vec<Tenso
         }
         let qr = a.qr();
         let (q, r) = match mode {
-            QrMode::Complete => (rows(qr.compute_Q().as_ref()), triangle(qr.R(), false, false)),
+            QrMode::Complete => {
+                // faer's R has min(m, n) rows; the complete one has m, the rest zeros.
+                let mut r = triangle(qr.thin_R(), false, false);
+                r.resize(m * n, T::of(0.0));
+                (rows(qr.compute_Q().as_ref()), r)
+            }
             QrMode::Reduced => (rows(qr.compute_thin_Q().as_ref()), triangle(qr.thin_R(), false, false)),
             QrMode::R => (Vec::new(), triangle(qr.thin_R(), false, false)),
         };

@@ -28,7 +28,7 @@ non-square matrix, of ``qr``'s Q with mode 'complete' on a tall one) get no grad
 >>> float(np.linalg.det(a))
 8.0
 >>> np.linalg.solve(a, np.array([2.0, 1.0], dtype="float64"))
-array([0.5, 0. ])
+array([0.5, 0. ], dtype=float64)
 >>> np.linalg.inv(np.array([[1.0, 2.0], [2.0, 4.0]]))
 Traceback (most recent call last):
     ...
@@ -132,64 +132,71 @@ def _safe_reciprocal(x):
 # ---- differentiable factorizations --------------------------------------------------------------
 
 
-class _Inv(_Function):
+class _Factorization(_Function):
+    """Saves the inputs and outputs of ``forward``. Under ``create_graph`` (backward itself
+    recording), ``_outputs`` recomputes the outputs from the inputs through the public
+    function, so the gradient stays connected to the inputs and higher derivatives are right;
+    otherwise it returns the saved ones."""
+
+    def _keep(self, inputs, outputs):
+        self.save_for_backward(*inputs)
+        self._saved_outputs = outputs
+        return outputs
+
+    def _outputs(self, recompute):
+        return recompute(*self.saved_tensors) if _core.is_recording() else self._saved_outputs
+
+
+class _Inv(_Factorization):
     def forward(self, a):
-        y = _core.linalg_inv(a)
-        self.save_for_backward(y)
-        return y
+        return self._keep((a,), _core.linalg_inv(a))
 
     def backward(self, dy):
-        y, = self.saved_tensors
+        y = self._outputs(inv)
         yt = _T(y)
         return -(yt @ dy @ yt)
 
 
-class _Solve(_Function):
+class _Solve(_Factorization):
     def forward(self, a, b):
-        x = _core.linalg_solve(a, b)
-        self.save_for_backward(a, x)
-        return x
+        return self._keep((a, b), _core.linalg_solve(a, b))
 
     def backward(self, dx):
-        a, x = self.saved_tensors
+        a = self.saved_tensors[0]
+        x = self._outputs(lambda a, b: _Solve()(a, b))
         db = solve(_T(a), dx)
         return -(db @ _T(x)), db
 
 
-class _Det(_Function):
+class _Det(_Factorization):
     def forward(self, a):
-        d = _core.linalg_det(a)
-        self.save_for_backward(a, d)
-        return d
+        return self._keep((a,), _core.linalg_det(a))
 
     def backward(self, dd):
-        a, d = self.saved_tensors
+        a, = self.saved_tensors
+        d = self._outputs(det)
         return (dd * d)[..., None, None] * _T(inv(a))
 
 
-class _Slogdet(_Function):
+class _Slogdet(_Factorization):
     def forward(self, a):
-        sign, logdet = _core.linalg_slogdet(a)
-        self.save_for_backward(a)
-        return sign, logdet
+        return self._keep((a,), _core.linalg_slogdet(a))
 
     def backward(self, dsign, dlog):
         a, = self.saved_tensors
         return dlog[..., None, None] * _T(inv(a))
 
 
-class _Cholesky(_Function):
+class _Cholesky(_Factorization):
     def __init__(self, upper):
         super().__init__()
         self.upper = upper
 
     def forward(self, a):
-        c = _core.linalg_cholesky(a, self.upper)
-        self.save_for_backward(c)
-        return c
+        return self._keep((a,), _core.linalg_cholesky(a, self.upper))
 
     def backward(self, dc):
-        c, = self.saved_tensors
+        c = self._outputs(lambda a: _Cholesky(self.upper)(a))
         l, dl = (_T(c), _T(dc)) if self.upper else (c, dc)
         np = _np()
         m = np.tril(_T(l) @ np.tril(dl))
@@ -199,24 +206,22 @@ class _Cholesky(_Function):
         return _one_triangle(g, self.upper)
 
 
-class _Eigh(_Function):
+class _Eigh(_Factorization):
     def __init__(self, upper):
         super().__init__()
         self.upper = upper
 
     def forward(self, a):
-        w, v = _core.linalg_eigh(a, self.upper, True)
-        self.save_for_backward(w, v)
-        return w, v
+        return self._keep((a,), _core.linalg_eigh(a, self.upper, True))
 
     def backward(self, dw, dv):
-        w, v = self.saved_tensors
+        w, v = self._outputs(lambda a: _Eigh(self.upper)(a))
         f = _safe_reciprocal(w[..., None, :] - w[..., :, None])
         g = v @ (_diag(dw) + f * (_T(v) @ dv)) @ _T(v)
         return _one_triangle(g, self.upper)
 
 
-class _Svd(_Function):
+class _Svd(_Factorization):
     """The thin SVD's gradient; ``full`` pads U/Vh's extra columns (no gradient) and
     ``values_only`` returns S alone."""
 
@@ -226,12 +231,11 @@ class _Svd(_Function):
         self.values_only = values_only
 
     def forward(self, a):
-        u, s, vh = _core.linalg_svd(a, self.full, True)
-        self.save_for_backward(u, s, vh)
+        u, s, vh = self._keep((a,), _core.linalg_svd(a, self.full, True))
         return s if self.values_only else (u, s, vh)
 
     def backward(self, *grads):
-        u, s, vh = self.saved_tensors
+        u, s, vh = self._outputs(lambda a: _Svd(self.full, False)(a))
         m, n = u.shape[-2], vh.shape[-1]
         k = s.shape[-1]
         u, vh = u[..., :, :k], vh[..., :k, :]
@@ -253,18 +257,17 @@ class _Svd(_Function):
         return grad
 
 
-class _Qr(_Function):
+class _Qr(_Factorization):
     def __init__(self, mode):
         super().__init__()
         self.mode = mode
 
     def forward(self, a):
-        q, r = _core.linalg_qr(a, "complete" if self.mode == "complete" else "reduced")
-        self.save_for_backward(q, r)
+        q, r = self._keep((a,), _core.linalg_qr(a, "complete" if self.mode == "complete" else "reduced"))
         return r if self.mode == "r" else (q, r)
 
     def backward(self, *grads):
-        q, r = self.saved_tensors
+        q, r = self._outputs(lambda a: _Qr("complete" if self.mode == "complete" else "reduced")(a))
         m, n = q.shape[-2], r.shape[-1]
         k = min(m, n)
         q, r = q[..., :, :k], r[..., :k, :]
@@ -276,7 +279,7 @@ class _Qr(_Function):
         if m >= n:
             return self._square_r(q, r, dq, dr)
         # A wide matrix [X | Y]: Q, R[:, :m] are X's QR, and R[:, m:] = Qᵀ Y.
-        dx = self._square_r(q, r[..., :, :m], dq + a_tail(q, r, m) @ _T(dr[..., :, m:]), dr[..., :, :m])
+        dx = self._square_r(q, r[..., :, :m], dq + self.saved_tensors[0][..., :, m:] @ _T(dr[..., :, m:]), dr[..., :, :m])
         dy = q @ dr[..., :, m:]
         return _np().concatenate([dx, dy], axis=-1)
 
@@ -289,11 +292,6 @@ class _Qr(_Function):
         nn = qtdq - drrt
         mm = _np().tril(nn - _T(nn), -1) + drrt
         return _inv_t_right(q @ mm + dq - q @ qtdq, r)
-
-
-def a_tail(q, r, m):
-    """The columns m: of a wide A = QR."""
-    return q @ r[..., :, m:]
 
 
 # ---- the NumPy functions ------------------------------------------------------------------------
@@ -388,7 +386,8 @@ def svdvals(x, /):
 
 
 def _needs_grad(x):
-    return _core.is_recording() and x.grad is not None
+    # While recording, the recorded path (it computes U and V for the backward).
+    return _core.is_recording()
 
 
 def _uplo(name, UPLO):
@@ -683,6 +682,6 @@ def norm(x, ord=None, axis=None, keepdims=False):
             out = np.expand_dims(np.expand_dims(out, -1), -1)
             out = np.moveaxis(out, (-2, -1), (r, c))
         else:
-            raise ValueError("Invalid norm order for matrices.")
+            raise ValueError(f"Invalid norm order {ord!r} for matrices")
         return out if keepdims else out.squeeze(axis=(r, c))
     raise ValueError("Improper number of dimensions to norm.")
