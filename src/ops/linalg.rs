@@ -182,12 +182,7 @@ fn identity<T: Real>(n: usize) -> Vec<T> {
 /// Wraps `data` as an array of `batch + tail` and sends it to `device`.
 fn output<T: Real>(data: Vec<T>, batch: &[usize], tail: &[usize], device: Device) -> Result<Tensor> {
     let shape: Vec<usize> = batch.iter().chain(tail).copied().collect();
-    let t = Tensor::from_vec(data, &shape)?;
-    if matches!(device, Device::Gpu(_)) {
-        t.to_device(device)
-    } else {
-        Ok(t)
-    }
+    Tensor::from_storage(T::wrap(data), &shape, device)
 }
 
 /// Dispatches on a stack's dtype: float32 or float64.

@@ -74,6 +74,20 @@ def _asarray(x):
     return _core.array(x, None, None, None, False)
 
 
+def _like(x, like):
+    """``x`` (a scalar, list or array) as an array of ``like``'s dtype on its device."""
+    return _core.array(x, like.dtype, like.ctx, None, False)
+
+
+def _pair(a, b):
+    """Two operands as arrays, a host operand (list, NumPy array) made on the other's device."""
+    if isinstance(a, _core.ndarray) and not isinstance(b, _core.ndarray):
+        return a, _core.array(b, None, a.ctx, None, False)
+    if isinstance(b, _core.ndarray) and not isinstance(a, _core.ndarray):
+        return _core.array(a, None, b.ctx, None, False), b
+    return _asarray(a), _asarray(b)
+
+
 def _float(x):
     """``x`` as an array in the dtype NumPy computes it in: float32 stays, others float64."""
     x = _asarray(x)
@@ -307,7 +321,7 @@ def inv(a):
 def solve(a, b):
     """The solution of ``a @ x = b``: ``b`` is a vector (..., n) only when 1-D (NumPy 2's
     rule), otherwise a stack of matrices (..., n, k); leading axes broadcast."""
-    a, b = _asarray(a), _asarray(b)
+    a, b = _pair(a, b)
     _matrices("solve", a)
     dtype = "float32" if a.dtype == _onp.float32 and b.dtype == _onp.float32 else "float64"
     a = a if a.dtype == dtype else a.astype(dtype)
@@ -456,7 +470,7 @@ def pinv(a, rcond=None, hermitian=False, *, rtol=_NO_VALUE):
     if m == 0 or n == 0:
         return np.zeros(a.shape[:-2] + (n, m), dtype=a.dtype, ctx=a.ctx)
     u, s, vh = svd(a, full_matrices=False)
-    rcond = _asarray(rcond).astype(a.dtype)
+    rcond = _like(rcond, a)
     cutoff = rcond[..., None] * s.max(axis=-1, keepdims=True)
     keep = s > cutoff
     sinv = np.where(keep, 1 / np.where(keep, s, 1), 0)
@@ -466,7 +480,7 @@ def pinv(a, rcond=None, hermitian=False, *, rtol=_NO_VALUE):
 def lstsq(a, b, rcond=None):
     """The least-squares solution of ``a @ x = b`` (a 2-D, b (m,) or (m, k)), from the SVD:
     ``(x, residuals, rank, s)`` as NumPy (``rcond=None``: machine epsilon times max(m, n))."""
-    a, b = _asarray(a), _asarray(b)
+    a, b = _pair(a, b)
     if a.ndim != 2:
         raise LinAlgError(f"lstsq: {a.ndim}-dimensional array given. Array must be two-dimensional")
     if b.ndim not in (1, 2):
@@ -510,12 +524,12 @@ def matrix_rank(A, tol=None, hermitian=False, *, rtol=None):
     if tol is None:
         if rtol is None:
             rtol = max(A.shape[-2:]) * _eps(A)
-        rtol = _asarray(rtol).astype(s.dtype)[..., None]
+        rtol = _like(rtol, s)[..., None]
         if s.shape[-1] == 0:
             return np.zeros(s.shape[:-1], dtype="int64", ctx=A.ctx)
         tol = s.max(axis=-1, keepdims=True) * rtol
     else:
-        tol = _asarray(tol).astype(s.dtype)[..., None]
+        tol = _like(tol, s)[..., None]
     return (s > tol).astype("int64").sum(axis=-1)
 
 
@@ -559,7 +573,7 @@ def tensorinv(a, ind=2):
 def tensorsolve(a, b, axes=None):
     """The ``x`` with ``tensordot(a, x, axes=x.ndim) == b``; ``axes`` are moved to the end
     of ``a`` first."""
-    a, b = _asarray(a), _asarray(b)
+    a, b = _pair(a, b)
     if axes is not None:
         axes = [ax % a.ndim for ax in axes]
         order = [k for k in range(a.ndim) if k not in axes] + axes
