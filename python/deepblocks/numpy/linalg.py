@@ -388,7 +388,7 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
     a = _float(a)
     _matrices("svd", a, square=False)
     if not compute_uv:
-        if _needs_grad(a):
+        if _recording():
             return _Svd(False, True)(a)
         return _core.linalg_svd(a, False, False)[0]
     return SVDResult(*_Svd(bool(full_matrices), False)(a))
@@ -399,7 +399,7 @@ def svdvals(x, /):
     return svd(x, compute_uv=False)
 
 
-def _needs_grad(x):
+def _recording():
     # While recording, the recorded path (it computes U and V for the backward).
     return _core.is_recording()
 
@@ -424,7 +424,7 @@ def eigvalsh(a, UPLO="L"):
     upper = _uplo("eigvalsh", UPLO)
     a = _float(a)
     _matrices("eigvalsh", a)
-    if _needs_grad(a):
+    if _recording():
         return _Eigh(upper)(a)[0]
     return _core.linalg_eigh(a, upper, False)[0]
 
