@@ -94,7 +94,7 @@ DOCUMENTED = [
     (lambda: dnp.power(i23, -1), ValueError, ["negative integer powers"]),
     (lambda: dnp.ones(2, dtype="uint8") + 300, ValueError, ["300", "uint8"]),
     (lambda: dnp.clip(x23, None, None), ValueError, ["max or min"]),
-    (lambda: dnp.linalg.norm(x23, "nuc"), ValueError, ["nuc"]),
+    (lambda: dnp.linalg.norm(x23, "bad"), ValueError, ["bad"]),
     (lambda: npx.pick(x23, dnp.array([0, 1]), mode="bad"), ValueError, ["bad"]),
     (lambda: x23.repeat(-1), ValueError, ["negative"]),
     (lambda: int(dnp.array(float("nan"))), ValueError, []),

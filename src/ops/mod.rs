@@ -8,6 +8,7 @@ pub mod conv;
 pub mod copy;
 pub mod creation;
 pub mod index;
+pub mod linalg;
 pub mod linear;
 pub mod matmul;
 pub mod norm;

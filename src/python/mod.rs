@@ -14,6 +14,7 @@ mod functions;
 mod index;
 mod io;
 mod legacy;
+mod linalg;
 mod optim;
 mod sort;
 
@@ -38,6 +39,7 @@ fn core_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     io::register(m)?;
     optim::register(m)?;
     sort::register(m)?;
+    linalg::register(m)?;
     cuda::register(m)?;
     dlpack::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

@@ -31,6 +31,9 @@ ITEMS = {
     "mlp3": ("fwd+bwd MLP 784-256-256-10, batch 256", {"torch": 1.0}),
     "optimizer_sgd": ("SGD momentum step, 256x784 f32", {}),
     "optimizer_adam": ("Adam step, 256x784 f32", {}),
+    "linalg_inv512": ("np.linalg.inv of a 512x512 f32", {"numpy": 1.5, "torch": 1.5}),
+    "linalg_svd512": ("np.linalg.svd of a 512x512 f32", {"numpy": 1.5, "torch": 1.5}),
+    "linalg_cholesky": ("np.linalg.cholesky of 256 SPD 64x64 f32", {"numpy": 1.5, "torch": 1.5}),
 }
 
 _SHAPES = {
@@ -52,13 +55,19 @@ def make(name, rng, torch):
         return _mlp_items(rng, torch)
     if name.startswith("optimizer_"):
         return _optimizer_items(name[len("optimizer_"):], rng, torch)
+    if name.startswith("linalg_"):
+        return _linalg_items(name, rng, torch)
     return _array_items(name, rng, torch)
 
 
 def check(name, fns):
     """Whether deepblocks' result agrees with NumPy's (untimed)."""
-    got = onp.asarray(fns["deepblocks"]())
+    got = fns["deepblocks"]()
     want = fns["numpy"]()
+    if name == "linalg_svd512":
+        # Singular vectors are unique up to signs: compare the singular values.
+        got, want = got[1], want[1]
+    got = onp.asarray(got)
     rtol = 1e-3 if name.startswith(("sum", "matmul", "mlp", "chain")) else 1e-6
     return bool(onp.allclose(got, want, rtol=rtol, atol=1e-3))
 
@@ -81,6 +90,34 @@ def _array_items(name, rng, torch):
     if tt is not None:
         fns["torch"] = lambda: top(*tt)
     return fns
+
+
+def _linalg_items(name, rng, torch):
+    """inv and svd of one 512x512 matrix, cholesky of a batch of 256 64x64 SPD ones (f32):
+    the engine's faer kernels against NumPy's LAPACK and PyTorch's."""
+    from deepblocks import np as dnp
+
+    if name == "linalg_cholesky":
+        x = rng.random((256, 64, 64), dtype=onp.float32)
+        host = x @ x.transpose(0, 2, 1) + 64 * onp.eye(64, dtype=onp.float32)
+        op, top = (lambda m, a: m.linalg.cholesky(a)), (lambda a: torch.linalg.cholesky(a))
+    else:
+        host = rng.random((512, 512), dtype=onp.float32) + 8 * onp.eye(512, dtype=onp.float32)
+        if name == "linalg_inv512":
+            op, top = (lambda m, a: m.linalg.inv(a)), (lambda a: torch.linalg.inv(a))
+        else:
+            op, top = (lambda m, a: tuple(m.linalg.svd(a))), (lambda a: torch.linalg.svd(a))
+    dev = dnp.array(host)
+    fns = {"deepblocks": lambda: _host_result(op(dnp, dev)), "numpy": lambda: op(onp, host)}
+    if torch is not None:
+        t = torch.from_numpy(host.copy())
+        fns["torch"] = lambda: top(t)
+    return fns
+
+
+def _host_result(out):
+    """Waits for the result (asnumpy), as NumPy's call returns a finished one."""
+    return tuple(o.asnumpy() for o in out) if isinstance(out, tuple) else out.asnumpy()
 
 
 def _chain(x, k, tanh, saved=None):
