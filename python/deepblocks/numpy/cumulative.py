@@ -15,11 +15,11 @@ array([-1.,  1.,  2.])
 """
 
 import numpy as _onp
-from numpy.lib.array_utils import normalize_axis_index as _axis_index
 
 from .. import _core
 from . import asarray, ndarray
 from .search import _numpy_like
+from ._axes import normalize_axis_index as _axis_index
 
 __all__ = ["cumprod", "diff", "ediff1d"]
 

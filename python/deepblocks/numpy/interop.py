@@ -272,6 +272,11 @@ def _any_legacy(objs):
     return False
 
 
+def _any_off_host(objs):
+    """Whether a deepblocks array among ``objs`` lives on a device other than the CPU."""
+    return any(isinstance(o, _base) and o.ctx.device_type != "cpu" for o in objs)
+
+
 # ---- the protocols --------------------------------------------------------------------------------
 
 
@@ -308,14 +313,25 @@ def _legacy_operator(name, inputs):
     if len(inputs) != 2 or rev is None:
         return NotImplemented
     a, b = inputs
-    if isinstance(a, _base) and _is_legacy(a):
+    # The deepblocks operand's operator (never a NumPy array's, which would dispatch here again).
+    if isinstance(a, _base) and (not isinstance(b, _base) or _is_legacy(a)):
         return getattr(a, fwd)(b)
-    return getattr(b, rev)(a)
+    if isinstance(b, _base):
+        return getattr(b, rev)(a)
+    return NotImplemented
 
 
 def array_ufunc(self, ufunc, method, inputs, kwargs):
     """``ndarray.__array_ufunc__``: ``ufunc.method(*inputs, **kwargs)`` with deepblocks'
     function where it has one (see the module docstring)."""
+    if method == "__call__" and not kwargs and ufunc.__name__ in _OPERATORS and (
+            _any_legacy(inputs) or _any_off_host(inputs)):
+        # ``numpy_array == legacy_array``, ``numpy_array @ gpu_array``: the deepblocks array's
+        # operator, as before NumPy dispatched (legacy comparisons give float 0/1, not bools;
+        # the operator moves the NumPy operand to the array's device).
+        r = _legacy_operator(ufunc.__name__, inputs)
+        if r is not NotImplemented:
+            return r
     if method == "__call__" and not kwargs:
         # The common call (``numpy.exp(x)``, ``numpy_array + x``): straight to deepblocks.
         f = _ufunc_function(ufunc)
@@ -330,12 +346,6 @@ def array_ufunc(self, ufunc, method, inputs, kwargs):
                         raise
                 finally:
                     active.discard(ufunc)
-    if method == "__call__" and not kwargs and ufunc.__name__ in _OPERATORS and _any_legacy(inputs):
-        # ``numpy_array == legacy_array``: the legacy array's operator, as before NumPy
-        # dispatched (legacy comparisons give float 0/1, not bools).
-        r = _legacy_operator(ufunc.__name__, inputs)
-        if r is not NotImplemented:
-            return r
     kwargs = dict(kwargs) if kwargs else {}
     out = kwargs.pop("out", None)
     if out is not None:

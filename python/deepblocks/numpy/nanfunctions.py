@@ -14,13 +14,13 @@ array([ 0.,  9., -1.])
 """
 
 import numpy as _onp
-from numpy.lib.array_utils import normalize_axis_tuple as _axis_tuple
 
 from .. import _core
 from . import asarray, cumsum, isnan, ndarray, sqrt
 from . import where as _where
 from .cumulative import cumprod
 from .statistics import _median, _quantile_entry, _real
+from ._axes import normalize_axis_tuple as _axis_tuple
 
 __all__ = ["nansum", "nanprod", "nanmean", "nanvar", "nanstd", "nanmax", "nanmin", "nanargmax", "nanargmin",
            "nancumsum", "nancumprod", "nanmedian", "nanquantile", "nanpercentile", "nan_to_num"]

@@ -62,7 +62,7 @@ def multinomial(n, pvals, size=None, **kwargs):
         raise ValueError("multinomial: sum(pvals[:-1]) > 1.0")
     shape = size_tuple(size) or ()
     counts = _host.multinomial(n, p, int(_onp.prod(shape, dtype=_onp.int64)))
-    out = kwargs.get("out")
+    out = _checked_out(kwargs.get("out"))
     dtype = kwargs.get("dtype") or (out.dtype if out is not None else "int64")
     r = _core.array(counts.reshape(shape + (p.size,)), dtype, kwargs.get("ctx"), kwargs.get("device"), True)
     return to_out(r, out)
@@ -89,7 +89,7 @@ def multivariate_normal(mean, cov, size=None, check_valid=None, tol=None, **kwar
     if check_valid not in ("warn", "raise", "ignore"):
         raise ValueError("check_valid must equal 'warn', 'raise', or 'ignore'")
     tol = 1e-8 if tol is None else float(tol)
-    out = kwargs.get("out")
+    out = _checked_out(kwargs.get("out"))
     dtype = _onp.dtype(kwargs.get("dtype") or (out.dtype if out is not None else "float32")).name
     c = _host_data("cov", cov)
     if c.ndim < 2 or c.shape[-1] != c.shape[-2]:
@@ -123,3 +123,10 @@ def multivariate_normal(mean, cov, size=None, check_valid=None, tol=None, **kwar
     a_t = _core.array(factor_t, dtype, ctx, device, True)
     r = m + (z[..., None, :] @ a_t)[..., 0, :]
     return to_out(r, out)
+
+
+def _checked_out(out):
+    """``out`` when it is None or an array (what ``to_out`` can fill), else MXNet's TypeError."""
+    if out is not None and not isinstance(out, _core.ndarray):
+        raise TypeError(f"out must be an ndarray, got {type(out).__name__}")
+    return out

@@ -15,12 +15,15 @@ array([1, 2], dtype=int64)
 array([1, 0, 2], dtype=int64)
 """
 
+import builtins as _builtins
+import math as _math
+
 import numpy as _onp
-from numpy.lib.array_utils import normalize_axis_index as _axis_index
 
 from .. import _core
 from .. import autograd as _autograd
 from . import argsort, asarray, concatenate, cumsum, isnan, moveaxis, ndarray, nonzero, sort, stack, transpose
+from ._axes import normalize_axis_index as _axis_index
 
 __all__ = ["searchsorted", "unique", "bincount", "argwhere", "flatnonzero", "take", "take_along_axis"]
 
@@ -291,7 +294,14 @@ def take(a, indices, axis=None, mode="raise", out=None):
     idx = _numpy_like(indices, a.ctx)
     ax = None if axis is None else _axis_index(axis, a.ndim)
     shape = idx.shape if ax is None else a.shape[:ax] + idx.shape + a.shape[ax + 1:]
-    if 0 in shape:  # nothing is read, so no index is checked (NumPy's rule)
+    if 0 in shape:
+        # Nothing is read. NumPy still checks the indices (mode 'raise') unless there are
+        # none or the axes before ``axis`` are empty (its outer loop never runs).
+        outer = 1 if ax is None else _math.prod(a.shape[:ax])
+        if mode == "raise" and idx.size and outer:
+            n = a.size if ax is None else a.shape[ax]
+            if _builtins.bool(((idx < -n) | (idx >= n)).any()):
+                raise IndexError(f"take: an index is out of bounds for axis {ax} with size {n}")
         return _core.full(shape, 0, a.dtype, a.ctx, None)
     if mode == "raise":
         return _core.take(a, idx, axis)

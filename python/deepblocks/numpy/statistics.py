@@ -19,11 +19,11 @@ array(3.)
 """
 
 import numpy as _onp
-from numpy.lib.array_utils import normalize_axis_tuple as _axis_tuple
 
 from .. import _core
 from . import asarray, floor, isnan, ndarray, sort, transpose, where
 from .search import _arange, _numpy_like, _on, _search
+from ._axes import normalize_axis_tuple as _axis_tuple
 
 __all__ = ["median", "quantile", "percentile", "average", "histogram", "interp"]
 
