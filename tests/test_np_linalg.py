@@ -395,17 +395,40 @@ def test_grad_solve():
     check_grad(lambda a, b: np.linalg.solve(a, b), SQ[0], b)
 
 
+def _sym(a):
+    """Central differences of a function of a symmetric matrix must move both triangles:
+    the functions below see ``(a + a^T) / 2``, whose gradient is the (symmetric) gradient
+    cholesky/eigh give."""
+    return (a + np.swapaxes(a, -1, -2)) * 0.5
+
+
 @pytest.mark.parametrize("upper", [False, True])
 def test_grad_cholesky(upper):
-    check_grad(lambda a: np.linalg.cholesky(a, upper=upper), SPD)
+    check_grad(lambda a: np.linalg.cholesky(_sym(a), upper=upper), SPD)
+
+
+def test_grad_cholesky_is_mxnets():
+    # MXNet 1.9.1's gradient of cholesky with an all-ones head: 0.5 L^-T copyLTU(L^T dL) L^-1
+    # (its test_np_linalg_cholesky), a symmetric matrix.
+    a = onp.array([[4.0, 2.0, 0.6], [2.0, 5.0, 1.0], [0.6, 1.0, 3.0]])
+    x = np.array(a, dtype="float64")
+    x.attach_grad()
+    with autograd.record():
+        L = np.linalg.cholesky(x)
+    L.backward()
+    l = onp.linalg.cholesky(a)
+    m = l.T @ onp.ones_like(l)
+    sym = onp.tril(m) + onp.tril(m, -1).T
+    linv = onp.linalg.inv(l)
+    onp.testing.assert_allclose(x.grad.asnumpy(), 0.5 * linv.T @ sym @ linv, rtol=1e-10, atol=1e-12)
 
 
 @pytest.mark.parametrize("uplo", ["L", "U"])
 def test_grad_eigh(uplo):
-    check_grad(lambda a: np.linalg.eigh(a, UPLO=uplo), SPD)
-    check_grad(lambda a: np.linalg.eigh(a, UPLO=uplo).eigenvalues, SPD)
-    check_grad(lambda a: np.linalg.eigh(a, UPLO=uplo).eigenvectors, SPD)
-    check_grad(lambda a: np.linalg.eigvalsh(a, UPLO=uplo), SPD)
+    check_grad(lambda a: np.linalg.eigh(_sym(a), UPLO=uplo), SPD)
+    check_grad(lambda a: np.linalg.eigh(_sym(a), UPLO=uplo).eigenvalues, SPD)
+    check_grad(lambda a: np.linalg.eigh(_sym(a), UPLO=uplo).eigenvectors, SPD)
+    check_grad(lambda a: np.linalg.eigvalsh(_sym(a), UPLO=uplo), SPD)
 
 
 @pytest.mark.parametrize("a", [SQ, TALL, TALL.swapaxes(-1, -2)], ids=["square", "tall", "wide"])

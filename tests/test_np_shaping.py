@@ -225,3 +225,14 @@ def test_gradients():
     check_grad(lambda a, b: dnp.column_stack([a[:, 0], b]), x, y)
     check_grad(lambda a, b: dnp.row_stack([a[:, :2], b]), x, y)
     check_grad(lambda a: dnp.atleast_3d(a), x)
+
+
+def test_delete_with_np_array_positions_follows_mxnet():
+    # Recorded from MXNet 1.9.1: np.delete(np.arange(5), np.array([1, -2, 9], dtype='int64'))
+    # -> [0. 2. 3. 4.]; [4, 4] -> [0. 1. 2. 3.]; [0, -1] -> [1. 2. 3. 4.]
+    a = dnp.arange(5)
+    assert dnp.delete(a, dnp.array([1, -2, 9], dtype="int64")).tolist() == [0.0, 2.0, 3.0, 4.0]
+    assert dnp.delete(a, dnp.array([4, 4], dtype="int64")).tolist() == [0.0, 1.0, 2.0, 3.0]
+    assert dnp.delete(a, dnp.array([0, -1], dtype="int64")).tolist() == [1.0, 2.0, 3.0, 4.0]
+    # A list keeps NumPy's rule.
+    assert dnp.delete(a, [0, -1]).tolist() == [1.0, 2.0, 3.0]

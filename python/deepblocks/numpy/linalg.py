@@ -16,8 +16,8 @@ Gradients (autograd): ``inv``, ``det``, ``slogdet``, ``solve``, ``cholesky``, ``
 ``svd``, ``eigh``/``eigvalsh`` each record one graph node whose backward is made of
 differentiable operations (so higher derivatives work); ``pinv``, ``lstsq``, ``norm``
 (2, -2, 'nuc'), ``matrix_power``, ``tensorinv`` and ``tensorsolve`` are composed of them.
-``cholesky`` and ``eigh`` read one triangle of their input, so the gradient of the other
-triangle is 0 (the function does not depend on it). Parts of a factorization that the
+``cholesky`` and ``eigh`` read one triangle of their input; their gradient is the symmetric
+one MXNet and PyTorch give (the derivative along symmetric perturbations). Parts of a factorization that the
 matrix does not determine (the extra columns of ``svd``'s U/Vh with ``full_matrices`` on a
 non-square matrix, of ``qr``'s Q with mode 'complete' on a tall one) get no gradient.
 
@@ -121,13 +121,11 @@ def _diagonal(m):
     return (m * _eye(m.shape[-1], m)).sum(axis=-1)
 
 
-def _one_triangle(g, upper):
-    """The gradient with respect to a function that reads one triangle of a symmetric matrix,
-    from ``g``, its gradient as a function of the whole symmetric matrix: each off-diagonal
-    entry read stands for two."""
-    s = (g + _T(g)) * 0.5
-    tri = _np().triu(s, 1) if upper else _np().tril(s, -1)
-    return tri * 2 + _diag(_diagonal(s))
+def _symmetric(g):
+    """``(g + g^T) / 2``: the gradient of a function of a symmetric matrix (``cholesky``,
+    ``eigh``) as MXNet and PyTorch give it, a symmetric matrix, although the function reads
+    one triangle only (a perturbation of the input is taken to keep it symmetric)."""
+    return (g + _T(g)) * 0.5
 
 
 def _inv_t_right(x, r):
@@ -215,9 +213,10 @@ class _Cholesky(_Factorization):
         np = _np()
         m = np.tril(_T(l) @ np.tril(dl))
         phi = m - _diag(_diagonal(m)) * 0.5
-        # g = L^-T phi L^-1, the gradient with respect to the whole symmetric matrix.
+        # g = L^-T phi L^-1; its symmetric part is the gradient with respect to the whole
+        # symmetric matrix, which MXNet and PyTorch give (MXNet's 0.5 L^-T copyLTU(L^T dL) L^-1).
         g = solve(_T(l), _T(solve(_T(l), _T(phi))))
-        return _one_triangle(g, self.upper)
+        return _symmetric(g)
 
 
 class _Eigh(_Factorization):
@@ -232,7 +231,7 @@ class _Eigh(_Factorization):
         w, v = self._outputs(lambda a: _Eigh(self.upper)(a))
         f = _safe_reciprocal(w[..., None, :] - w[..., :, None])
         g = v @ (_diag(dw) + f * (_T(v) @ dv)) @ _T(v)
-        return _one_triangle(g, self.upper)
+        return _symmetric(g)
 
 
 class _Svd(_Factorization):

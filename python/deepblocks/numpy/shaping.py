@@ -234,7 +234,9 @@ def insert(arr, obj, values, axis=None):
 def delete(arr, obj, axis=None):
     """``arr`` without the entries at ``obj`` (an int, a slice, a sequence of ints or a
     boolean mask of the axis' length) along ``axis`` (of the flattened array when ``axis``
-    is None). A new array, differentiable.
+    is None). A new array, differentiable. Positions given as a ``deepblocks.np`` array
+    follow MXNet (those outside ``0..n-1`` are skipped); a list or NumPy array follows
+    NumPy (negative positions count from the end, out of range raises IndexError).
 
     >>> from deepblocks import np
     >>> np.delete(np.arange(6).reshape(2, 3), 1, axis=1)
@@ -267,7 +269,14 @@ def delete(arr, obj, axis=None):
             keep = ~idx
         elif idx.dtype.kind not in "iu":
             raise IndexError("arrays used as indices must be of integer (or boolean) type")
+        elif type(obj) is np.ndarray:
+            # An np array of positions: MXNet 1.9.1's rule (its own tests rely on it), which
+            # skips positions outside 0..n-1, negative ones included.
+            idx = idx.ravel()
+            keep[idx[(idx >= 0) & (idx < n)]] = False
         else:
+            # A list or a NumPy array: NumPy's rule (negative positions count from the end,
+            # out of range is an IndexError).
             bad = (idx < -n) | (idx >= n)
             if bad.any():
                 raise IndexError(f"index {int(idx[bad].ravel()[0])} is out of bounds for axis {axis} with size {n}")
