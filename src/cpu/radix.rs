@@ -101,6 +101,23 @@ fn histograms<I>(items: &[I], bytes: usize, key: &impl Fn(&I) -> u64, flip: u64)
     counts
 }
 
+/// Moves `src[s..e]` to `dst`, each element to `next[its byte]` (then incremented): one pass
+/// of the sort. (Tried: staging a cache line per byte value and writing whole lines, the
+/// usual cure for the stores' cache misses; a third slower on the AMD EPYC measured.)
+///
+/// # Safety
+/// `src` must be valid for reads of `s..e`, and `dst` for writes at every position the
+/// offsets reach (which the counts guarantee).
+#[inline]
+unsafe fn scatter<I: Copy>(src: *const I, (s, e): (usize, usize), dst: *mut I, next: &mut [usize; 256], key: &impl Fn(&I) -> u64, flip: u64, pass: usize) {
+    for i in s..e {
+        let x = *src.add(i);
+        let d = byte(key(&x), flip, pass);
+        *dst.add(*next.get_unchecked(d)) = x;
+        *next.get_unchecked_mut(d) += 1;
+    }
+}
+
 /// Sorts `a` stably by `key` (ascending, or descending with `descending`) on the calling
 /// thread, `b` (as long as `a`, uninitialized) as scratch space. `bytes` is the key width.
 pub(crate) fn sort_by_key<I: Copy>(a: &mut [I], b: &mut [MaybeUninit<I>], bytes: usize, descending: bool, key: impl Fn(&I) -> u64) {
@@ -121,16 +138,9 @@ pub(crate) fn sort_by_key<I: Copy>(a: &mut [I], b: &mut [MaybeUninit<I>], bytes:
             sum += c;
         }
         let (src, dst) = if in_a { (pa, pb) } else { (pb, pa) };
-        for i in 0..n {
-            // SAFETY: i < n, and the offsets of a byte value stay below the start of the
-            // next one (they count the elements having it), so every write is in 0..n.
-            unsafe {
-                let x = *src.add(i);
-                let d = byte(key(&x), flip, pass);
-                *dst.add(*next.get_unchecked(d)) = x;
-                *next.get_unchecked_mut(d) += 1;
-            }
-        }
+        // SAFETY: both buffers hold n elements, and the offsets of a byte value stay below
+        // the start of the next one (they count the elements having it).
+        unsafe { scatter(src, (0, n), dst, &mut next, &key, flip, pass) };
         in_a = !in_a;
     }
     if !in_a {
@@ -199,15 +209,8 @@ pub(crate) fn par_sort_by_key<I: Copy + Send + Sync>(a: &mut [I], b: &mut [Maybe
         super::pool::for_each_shared(&jobs, |&j| {
             let (s, e) = ranges[j];
             let mut next = starts[j];
-            for i in s..e {
-                // SAFETY: as in `sort_by_key`; the blocks write disjoint positions of dst.
-                unsafe {
-                    let x = *src.at(i as isize);
-                    let d = byte(key(&x), flip, pass);
-                    *dst.at(*next.get_unchecked(d) as isize) = x;
-                    *next.get_unchecked_mut(d) += 1;
-                }
-            }
+            // SAFETY: as in `sort_by_key`; the blocks write disjoint positions of dst.
+            unsafe { scatter(src.at(0) as *const I, (s, e), dst.at(0), &mut next, &key, flip, pass) };
         });
         in_a = !in_a;
     }
@@ -279,6 +282,9 @@ mod tests {
         check((0..n).map(|_| rnd() as i32 % 300).collect());
         check((0..n).map(|_| rnd() as u8).collect());
         check((0..n).map(|_| rnd() % 2 == 0).collect());
+        // Long lanes: the parallel sort with many blocks.
+        check((0..40_000).map(|_| (rnd() % 1000) as f32 - 500.0).collect());
+        check((0..300_000).map(|_| rnd() as i32).collect());
         check(Vec::<f32>::new());
         check(vec![1.0f32; 100]);
     }
