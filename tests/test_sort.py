@@ -178,6 +178,34 @@ def test_radix_sort_is_numpys_stable_sort_bit_for_bit(dtype, shape, axis):
         assert onp.isnan(want.take(-1, axis)).any()
 
 
+def test_one_long_lane_sorted_by_four_threads():
+    # The parallel radix sort of one lane needs at least four threads: a child process with
+    # four (on any number of cores), checked bit for bit against NumPy's stable sort.
+    import os
+    import subprocess
+    import sys
+
+    code = """
+import numpy as onp
+from deepblocks import autograd, np as dnp
+rng = onp.random.default_rng(5)
+x = onp.concatenate([rng.standard_normal(50_000), [0.0, -0.0, onp.nan, -onp.nan] * 5_000]).astype("float32")
+rng.shuffle(x)
+for host in (x, (x * 100).astype("int32"), x.astype("float64")):
+    dev = dnp.array(host)
+    order = onp.argsort(host, kind="stable")
+    bits = lambda a: a.view(f"u{a.dtype.itemsize}")
+    assert (bits(dnp.sort(dev).asnumpy()) == bits(host[order])).all()
+    assert (dnp.argsort(dev).asnumpy() == order).all()
+    with autograd.record():
+        assert (bits(dnp.sort(dev).asnumpy()) == bits(host[order])).all()
+print("ok")
+"""
+    env = dict(os.environ, DEEPBLOCKS_NUM_THREADS="4")
+    run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0 and run.stdout.strip() == "ok", run.stdout + run.stderr
+
+
 def test_the_result_keeps_the_class_of_its_input():
     assert type(dnp.sort(nd.array([2, 1]))) is nd.NDArray
     assert type(dnp.sort(dnp.array([2, 1]))) is dnp.ndarray
