@@ -92,6 +92,26 @@ fn bench_sum(c: &mut Criterion) {
     g.finish();
 }
 
+/// Sort of 16M float32 elements (one lane: the parallel radix sort) and argsort of
+/// (4096, 1000) along the last axis (many short lanes, one per task).
+fn bench_sort(c: &mut Criterion) {
+    let mut g = c.benchmark_group("sort_f32");
+    g.warm_up_time(Duration::from_millis(500));
+    g.sample_size(10).measurement_time(Duration::from_secs(3));
+    let n = 16 * 1024 * 1024;
+    let a = rand(&[n]);
+    g.throughput(Throughput::Elements(n as u64));
+    g.bench_with_input(BenchmarkId::from_parameter("16M"), &n, |bch, _| {
+        bch.iter(|| black_box(&a).sort(None, false).unwrap())
+    });
+    let rows = rand(&[4096, 1000]);
+    g.throughput(Throughput::Elements(4096 * 1000));
+    g.bench_with_input(BenchmarkId::from_parameter("argsort_4096x1000"), &n, |bch, _| {
+        bch.iter(|| black_box(&rows).argsort(Some(-1), false).unwrap())
+    });
+    g.finish();
+}
+
 /// Strided copy: materialise the transpose of a (4096, 4096) float32 matrix.
 fn bench_transpose_copy(c: &mut Criterion) {
     let mut g = c.benchmark_group("transpose_copy_f32");
@@ -203,6 +223,7 @@ criterion_group!(
     bench_broadcast_add,
     bench_matmul,
     bench_sum,
+    bench_sort,
     bench_transpose_copy,
     bench_autograd
 );

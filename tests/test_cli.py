@@ -368,3 +368,14 @@ def test_progress_bar_is_tqdm_when_installed_else_builtin(monkeypatch):
         bar = progress.progress_bar(3, "x", file=io.StringIO())
         assert type(bar).__module__.startswith("tqdm")
         bar.close()
+
+
+def test_bench_sort_and_einsum_items_agree_with_numpy():
+    """The sort, argsort and einsum items compute NumPy's answers (run once each, untimed)."""
+    import numpy
+    from deepblocks.cli import bench_items
+
+    for name in ("sort", "argsort", "einsum_bmm", "einsum_attn"):
+        fns = bench_items.make(name, numpy.random.default_rng(0), torch=None)
+        assert {"deepblocks", "numpy"} <= set(fns) and "torch" not in fns
+        assert bench_items.check(name, fns), name

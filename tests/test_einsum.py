@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import assert_same, compare, raises, views
+from conftest import assert_same, compare, raises, shares_memory, views
 from deepblocks import np as dnp
 from test_autograd_grads import check_grad
 
@@ -125,6 +125,31 @@ def test_einsum_is_one_gemm_for_attention():
     k = onp.random.default_rng(2).uniform(-1, 1, (4, 2, 5))[:, ::-1].transpose(0, 2, 1)
     assert_same(dnp.einsum("bqd,bkd->bqk", dnp.array(q)[:, ::-1], dnp.array(k)),
                 onp.einsum("bqd,bkd->bqk", q[:, ::-1], k))
+
+
+@pytest.mark.parametrize("subscripts", ["bhqd,bhkd->bhqk", "bij,bjk->bik", "bhqk,bhkd->bhqd"])
+def test_einsum_passes_views_to_one_matmul(monkeypatch, subscripts):
+    # Several batch labels stay separate axes: operands whose batch axes do not merge into
+    # one stride (swapped, reversed) reach the matrix product as views, not copies.
+    import importlib
+
+    einsum_module = importlib.import_module("deepblocks.numpy.einsum")  # the module, not the function
+
+    rng = onp.random.default_rng(3)
+    sizes = dict(b=2, h=3, q=4, k=5, d=6, i=4, j=5)
+    lhs, rhs = subscripts.split("->")[0].split(",")
+    hosts, devs = [], []
+    for term in (lhs, rhs):
+        base = rng.uniform(-1, 1, tuple(sizes[c] for c in reversed(term)))
+        dev = dnp.array(base)
+        hosts.append(base.transpose()[::-1])
+        devs.append(dev.transpose()[::-1])
+    calls = []
+    real = einsum_module._core.matmul
+    monkeypatch.setattr(einsum_module._core, "matmul", lambda a, b: calls.append((a, b)) or real(a, b))
+    assert_same(dnp.einsum(subscripts, *devs), onp.einsum(subscripts, *hosts))
+    assert len(calls) == 1
+    assert all(shares_memory(a, d) for a, d in zip(calls[0], devs))
 
 
 BAD = [

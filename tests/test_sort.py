@@ -128,6 +128,84 @@ def test_long_arrays_sort_in_parallel():
     assert_same(dnp.argsort(dnp.array(rows), axis=1), onp.argsort(rows, axis=1, kind="stable"))
 
 
+def _bits(a):
+    """The array's bytes as unsigned integers: signs of zeros and NaN payloads count."""
+    a = onp.ascontiguousarray(a)
+    return a.view(f"u{a.dtype.itemsize}") if a.dtype.kind == "f" else a
+
+
+def _special_lanes(dtype, shape, rng):
+    """Random values of ``dtype`` with many ties and the extremes of the dtype; for floats
+    also NaNs of both signs and two payloads, signed zeros and infinities."""
+    if dtype == "bool":
+        return rng.integers(0, 2, shape).astype(bool)
+    if dtype.startswith("float"):
+        ftype = onp.dtype(dtype)
+        utype = f"u{ftype.itemsize}"
+        pool = onp.array([0.0, -0.0, 1.5, -1.5, onp.inf, -onp.inf, onp.nan, -onp.nan, 2.0, -3.25,
+                          onp.finfo(ftype).max, onp.finfo(ftype).tiny, -onp.finfo(ftype).smallest_subnormal], dtype)
+        quiet = onp.array([onp.nan], dtype).view(utype)[0]
+        payload = onp.array([quiet | 5], utype).view(dtype)  # a NaN that is not the default one
+        pool = onp.concatenate([pool, payload, -payload, rng.standard_normal(20).astype(dtype)])
+        return pool[rng.integers(0, len(pool), shape)]
+    info = onp.iinfo(dtype)
+    pool = onp.array([info.min, info.max, 0, 1, info.max - 1, info.min + 1], dtype)
+    pool = onp.concatenate([pool, rng.integers(info.min, info.max, 20, dtype=dtype, endpoint=True)])
+    return pool[rng.integers(0, len(pool), shape)]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape, axis", [((300, 40), -1), ((40, 300), 0), ((70_000,), 0)])
+def test_radix_sort_is_numpys_stable_sort_bit_for_bit(dtype, shape, axis):
+    # Short lanes shared among the threads, lanes along a strided axis, and one lane long
+    # enough for the parallel sort; values alone (sort), positions alone (argsort), both
+    # (sort while recording) and descending (topk over the whole axis, stable, NaN first).
+    rng = onp.random.default_rng(len(shape) * 7 + DTYPES.index(dtype))
+    host = _special_lanes(dtype, shape, rng)
+    dev = dnp.array(host)
+    order = onp.argsort(host, axis=axis, kind="stable")
+    want = onp.take_along_axis(host, order, axis)
+    assert (_bits(dnp.sort(dev, axis=axis).asnumpy()) == _bits(want)).all()
+    assert (dnp.argsort(dev, axis=axis).asnumpy() == order).all()
+    with autograd.record():
+        recorded = dnp.sort(dev, axis=axis)
+    assert (_bits(recorded.asnumpy()) == _bits(want)).all()
+    down = descending_order(host, axis)
+    values, idx = npx.topk(dev, axis=axis, k=0, ret_typ="both", dtype="int64")
+    assert (idx.asnumpy() == down).all()
+    assert (_bits(values.asnumpy()) == _bits(onp.take_along_axis(host, down, axis))).all()
+    if dtype.startswith("float"):  # NaN last ascending, first descending; -0.0 before 0.0 where it came first
+        assert onp.isnan(want.take(-1, axis)).any()
+
+
+def test_one_long_lane_sorted_by_four_threads():
+    # The parallel radix sort of one lane needs at least four threads: a child process with
+    # four (on any number of cores), checked bit for bit against NumPy's stable sort.
+    import os
+    import subprocess
+    import sys
+
+    code = """
+import numpy as onp
+from deepblocks import autograd, np as dnp
+rng = onp.random.default_rng(5)
+x = onp.concatenate([rng.standard_normal(50_000), [0.0, -0.0, onp.nan, -onp.nan] * 5_000]).astype("float32")
+rng.shuffle(x)
+for host in (x, (x * 100).astype("int32"), x.astype("float64")):
+    dev = dnp.array(host)
+    order = onp.argsort(host, kind="stable")
+    bits = lambda a: a.view(f"u{a.dtype.itemsize}")
+    assert (bits(dnp.sort(dev).asnumpy()) == bits(host[order])).all()
+    assert (dnp.argsort(dev).asnumpy() == order).all()
+    with autograd.record():
+        assert (bits(dnp.sort(dev).asnumpy()) == bits(host[order])).all()
+print("ok")
+"""
+    env = dict(os.environ, DEEPBLOCKS_NUM_THREADS="4")
+    run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0 and run.stdout.strip() == "ok", run.stdout + run.stderr
+
+
 def test_the_result_keeps_the_class_of_its_input():
     assert type(dnp.sort(nd.array([2, 1]))) is nd.NDArray
     assert type(dnp.sort(dnp.array([2, 1]))) is dnp.ndarray

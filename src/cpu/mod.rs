@@ -3,6 +3,7 @@
 pub mod math;
 pub mod pool;
 pub mod special;
+pub(crate) mod radix;
 pub mod strided;
 
 /// The widest SIMD instruction set this CPU offers (what `gemm` and vectorized loops use).

@@ -54,6 +54,10 @@ float_matmul!(f64);
 /// Products from this many multiply-adds up use every thread.
 const PARALLEL_MACS: usize = 1 << 21;
 
+/// Batches of at least four products per thread, each of up to this many multiply-adds
+/// (a 512^3 product), run one product per task, every product single-threaded.
+const BATCH_TASK_MACS: usize = 1 << 27;
+
 /// Products up to this many multiply-adds whose operands run contiguously along `k` (a layer
 /// forward `x @ w.T` on a small batch) are plain dot products: the `gemm` crate's packing and
 /// dispatch cost more than the arithmetic at this size.
@@ -201,8 +205,10 @@ fn cpu_batched<T: MatMul + StorageElement>(a: &Tensor, b: &Tensor, la: &Layout, 
                         let (oa, ob) = offsets[i];
                         T::gemm(&g, o.at((i * m * n) as isize), pa.at(oa), pb.at(ob), th);
                     };
-                    if count >= threads && flops < 1 << 20 && threads > 1 {
-                        // Many small products: one per task.
+                    if threads > 1 && count >= threads && (flops < 1 << 20 || (count >= 4 * threads && flops < BATCH_TASK_MACS)) {
+                        // Many small products: one per task. (Threads inside each product
+                        // cost a fork-join per product, and gemm 0.19 gains nothing from
+                        // them when the right operand is transposed, as in attention.)
                         let batches: Vec<usize> = (0..count).collect();
                         crate::cpu::pool::for_each_shared(&batches, |&i| one(i, 1));
                     } else if flops >= PARALLEL_MACS && threads > 1 {

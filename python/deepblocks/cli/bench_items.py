@@ -34,6 +34,10 @@ ITEMS = {
     "linalg_inv512": ("np.linalg.inv of a 512x512 f32", {"numpy": 1.5, "torch": 1.5}),
     "linalg_svd512": ("np.linalg.svd of a 512x512 f32", {"numpy": 1.5, "torch": 1.5}),
     "linalg_cholesky": ("np.linalg.cholesky of 256 SPD 64x64 f32", {"numpy": 1.5, "torch": 1.5}),
+    "sort": ("sort of 16M f32 (np.sort(a))", {"numpy": 1.0, "torch": 1.0}),
+    "argsort": ("argsort of (4096, 1000) f32, last axis", {"numpy": 1.0, "torch": 1.0}),
+    "einsum_bmm": ("einsum bij,bjk->bik, 64 x 128^3 f32", {"numpy": 1.0, "torch": 1.0}),
+    "einsum_attn": ("einsum bhqd,bhkd->bhqk, 8x8, 256x256x64", {"numpy": 1.0, "torch": 1.0}),
 }
 
 _SHAPES = {
@@ -57,6 +61,8 @@ def make(name, rng, torch):
         return _optimizer_items(name[len("optimizer_"):], rng, torch)
     if name.startswith("linalg_"):
         return _linalg_items(name, rng, torch)
+    if name in ("sort", "argsort") or name.startswith("einsum_"):
+        return _sort_einsum_items(name, rng, torch)
     return _array_items(name, rng, torch)
 
 
@@ -68,7 +74,10 @@ def check(name, fns):
         # Singular vectors are unique up to signs: compare the singular values.
         got, want = got[1], want[1]
     got = onp.asarray(got)
-    rtol = 1e-3 if name.startswith(("sum", "matmul", "mlp", "chain")) else 1e-6
+    if name == "argsort":  # NumPy's default sort is not stable: equal values may swap places
+        x = fns["input"]
+        return bool((onp.take_along_axis(x, got, -1) == onp.take_along_axis(x, want, -1)).all())
+    rtol = 1e-3 if name.startswith(("sum", "matmul", "mlp", "chain", "einsum")) else 1e-6
     return bool(onp.allclose(got, want, rtol=rtol, atol=1e-3))
 
 
@@ -118,6 +127,40 @@ def _linalg_items(name, rng, torch):
 def _host_result(out):
     """Waits for the result (asnumpy), as NumPy's call returns a finished one."""
     return tuple(o.asnumpy() for o in out) if isinstance(out, tuple) else out.asnumpy()
+
+
+_EINSUM = {
+    "einsum_bmm": ("bij,bjk->bik", [(64, 128, 128), (64, 128, 128)]),
+    "einsum_attn": ("bhqd,bhkd->bhqk", [(8, 8, 256, 64), (8, 8, 256, 64)]),
+}
+
+
+def _sort_einsum_items(name, rng, torch):
+    """``sort``, ``argsort`` and ``einsum`` as each library spells them: NumPy's default sort
+    kind, ``torch.sort(...).values``; einsum with the libraries' default arguments."""
+    from deepblocks import np as dnp
+
+    if name.startswith("einsum_"):
+        subscripts, shapes = _EINSUM[name]
+        host = [rng.standard_normal(s, dtype=onp.float32) for s in shapes]
+        dev = [dnp.array(h) for h in host]
+        fns = {"deepblocks": lambda: dnp.einsum(subscripts, *dev), "numpy": lambda: onp.einsum(subscripts, *host)}
+        if torch is not None:
+            tt = [torch.from_numpy(h.copy()) for h in host]
+            fns["torch"] = lambda: torch.einsum(subscripts, *tt)
+        return fns
+    shape = (16 * 1024 * 1024,) if name == "sort" else (4096, 1000)
+    host = rng.standard_normal(shape, dtype=onp.float32)
+    dev = dnp.array(host)
+    if name == "sort":
+        fns = {"deepblocks": lambda: dnp.sort(dev), "numpy": lambda: onp.sort(host)}
+    else:
+        fns = {"deepblocks": lambda: dnp.argsort(dev, axis=-1), "numpy": lambda: onp.argsort(host, axis=-1),
+               "input": host}
+    if torch is not None:
+        t = torch.from_numpy(host.copy())
+        fns["torch"] = (lambda: torch.sort(t).values) if name == "sort" else (lambda: torch.argsort(t, dim=-1))
+    return fns
 
 
 def _chain(x, k, tanh, saved=None):

@@ -209,7 +209,7 @@ def _size(labels, keep, sizes):
 
 def _contract(a_term, b_term, keep, sizes):
     """The product of two terms summed over their shared labels that ``keep`` lacks: one
-    matrix product of ``(batch, m, k) @ (batch, k, n)`` views."""
+    matrix product of ``(*batch, m, k) @ (*batch, k, n)`` views."""
     (a, la), (b, lb) = a_term, b_term
     batch = [c for c in la if c in lb and c in keep]
     summed = [c for c in la if c in lb and c not in keep]
@@ -224,16 +224,18 @@ def _contract(a_term, b_term, keep, sizes):
 
 def _arrange(x, labels, order, sizes, nbatch, nrows):
     """``x`` transposed to ``order``, broadcast to the full label sizes, and grouped into
-    ``(batch, rows, cols)`` (or ``(rows, cols)`` without batch labels). Reshapes only where
-    groups hold several labels, so simple cases stay strided views."""
+    ``(*batch, rows, cols)``. Reshapes only where the rows or the columns hold several labels,
+    so that simple cases (attention's ``'bhqd,bhkd->bhqk'``) stay strided views which the
+    matrix product reads without a copy."""
     perm = [labels.index(c) for c in order]
     if perm != list(range(len(perm))):
         x = x.transpose(perm)
     full = tuple(sizes[c] for c in order)
     if x.shape != full:
         x = x.broadcast_to(full)
-    groups = [order[:nbatch], order[nbatch:nbatch + nrows], order[nbatch + nrows:]]
-    shape = tuple(_size(g, None, sizes) for g in (groups if nbatch else groups[1:]))
+    # The batch labels stay separate axes (matmul takes any number of them): merging them
+    # would copy a transposed operand, whose batch axes need not merge into one stride.
+    shape = full[:nbatch] + (_size(order[nbatch:nbatch + nrows], None, sizes), _size(order[nbatch + nrows:], None, sizes))
     return x if x.shape == shape else x.reshape(shape)
 
 
