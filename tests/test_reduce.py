@@ -224,7 +224,7 @@ def test_matrix_and_axis_norms(data):
 
 def test_norm_errors():
     m = dnp.ones((2, 2))
-    raises(ValueError, dnp.linalg.norm, m, "nuc")
+    raises(ValueError, dnp.linalg.norm, m, "nuc", axis=0)
     raises(ValueError, dnp.linalg.norm, dnp.ones((2, 2, 2)), 1)
     raises(ValueError, dnp.linalg.norm, m, 3, axis=(0, 1))
     raises(ValueError, dnp.linalg.norm, dnp.ones(3), "fro")

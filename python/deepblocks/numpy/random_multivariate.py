@@ -54,8 +54,6 @@ def multinomial(n, pvals, size=None, **kwargs):
     p = _host_data("pvals", pvals)
     if p.ndim != 1:
         raise ValueError(f"multinomial: pvals must be one-dimensional, got shape {p.shape}")
-    if p.size == 0:
-        raise ValueError("multinomial: pvals must have at least one element")
     if ((p < 0) | (p > 1) | _onp.isnan(p)).any():
         raise ValueError("multinomial: pvals < 0, pvals > 1 or pvals contains NaNs")
     # float32 probabilities (MXNet's default dtype) that sum to 1 on paper round above it:
@@ -64,7 +62,9 @@ def multinomial(n, pvals, size=None, **kwargs):
     if p[:-1].sum() > 1.0 + slack:
         raise ValueError("multinomial: sum(pvals[:-1]) > 1.0")
     shape = size_tuple(size) or ()
-    counts = _host.multinomial(n, p, int(_onp.prod(shape, dtype=_onp.int64)))
+    # Empty pvals give an empty result of shape size + (0,), as MXNet's (its tests use it).
+    counts = (_onp.zeros((int(_onp.prod(shape, dtype=_onp.int64)), 0), _onp.int64) if p.size == 0
+              else _host.multinomial(n, p, int(_onp.prod(shape, dtype=_onp.int64))))
     out = _checked_out(kwargs.get("out"))
     dtype = kwargs.get("dtype") or (out.dtype if out is not None else "int64")
     r = _core.array(counts.reshape(shape + (p.size,)), dtype, kwargs.get("ctx"), kwargs.get("device"), True)

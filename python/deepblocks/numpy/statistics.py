@@ -378,7 +378,12 @@ def _bin_edges(a, bins, range, weights):
     if isinstance(bins, str):
         # NumPy's estimators look at the data: they run on a host copy of it.
         w = None if weights is None else weights.asnumpy()
-        return _onp.histogram_bin_edges(a.asnumpy(), bins, range, w)
+        try:
+            return _onp.histogram_bin_edges(a.asnumpy(), bins, range, w)
+        except OverflowError as e:
+            # A bin width that underflows (data spread over subnormals) asks NumPy's estimator
+            # for infinitely many bins; NumPy's own histogram reports this as a ValueError.
+            raise ValueError(f"histogram: bins={bins!r} gives too many bins for this data: {e}") from None
     if _onp.ndim(bins) == 0:
         try:
             n = _onp.asarray(bins).__index__()
