@@ -630,6 +630,9 @@ from .statistics import *  # noqa: E402,F401,F403  (median, quantile, average, h
 from .cumulative import *  # noqa: E402,F401,F403  (cumprod, diff, ediff1d)
 from .compare import *  # noqa: E402,F401,F403  (isclose, allclose, array_equal)
 from .nanfunctions import *  # noqa: E402,F401,F403  (nansum, nanmean, ..., nan_to_num)
+from .sets import *  # noqa: E402,F401,F403  (isin, intersect1d, union1d, unique_all, ...)
+from .selection import *  # noqa: E402,F401,F403  (count_nonzero, digitize, select, partition, ...)
+from .signal import *  # noqa: E402,F401,F403  (convolve, correlate, cov, cross, gradient, ...)
 
 
 if _TYPE_CHECKING:
