@@ -110,7 +110,19 @@ def test_out_arguments():
 # ---- falling back to NumPy ----------------------------------------------------------------------------
 
 
-def test_fallback_results():
+@pytest.fixture
+def without_ptp(monkeypatch):
+    """deepblocks without ``np.ptp``: NumPy's ``ptp`` must then fall back (the dispatch looks
+    functions up by name, once)."""
+    from deepblocks.numpy import interop
+
+    monkeypatch.delattr(dnp, "ptp")
+    monkeypatch.setattr(interop, "_FUNCTIONS", {})
+    yield
+    interop._FUNCTIONS.clear()
+
+
+def test_fallback_results(without_ptp):
     h = onp.array([[3.0, 1.0, 2.0], [0.5, 8.0, -1.0]])
     x = dnp.array(h, dtype="float64")
     _same(onp.median(x, axis=0), onp.median(h, axis=0))  # deepblocks' own median
@@ -150,7 +162,7 @@ def test_fallbacks_see_the_arrays_memory():
     assert not onp.shares_memory(r, m)  # fallback results are copies, as in MXNet
 
 
-def test_fallback_refused_while_recording():
+def test_fallback_refused_while_recording(without_ptp):
     x = dnp.array([1.0, 2.0])
     x.attach_grad()
     with autograd.record():
