@@ -630,6 +630,9 @@ from .statistics import *  # noqa: E402,F401,F403  (median, quantile, average, h
 from .cumulative import *  # noqa: E402,F401,F403  (cumprod, diff, ediff1d)
 from .compare import *  # noqa: E402,F401,F403  (isclose, allclose, array_equal)
 from .nanfunctions import *  # noqa: E402,F401,F403  (nansum, nanmean, ..., nan_to_num)
+from .aliases import *  # noqa: E402,F401,F403  (acos, concat, pow, vecdot, matvec, rollaxis, ...)
+from .index_builders import *  # noqa: E402,F401,F403  (tril_indices, ix_, put, putmask, copyto, ...)
+from .type_utils import *  # noqa: E402,F401,F403  (result_type, finfo, fmax, fmod, block, ...)
 
 
 if _TYPE_CHECKING:
