@@ -197,6 +197,16 @@ def _write(a, coords, values):
     a[tuple(coords)] = values
 
 
+def _flat_write(a, flat, values):
+    """``a.flat[flat] = values`` (``flat``: host positions, ``values``: one per position)."""
+    if flat.size == 0:
+        return
+    if a.ndim == 0:
+        a[()] = values[-1]  # every position is the one element: the last write wins
+        return
+    _write(a, _onp.unravel_index(flat, a.shape), values)
+
+
 def _cycled(values, n, like):
     """``values`` flattened and repeated (or cut) to ``n`` entries, as NumPy's flat writes do."""
     v = values if isinstance(values, ndarray) else asarray(values, ctx=like.ctx)
@@ -273,7 +283,7 @@ def put(a, ind, v, mode="raise"):
     vals = v if isinstance(v, ndarray) else asarray(v, ctx=a.ctx)
     if vals.size == 0:
         return
-    _write(a, _onp.unravel_index(ind, a.shape), _cycled(vals, ind.size, a))
+    _flat_write(a, ind, _cycled(vals, ind.size, a))
 
 
 def _mask(a, mask, name):
@@ -300,7 +310,7 @@ def place(arr, mask, vals):
         return
     if vals.size == 0:
         raise ValueError("place: cannot insert from an empty array")
-    _write(arr, _onp.nonzero(m.asnumpy()), _cycled(vals, count, arr))
+    _flat_write(arr, _onp.flatnonzero(m.asnumpy()), _cycled(vals, count, arr))
 
 
 def putmask(a, mask, values):
@@ -320,9 +330,8 @@ def putmask(a, mask, values):
     host_m = m.asnumpy()
     if not host_m.any():
         return
-    full = _cycled(vals, a.size, a).reshape(a.shape)
-    coords = _onp.nonzero(host_m)
-    _write(a, coords, full[tuple(_ints(c, a.ctx) for c in coords)])
+    flat = _onp.flatnonzero(host_m)
+    _flat_write(a, flat, _cycled(vals, a.size, a)[_ints(flat, a.ctx)])
 
 
 def _src_dtype(src):
@@ -433,6 +442,6 @@ def put_along_axis(arr, indices, values, axis):
         return
     vals = vals.broadcast_to(out_shape).reshape(-1)
     if nd == 1 and arr.ndim != 1:
-        _write(arr, _onp.unravel_index(fancy[0], arr.shape), vals)
+        _flat_write(arr, fancy[0], vals)
     else:
         _write(arr, fancy, vals)
