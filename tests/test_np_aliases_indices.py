@@ -3,7 +3,6 @@ builders / in-place index writes (tril_indices, ix_, ravel_multi_index, fill_dia
 place, putmask, copyto, put_along_axis), differential against NumPy."""
 
 import numpy as onp
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -20,7 +20,7 @@ import itertools as _itertools
 
 import numpy as _onp
 
-from . import (array, asarray, concatenate, expand_dims, isfinite, isinf, isnan, maximum, minimum, ndarray,
+from . import (absolute, array, asarray, concatenate, copysign, expand_dims, isfinite, isnan, maximum, minimum, ndarray,
                remainder, sign, stack, transpose, where, zeros)
 from . import all as _all
 from ._axes import normalize_axis_tuple as _axis_tuple
@@ -341,11 +341,13 @@ def fmod(x1, x2, /):
     fix = (r != 0) & (sign(r) != sign(a1.astype(r.dtype, copy=False)))
     out = where(fix, r - a2.astype(r.dtype, copy=False), r)
     if r.dtype.kind == "f":
-        # C's fmod(x, +-inf) is x for finite x; the floored form would give inf or nan there.
-        keep = isinf(a2) & isfinite(a1)
-        out = where(keep, a1.astype(r.dtype, copy=False) + zeros(out.shape, dtype=r.dtype, ctx=r.ctx), out)
+        # |x1| < |x2| (x2 = +-inf included) gives x1 exactly; the floored form would round
+        # x1 + x2 there, or give inf or nan.
+        b1 = a1.astype(r.dtype, copy=False)
+        keep = absolute(b1) < absolute(a2.astype(r.dtype, copy=False))
+        out = where(keep, b1 + zeros(out.shape, dtype=r.dtype, ctx=r.ctx), out)
         # and its zero results keep x1's sign
-        out = where(out == 0, out * 0 + a1.astype(r.dtype, copy=False) * 0, out)
+        out = where(out == 0, copysign(out, a1.astype(r.dtype, copy=False)), out)
     return out
 
 
