@@ -633,6 +633,9 @@ from .nanfunctions import *  # noqa: E402,F401,F403  (nansum, nanmean, ..., nan_
 from .sets import *  # noqa: E402,F401,F403  (isin, intersect1d, union1d, unique_all, ...)
 from .selection import *  # noqa: E402,F401,F403  (count_nonzero, digitize, select, partition, ...)
 from .signal import *  # noqa: E402,F401,F403  (convolve, correlate, cov, cross, gradient, ...)
+from .aliases import *  # noqa: E402,F401,F403  (acos, concat, pow, vecdot, matvec, rollaxis, ...)
+from .index_builders import *  # noqa: E402,F401,F403  (tril_indices, ix_, put, putmask, copyto, ...)
+from .type_utils import *  # noqa: E402,F401,F403  (result_type, finfo, fmax, fmod, block, ...)
 
 
 if _TYPE_CHECKING:
