@@ -112,14 +112,17 @@ def test_out_arguments():
 
 @pytest.fixture
 def without_ptp(monkeypatch):
-    """deepblocks without ``np.ptp``: NumPy's ``ptp`` must then fall back (the dispatch looks
-    functions up by name, once)."""
+    """deepblocks without ``np.ptp`` and ``np.fmax``: NumPy's must then fall back (the
+    dispatch looks functions and ufuncs up by name, once)."""
     from deepblocks.numpy import interop
 
     monkeypatch.delattr(dnp, "ptp")
+    monkeypatch.delattr(dnp, "fmax")
     monkeypatch.setattr(interop, "_FUNCTIONS", {})
+    monkeypatch.setattr(interop, "_UFUNCS", {})
     yield
     interop._FUNCTIONS.clear()
+    interop._UFUNCS.clear()
 
 
 def test_fallback_results(without_ptp):
