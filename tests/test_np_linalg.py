@@ -475,3 +475,19 @@ def test_grad_of_grad_inv():
         down[j] -= 1e-6
         want[j] = (z_of(up) - z_of(down)) / 2e-6
     onp.testing.assert_allclose(x.grad.asnumpy(), want, rtol=1e-5, atol=1e-7)
+
+
+def test_numpy2_linalg_spellings():
+    a = onp.arange(18.0).reshape(2, 3, 3)
+    x = np.array(a, dtype="float64")
+    onp.testing.assert_allclose(np.linalg.trace(x).asnumpy(), onp.linalg.trace(a))
+    onp.testing.assert_allclose(np.linalg.diagonal(x).asnumpy(), onp.linalg.diagonal(a))
+    onp.testing.assert_allclose(np.linalg.matmul(x, x).asnumpy(), onp.linalg.matmul(a, a))
+    onp.testing.assert_allclose(np.linalg.tensordot(x, x[0], axes=1).asnumpy(), onp.linalg.tensordot(a, a[0], axes=1))
+    onp.testing.assert_allclose(np.linalg.cross(x, x[::-1]).asnumpy(), onp.linalg.cross(a, a[::-1]))
+    onp.testing.assert_allclose(np.linalg.vecdot(x, x).asnumpy(), onp.linalg.vecdot(a, a))
+    v = onp.array([1.0, 2.0])
+    onp.testing.assert_allclose(np.linalg.outer(np.array(v, dtype="float64"), np.array(v, dtype="float64")).asnumpy(),
+                                onp.linalg.outer(v, v))
+    with pytest.raises(ValueError):
+        np.linalg.outer(x, x)

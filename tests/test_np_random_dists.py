@@ -501,3 +501,15 @@ def test_multivariate_normal_and_normal_n_differentiate_in_the_mean():
     z.backward()
     # recorded from MXNet 1.9.1: d/dloc = 3 (the batch)
     assert loc.grad.asnumpy().tolist() == [3.0, 3.0]
+
+
+def test_numpy_spellings_of_the_basic_samplers():
+    dnp.random.seed(3)
+    a = R.random((200, 50))
+    assert a.shape == (200, 50) and a.dtype == onp.float32
+    assert 0 <= float(a.min()) and float(a.max()) < 1 and abs(float(a.mean()) - 0.5) < 0.01
+    assert R.ranf is R.random_sample and R.sample is R.random_sample and R.random is R.random_sample
+    z = R.standard_normal((20000,), dtype="float64")
+    assert z.dtype == onp.float64 and abs(float(z.mean())) < 0.03 and abs(float(z.std()) - 1) < 0.03
+    e = R.standard_exponential((20000,))
+    assert float(e.min()) >= 0 and abs(float(e.mean()) - 1) < 0.03

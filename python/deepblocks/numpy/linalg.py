@@ -698,3 +698,56 @@ def norm(x, ord=None, axis=None, keepdims=False):
             raise ValueError(f"Invalid norm order {ord!r} for matrices")
         return out if keepdims else out.squeeze(axis=(r, c))
     raise ValueError("Improper number of dimensions to norm.")
+
+
+# ---- NumPy 2's linalg spellings of functions of the main namespace ------------------------------
+
+
+def matmul(x1, x2, /):
+    """``np.matmul`` (NumPy 2's ``linalg.matmul``)."""
+    return _np().matmul(x1, x2)
+
+
+def outer(x1, x2, /):
+    """``np.outer`` of two vectors (NumPy 2's ``linalg.outer`` refuses other ranks)."""
+    x1, x2 = _asarray(x1), _asarray(x2)
+    if x1.ndim != 1 or x2.ndim != 1:
+        raise ValueError(f"linalg.outer: both inputs must be 1-D, got shapes {x1.shape} and {x2.shape}")
+    return _np().outer(x1, x2)
+
+
+def tensordot(x1, x2, /, *, axes=2):
+    """``np.tensordot`` (NumPy 2's ``linalg.tensordot``)."""
+    return _np().tensordot(x1, x2, axes=axes)
+
+
+def trace(x, /, *, offset=0, dtype=None):
+    """The trace of each matrix in the last two axes (NumPy 2's ``linalg.trace``).
+
+    >>> from deepblocks import np
+    >>> np.linalg.trace(np.ones((2, 3, 3))).tolist()
+    [3.0, 3.0]
+    """
+    return _np().trace(x, offset=offset, axis1=-2, axis2=-1, dtype=dtype)
+
+
+def diagonal(x, /, *, offset=0):
+    """The diagonal of each matrix in the last two axes (NumPy 2's ``linalg.diagonal``)."""
+    return _np().diagonal(x, offset=offset, axis1=-2, axis2=-1)
+
+
+def cross(x1, x2, /, *, axis=-1):
+    """The cross product of 3-vectors along ``axis`` (NumPy 2's ``linalg.cross``)."""
+    x1, x2 = _asarray(x1), _asarray(x2)
+    if x1.shape[axis] != 3 or x2.shape[axis] != 3:
+        raise ValueError(f"linalg.cross: both inputs must have 3 elements along axis {axis}, "
+                         f"got shapes {x1.shape} and {x2.shape}")
+    return _np().cross(x1, x2, axis=axis)
+
+
+def vecdot(x1, x2, /, *, axis=-1):
+    """``np.vecdot`` (NumPy 2's ``linalg.vecdot``)."""
+    return _np().vecdot(x1, x2, axis=axis)
+
+
+__all__ += ["matmul", "outer", "tensordot", "trace", "diagonal", "cross", "vecdot"]

@@ -18,7 +18,8 @@ from .random_multivariate import multinomial, multivariate_normal  # noqa: F401
 __all__ = ["seed", "uniform", "normal", "randn", "rand", "randint", "shuffle", "choice", "permutation",
            "exponential", "lognormal", "logistic", "gumbel", "rayleigh", "weibull", "pareto", "power",
            "laplace", "gamma", "beta", "chisquare", "poisson", "binomial", "multinomial",
-           "multivariate_normal"]
+           "multivariate_normal", "random", "random_sample", "ranf", "sample", "standard_normal",
+           "standard_exponential"]
 
 
 def seed(seed=None, ctx="all"):
@@ -99,3 +100,27 @@ def choice(a, size=None, replace=True, p=None, ctx=None, out=None, device=None):
 
 def permutation(x):
     return _core.permutation(x)
+
+
+def random_sample(size=None, dtype=None, ctx=None, device=None):
+    """Uniform ``[0, 1)`` samples of shape ``size`` (NumPy's ``random_sample``; float32
+    unless ``dtype`` is given, as MXNet's samplers).
+
+    >>> from deepblocks import np
+    >>> np.random.random((2, 3)).shape
+    (2, 3)
+    """
+    return _core.uniform(0.0, 1.0, size, dtype, ctx, device)
+
+
+random = ranf = sample = random_sample
+
+
+def standard_normal(size=None, dtype=None, ctx=None, device=None):
+    """N(0, 1) samples of shape ``size``."""
+    return _core.normal(0.0, 1.0, size, dtype, ctx, device)
+
+
+def standard_exponential(size=None, dtype=None, ctx=None, device=None):
+    """Exponential(1) samples of shape ``size``."""
+    return exponential(1.0, size=size, dtype=dtype, ctx=ctx, device=device)
