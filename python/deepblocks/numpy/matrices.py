@@ -21,19 +21,11 @@ import operator
 
 import numpy as _onp
 
+from .shaping import _axis, _np
+
 __all__ = ["kron", "trace", "diag", "diagonal", "diagflat", "tri", "indices"]
 
 
-def _np():
-    from .. import numpy
-    return numpy
-
-
-def _axis(axis, ndim):
-    axis = operator.index(axis)
-    if not -ndim <= axis < ndim:
-        raise IndexError(f"axis {axis} is out of bounds for array of dimension {ndim}")
-    return axis % ndim
 
 
 def diagonal(a, offset=0, axis1=0, axis2=1):
