@@ -66,12 +66,10 @@ STILL_MISSING = {
         BatchNorm_v1 BilinearSampler CachedOp Correlation Custom GridGenerator
         IdentityAttachKLSparseReg ROIPooling SVMOutput SpatialTransformer col2im gen__internal
         gen_contrib gen_image gen_linalg gen_op gen_sparse get_indexing_dispatch_code
-        get_oshape_of_gather_nd_op im2col image imdecode indexing_key_expand_implicit_axes
-        linalg_det linalg_extracttrian linalg_gelqf linalg_inverse linalg_maketrian linalg_potrf
-        linalg_potri linalg_slogdet linalg_trsm numpy numpy_extension op random_pdf_dirichlet
-        random_pdf_exponential random_pdf_gamma random_pdf_generalized_negative_binomial
-        random_pdf_negative_binomial random_pdf_normal random_pdf_poisson random_pdf_uniform
-        register sparse utils""",
+        get_oshape_of_gather_nd_op im2col image imdecode indexing_key_expand_implicit_axes numpy
+        numpy_extension op random_pdf_dirichlet random_pdf_exponential random_pdf_gamma
+        random_pdf_generalized_negative_binomial random_pdf_negative_binomial random_pdf_normal
+        random_pdf_poisson random_pdf_uniform register sparse utils""",
     "mxnet.nd.contrib": """
         AdaptiveAvgPooling2D BatchNormWithReLU BilinearResize2D DeformableConvolution
         DeformablePSROIPooling ModulatedDeformableConvolution MultiBoxDetection MultiBoxPrior

@@ -549,14 +549,15 @@ def test_gradient_flows_through_the_inplace_methods():
 
 # recorded from MXNet 1.9.1: the public mx.nd functions that take ``out=`` (in their signature or
 # through **kwargs, checked by calling them), without the optimizer updates and the sparse, image,
-# random_pdf and solver (potrf, trsm, ...) operators deepblocks does not have.
+# random_pdf operators deepblocks does not have (the solvers, potrf, trsm, ..., came later).
 MXNET_OUT = set("""
 LRN UpSampling Crop SoftmaxActivation Pad Convolution_v1 Pooling_v1 LinearRegressionOutput LogisticRegressionOutput
 MAERegressionOutput SoftmaxOutput Softmax random_exponential random_gamma random_poisson random_negative_binomial
 random_generalized_negative_binomial random_randint sample_uniform sample_normal sample_gamma sample_exponential
 sample_poisson sample_negative_binomial sample_generalized_negative_binomial sample_multinomial linalg_gemm
 linalg_gemm2 linalg_syrk linalg_trmm linalg_sumlogdiag linalg_extractdiag linalg_makediag cast_storage amp_cast
-amp_multicast
+amp_multicast linalg_potrf linalg_potri linalg_trsm linalg_gelqf linalg_syevd linalg_inverse linalg_det
+linalg_slogdet linalg_extracttrian linalg_maketrian
 Activation BatchNorm BlockGrad CTCLoss Cast Concat Convolution Deconvolution Dropout ElementWiseSum Embedding
 Flatten FullyConnected GroupNorm InstanceNorm L2Normalization LayerNorm LeakyReLU MakeLoss Pooling RNN Reshape
 SequenceLast SequenceMask SequenceReverse SliceChannel SwapAxis abs add_n all_finite arccos arccosh arcsin arcsinh
@@ -729,6 +730,7 @@ def _samples():
     s["sample_poisson"] = ((two[0],), {"shape": (3,)})
     s["sample_multinomial"] = ((nd.array([[0.2, 0.8], [0.5, 0.5]]),), {"shape": 3})
     sq = nd.array([[2.0, 9.0], [1.0, 3.0]])
+    spd = nd.array([[4.0, 2.0], [2.0, 3.0]])
     s.update({
         "LRN": ((img / 16,), {"nsize": 3}),
         "UpSampling": ((img,), {"scale": 2, "sample_type": "nearest"}),
@@ -747,6 +749,16 @@ def _samples():
         "linalg_sumlogdiag": ((sq,), {}),
         "linalg_extractdiag": ((sq,), {}),
         "linalg_makediag": ((nd.array([[1, 2], [3, 4]]),), {"offset": 1}),
+        "linalg_potrf": ((spd,), {}),
+        "linalg_potri": ((nd.linalg.potrf(spd),), {}),
+        "linalg_trsm": ((nd.linalg.potrf(spd), sq), {"alpha": 2.0}),
+        "linalg_gelqf": ((nd.array([[1, 2, 3], [4, 5, 6]]),), {}),
+        "linalg_syevd": ((spd,), {}),
+        "linalg_inverse": ((spd,), {}),
+        "linalg_det": ((spd,), {}),
+        "linalg_slogdet": ((spd,), {}),
+        "linalg_extracttrian": ((sq,), {"offset": -1}),
+        "linalg_maketrian": ((nd.array([1, 2, 3]),), {}),
         "histogram": ((a,), {"bins": 3, "range": (-3, 3)}),
         "cast_storage": ((a,), {}),
         "amp_cast": ((a,), {"dtype": "float64"}),

@@ -3,8 +3,8 @@
 ``trmm``, ``sumlogdiag``, ``extractdiag`` and ``makediag``. Each works on the last two axes of
 its operands (a stack of matrices when there are more) and is differentiable.
 
-The factorizations (``potrf``, ``potri``, ``trsm``, ``gelqf``, ``inverse``, ``det``,
-``slogdet``, ``syevd``) need solver kernels deepblocks does not have; they are not provided.
+The factorizations (``potrf``, ``potri``, ``trsm``, ``gelqf``, ``syevd``, ``inverse``,
+``det``, ``slogdet``) and ``extracttrian``/``maketrian`` are in ``linalg_solvers.py``.
 
 >>> from deepblocks import nd
 >>> a, b = nd.array([[1, 2], [3, 4]]), nd.array([[1, 0], [0, 2]])
@@ -143,3 +143,11 @@ linalg_trmm = trmm
 linalg_sumlogdiag = sumlogdiag
 linalg_extractdiag = extractdiag
 linalg_makediag = makediag
+
+# The factorizations, on np.linalg's kernels (imported last: they use the helpers above).
+from . import linalg_solvers as _solvers  # noqa: E402
+from .linalg_solvers import *  # noqa: E402,F401,F403
+
+__all__ += _solvers.__all__
+for _short in ("potrf", "potri", "trsm", "gelqf", "syevd", "inverse", "det", "slogdet", "extracttrian", "maketrian"):
+    globals()[_short] = getattr(_solvers, _short)
