@@ -16,7 +16,11 @@ use pyo3::types::PyTuple;
 fn raise(py: Python<'_>, e: PyErr, failure: Option<String>) -> PyErr {
     match failure {
         Some(msg) => match py.import("deepblocks.numpy.linalg").and_then(|m| m.getattr("LinAlgError")) {
-            Ok(cls) => PyErr::from_type(cls.cast_into().expect("LinAlgError is a type"), msg),
+            // A LinAlgError rebound to something that is not a class: a ValueError still says why.
+            Ok(cls) => match cls.cast_into::<pyo3::types::PyType>() {
+                Ok(cls) => PyErr::from_type(cls, msg),
+                Err(_) => PyValueError::new_err(msg),
+            },
             Err(err) => err,
         },
         None => e,

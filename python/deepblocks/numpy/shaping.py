@@ -26,6 +26,14 @@ def _np():
     return numpy
 
 
+def _flat_or_axis(arr, axis):
+    """``(arr, axis)`` for ``insert``/``delete``: the flattened array and axis 0 when ``axis``
+    is None (NumPy's rule), else ``axis`` made non-negative."""
+    if axis is None:
+        return (arr.reshape(-1) if arr.ndim != 1 else arr), 0
+    return arr, _axis(axis, arr.ndim)
+
+
 def _axis(axis, ndim):
     """``axis`` as a non-negative index (NumPy's AxisError is an IndexError here)."""
     axis = operator.index(axis)
@@ -166,12 +174,7 @@ def insert(arr, obj, values, axis=None):
     array([ 0., -1.,  1.,  2., -2.,  3.])
     """
     np = _np()
-    arr = np.asarray(arr)
-    if axis is None:
-        arr = arr.reshape(-1) if arr.ndim != 1 else arr
-        axis = 0
-    else:
-        axis = _axis(axis, arr.ndim)
+    arr, axis = _flat_or_axis(np.asarray(arr), axis)
     n = arr.shape[axis]
     if isinstance(obj, slice):
         idx, is_array = _onp.arange(*obj.indices(n), dtype=_onp.int64), False
@@ -244,12 +247,7 @@ def delete(arr, obj, axis=None):
            [3., 5.]])
     """
     np = _np()
-    arr = np.asarray(arr)
-    if axis is None:
-        arr = arr.reshape(-1) if arr.ndim != 1 else arr
-        axis = 0
-    else:
-        axis = _axis(axis, arr.ndim)
+    arr, axis = _flat_or_axis(np.asarray(arr), axis)
     n = arr.shape[axis]
     keep = _onp.ones(n, dtype=bool)
     if isinstance(obj, slice):
